@@ -1,0 +1,94 @@
+package org.opencasjobs.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.store.AccountStore;
+
+/**
+ * Checks the wsid and password that every call carries. A slow hash is checked once; a success
+ * is then remembered for a short time under an HMAC of (wsid, password) with a key that lives
+ * only in this process, so the plain password is never kept and the cache is no guessing oracle.
+ */
+public final class Accounts {
+    public static final String BAD_CREDENTIALS = "Invalid WebServicesID or password.";
+
+    private record Remembered(Account account, long expiresMillis) {
+    }
+
+    private final AccountStore store;
+    private final Clock clock;
+    private final LoginThrottle throttle;
+    private final long cacheMillis;
+    private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final byte[] cacheKey = new byte[32];
+
+    public Accounts(AccountStore store, Clock clock, int maxFailures, int windowSeconds, int cacheSeconds) {
+        this.store = store;
+        this.clock = clock;
+        this.throttle = new LoginThrottle(clock, maxFailures, windowSeconds);
+        this.cacheMillis = cacheSeconds * 1000L;
+        new SecureRandom().nextBytes(cacheKey);
+    }
+
+    /** The account for these credentials, or a {@link CasJobsException} that says why not. */
+    public Account authenticate(long wsid, String password, String clientAddress) {
+        String pw = password == null ? "" : password;
+        String wsidKey = "wsid:" + wsid;
+        String addressKey = "addr:" + clientAddress;
+        long wait = Math.max(throttle.secondsBlocked(wsidKey), throttle.secondsBlocked(addressKey));
+        if (wait > 0) {
+            throw new CasJobsException("Too many failed logins for this WebServicesID or from this address. "
+                    + "Try again in " + wait + " seconds.");
+        }
+        String key = mac(wsid, pw);
+        long now = clock.millis();
+        Remembered r = remembered.get(key);
+        if (r != null && r.expiresMillis > now) {
+            return r.account;
+        }
+        Optional<AccountStore.StoredAccount> stored = store.find(wsid);
+        if (stored.isEmpty() || !PasswordHasher.verify(pw, stored.get().passwordHash())) {
+            throttle.recordFailure(wsidKey);
+            throttle.recordFailure(addressKey);
+            throw new CasJobsException(BAD_CREDENTIALS);
+        }
+        Account account = stored.get().account();
+        if (account.disabled()) {
+            throw new CasJobsException("The account with WebServicesID " + wsid + " is disabled.");
+        }
+        if (cacheMillis > 0) {
+            remembered.values().removeIf(old -> old.expiresMillis <= now);
+            remembered.put(key, new Remembered(account, now + cacheMillis));
+        }
+        return account;
+    }
+
+    public Account create(String username, String password, boolean admin) {
+        if (username == null || username.isBlank()) {
+            throw new IllegalArgumentException("The user name must not be empty.");
+        }
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("The password must not be empty.");
+        }
+        return store.create(username.trim(), PasswordHasher.hash(password), admin, LocalDateTime.now(clock));
+    }
+
+    private String mac(long wsid, String pw) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+            return HexFormat.of().formatHex(m.doFinal((wsid + "\u0000" + pw).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}

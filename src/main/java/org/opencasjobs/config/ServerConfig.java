@@ -1,0 +1,224 @@
+package org.opencasjobs.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every setting of the service, built once from defaults, then an optional properties file, then
+ * environment variables, then command-line overrides; validated before anything starts.
+ * Setting {@code casjobs.some.name} is read from the environment as {@code CASJOBS_SOME_NAME}.
+ */
+public final class ServerConfig {
+    /** The settings with their defaults; the order is the order of the README's table. */
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+    static {
+        DEFAULTS.put("casjobs.port", "8080");
+        DEFAULTS.put("casjobs.bind.address", "0.0.0.0");
+        DEFAULTS.put("casjobs.data.dir", "data");
+        DEFAULTS.put("casjobs.public.base.url", "");
+        DEFAULTS.put("casjobs.request.max.bytes", String.valueOf(300L * 1024 * 1024));
+        DEFAULTS.put("casjobs.jobstore.url", "");
+        DEFAULTS.put("casjobs.jobstore.user", "sa");
+        DEFAULTS.put("casjobs.jobstore.password", "");
+        DEFAULTS.put("casjobs.jobstore.pool.size", "10");
+        DEFAULTS.put("casjobs.contexts", "Sample");
+        DEFAULTS.put("casjobs.queue.quick.minutes", "1");
+        DEFAULTS.put("casjobs.queue.batch.minutes", "500");
+        DEFAULTS.put("casjobs.login.max.failures", "10");
+        DEFAULTS.put("casjobs.login.window.seconds", "60");
+        DEFAULTS.put("casjobs.login.cache.seconds", "60");
+        DEFAULTS.put("casjobs.demo.account", "true");
+    }
+
+    private final Map<String, String> values;
+
+    private ServerConfig(Map<String, String> values) {
+        this.values = values;
+        validate();
+    }
+
+    /** Defaults, then {@code file} (may be null), then the environment, then {@code overrides}. */
+    public static ServerConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("Cannot read configuration file " + file + ": " + e.getMessage());
+            }
+            p.stringPropertyNames().forEach(k -> v.put(k.toLowerCase(Locale.ROOT), p.getProperty(k).trim()));
+        }
+        env.forEach((k, val) -> {
+            if (k.startsWith("CASJOBS_")) {
+                v.put(k.toLowerCase(Locale.ROOT).replace('_', '.'), val.trim());
+            }
+        });
+        overrides.forEach((k, val) -> v.put(k.toLowerCase(Locale.ROOT), val));
+        return new ServerConfig(v);
+    }
+
+    /** The defaults alone, with overrides: what tests use. */
+    public static ServerConfig of(Map<String, String> overrides) {
+        return load(null, Map.of(), overrides);
+    }
+
+    private void validate() {
+        intIn("casjobs.port", 0, 65535);
+        longIn("casjobs.request.max.bytes", 1024, Long.MAX_VALUE);
+        intIn("casjobs.jobstore.pool.size", 1, 1000);
+        intIn("casjobs.queue.quick.minutes", 1, 100_000);
+        batchQueueMinutes();
+        intIn("casjobs.login.max.failures", 1, 1_000_000);
+        intIn("casjobs.login.window.seconds", 1, 86_400);
+        intIn("casjobs.login.cache.seconds", 0, 86_400);
+        bool("casjobs.demo.account");
+        if (contexts().isEmpty()) {
+            throw invalid("casjobs.contexts", "a comma-separated list of context names");
+        }
+        String base = get("casjobs.public.base.url");
+        if (!base.isEmpty() && !base.matches("https?://[^\\s]+")) {
+            throw invalid("casjobs.public.base.url", "an absolute http:// or https:// URL");
+        }
+    }
+
+    private String get(String key) {
+        return values.getOrDefault(key, "");
+    }
+
+    private static IllegalArgumentException invalid(String key, String allowed) {
+        return new IllegalArgumentException("Invalid setting " + key + " (environment "
+                + key.toUpperCase(Locale.ROOT).replace('.', '_') + "): must be " + allowed + ".");
+    }
+
+    private long longIn(String key, long min, long max) {
+        try {
+            long n = Long.parseLong(get(key));
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, "an integer from " + min + " to " + max + ", not '" + get(key) + "'");
+    }
+
+    private int intIn(String key, int min, int max) {
+        return (int) longIn(key, min, max);
+    }
+
+    private boolean bool(String key) {
+        String v = get(key).toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw invalid(key, "true or false, not '" + get(key) + "'");
+    }
+
+    public int port() {
+        return intIn("casjobs.port", 0, 65535);
+    }
+
+    public String bindAddress() {
+        return get("casjobs.bind.address");
+    }
+
+    public Path dataDir() {
+        return Path.of(get("casjobs.data.dir")).toAbsolutePath();
+    }
+
+    /** Base URL for links handed to clients, or empty to use the address each client used. */
+    public String publicBaseUrl() {
+        return get("casjobs.public.base.url").replaceAll("/+$", "");
+    }
+
+    public long requestMaxBytes() {
+        return longIn("casjobs.request.max.bytes", 1024, Long.MAX_VALUE);
+    }
+
+    /** The job store's JDBC URL: an H2 file in the data folder unless set. */
+    public String jobStoreUrl() {
+        String url = get("casjobs.jobstore.url");
+        return url.isEmpty()
+                ? "jdbc:h2:file:" + dataDir().resolve("jobstore") + ";TRACE_LEVEL_FILE=0"
+                : url;
+    }
+
+    public String jobStoreUser() {
+        return get("casjobs.jobstore.user");
+    }
+
+    public String jobStorePassword() {
+        return get("casjobs.jobstore.password");
+    }
+
+    public int jobStorePoolSize() {
+        return intIn("casjobs.jobstore.pool.size", 1, 1000);
+    }
+
+    /** The catalog contexts; MyDB is always there besides them. */
+    public List<String> contexts() {
+        List<String> out = new ArrayList<>();
+        for (String c : get("casjobs.contexts").split(",")) {
+            if (!c.isBlank()) {
+                out.add(c.trim());
+            }
+        }
+        return out;
+    }
+
+    public int quickQueueMinutes() {
+        return intIn("casjobs.queue.quick.minutes", 1, 100_000);
+    }
+
+    /** Batch queue time limits (minutes) of a context: its own setting, else the global one. */
+    public List<Integer> batchQueueMinutes(String context) {
+        String key = "casjobs.context." + context.toLowerCase(Locale.ROOT) + ".batch.minutes";
+        return values.containsKey(key) ? minutesList(key) : batchQueueMinutes();
+    }
+
+    private List<Integer> batchQueueMinutes() {
+        return minutesList("casjobs.queue.batch.minutes");
+    }
+
+    private List<Integer> minutesList(String key) {
+        List<Integer> out = new ArrayList<>();
+        try {
+            for (String s : get(key).split(",")) {
+                int m = Integer.parseInt(s.trim());
+                if (m < 1) {
+                    throw new NumberFormatException();
+                }
+                out.add(m);
+            }
+        } catch (NumberFormatException e) {
+            throw invalid(key, "a comma-separated list of positive minutes, not '" + get(key) + "'");
+        }
+        return out.stream().distinct().sorted().toList();
+    }
+
+    public int loginMaxFailures() {
+        return intIn("casjobs.login.max.failures", 1, 1_000_000);
+    }
+
+    public int loginWindowSeconds() {
+        return intIn("casjobs.login.window.seconds", 1, 86_400);
+    }
+
+    public int loginCacheSeconds() {
+        return intIn("casjobs.login.cache.seconds", 0, 86_400);
+    }
+
+    public boolean demoAccount() {
+        return bool("casjobs.demo.account");
+    }
+}

@@ -1,0 +1,145 @@
+package org.opencasjobs.http;
+
+import jakarta.jws.WebMethod;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.opencasjobs.wire.JobsSoap;
+
+/**
+ * What an ASMX service answers besides SOAP, on the same address: HTTP GET and form POST calls
+ * of {@code jobs.asmx/{Op}} (bound by reflection over the generated interface to the very
+ * endpoint object SOAP reaches), {@code ?WSDL}, {@code ?disco} and the help pages. SOAP POSTs
+ * to the bare address pass on to CXF.
+ */
+public final class AsmxFilter implements Filter {
+    /** The paths clients hard-code for the service; the first is ours, the others the original's. */
+    static final String[] BASE_PATHS = {"/services/jobs.asmx", "/CasJobs/services/jobs.asmx", "/casjobs/services/jobs.asmx"};
+    private static final Pattern ADDRESS = Pattern.compile("(<(?:soap|soap12|http):address location=\")[^\"]*(\")");
+
+    private final JobsSoap endpoint;
+    private final Map<String, Method> operations = new HashMap<>();
+    private final String wsdl;
+    private final HelpPages help;
+    private final String publicBaseUrl;
+
+    public AsmxFilter(JobsSoap endpoint, byte[] wsdl, String publicBaseUrl) {
+        this.endpoint = endpoint;
+        this.wsdl = new String(wsdl, java.nio.charset.StandardCharsets.UTF_8);
+        this.help = new HelpPages(wsdl);
+        this.publicBaseUrl = publicBaseUrl;
+        for (Method m : JobsSoap.class.getMethods()) {
+            WebMethod wm = m.getAnnotation(WebMethod.class);
+            if (wm != null) {
+                operations.put(wm.operationName(), m);
+            }
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest req = (HttpServletRequest) request;
+        HttpServletResponse resp = (HttpServletResponse) response;
+        ClientAddress.set(req.getRemoteAddr());
+        try {
+            String path = req.getRequestURI().substring(req.getContextPath().length());
+            String base = basePath(path);
+            if (base == null) {
+                chain.doFilter(request, response);
+            } else if (path.length() == base.length()) {
+                serviceAddress(req, resp, chain, base);
+            } else if (path.charAt(base.length()) == '/') {
+                HttpCall.invoke(this, req, resp, path.substring(base.length() + 1));
+            } else {
+                chain.doFilter(request, response);
+            }
+        } finally {
+            ClientAddress.clear();
+        }
+    }
+
+    private static String basePath(String path) {
+        for (String b : BASE_PATHS) {
+            if (path.startsWith(b)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** The bare .asmx address: SOAP by POST, documents by GET. */
+    private void serviceAddress(HttpServletRequest req, HttpServletResponse resp, FilterChain chain, String base)
+            throws IOException, ServletException {
+        String method = req.getMethod();
+        if (method.equals("POST")) {
+            chain.doFilter(req, resp);
+            return;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            return;
+        }
+        String url = serviceUrl(req, base);
+        String query = req.getQueryString() == null ? "" : req.getQueryString();
+        if (query.equalsIgnoreCase("wsdl")) {
+            send(resp, 200, "text/xml; charset=utf-8", wsdlFor(url));
+        } else if (query.equalsIgnoreCase("disco")) {
+            send(resp, 200, "text/xml; charset=utf-8", help.disco(url));
+        } else if (req.getParameter("op") != null) {
+            String page = help.operation(req.getParameter("op"), url);
+            if (page == null) {
+                send(resp, 404, "text/plain; charset=utf-8", req.getParameter("op") + " Web Service method name is not valid.\r\n");
+            } else {
+                send(resp, 200, "text/html; charset=utf-8", page);
+            }
+        } else {
+            send(resp, 200, "text/html; charset=utf-8", help.overview(url));
+        }
+    }
+
+    /** Our WSDL with every port address set to the URL the client used (or the public base URL). */
+    String wsdlFor(String serviceUrl) {
+        return ADDRESS.matcher(wsdl).replaceAll("$1" + Matcher.quoteReplacement(xmlEscape(serviceUrl)) + "$2");
+    }
+
+    /** The absolute URL of the service address as this client should see it. */
+    String serviceUrl(HttpServletRequest req, String base) {
+        if (!publicBaseUrl.isEmpty()) {
+            return publicBaseUrl + base;
+        }
+        StringBuffer url = req.getRequestURL();
+        return url.substring(0, url.indexOf(base, url.indexOf("//") + 2) + base.length());
+    }
+
+    Method operation(String name) {
+        return operations.get(name);
+    }
+
+    JobsSoap endpoint() {
+        return endpoint;
+    }
+
+    static void send(HttpServletResponse resp, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        resp.setStatus(status);
+        resp.setContentType(contentType);
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    static String xmlEscape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
+    }
+}

@@ -1,0 +1,88 @@
+package org.opencasjobs.http;
+
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBElement;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.Marshaller;
+import jakarta.xml.bind.annotation.XmlType;
+import java.io.StringWriter;
+import javax.xml.namespace.QName;
+import org.glassfish.jaxb.runtime.marshaller.NamespacePrefixMapper;
+import org.opencasjobs.wire.ObjectFactory;
+
+/**
+ * The body of a successful HTTP GET/POST call, as ASMX writes it: an XML declaration, then the
+ * result as a root element named after its XSD type ({@code <long>}, {@code <ArrayOfCJJob>}) in
+ * the service namespace, indented by two spaces.
+ */
+final class PlainXml {
+    static final String NS = "http://Services.Cas.jhu.edu";
+    private static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
+    private static final String XSD = "http://www.w3.org/2001/XMLSchema";
+    private static final JAXBContext CONTEXT;
+    static {
+        try {
+            CONTEXT = JAXBContext.newInstance(ObjectFactory.class);
+        } catch (JAXBException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Declares xsi and xsd on complex roots, as .NET's XmlSerializer does; ours is the default namespace. */
+    private static final NamespacePrefixMapper DOTNET_PREFIXES = new NamespacePrefixMapper() {
+        @Override
+        public String getPreferredPrefix(String uri, String suggestion, boolean required) {
+            return NS.equals(uri) ? "" : XSI.equals(uri) ? "xsi" : XSD.equals(uri) ? "xsd" : suggestion;
+        }
+
+        @Override
+        public String[] getPreDeclaredNamespaceUris2() {
+            return new String[] {"xsi", XSI, "xsd", XSD};
+        }
+    };
+
+    private PlainXml() {
+    }
+
+    static String document(Object value, Class<?> declared) {
+        boolean primitive = declared.isPrimitive() || declared == String.class;
+        String root = switch (declared.getName()) {
+            case "long" -> "long";
+            case "int" -> "int";
+            case "boolean" -> "boolean";
+            case "java.lang.String" -> "string";
+            default -> typeName(declared);
+        };
+        Class<?> type = declared == long.class ? Long.class : declared == int.class ? Integer.class
+                : declared == boolean.class ? Boolean.class : declared;
+        try {
+            Marshaller m = CONTEXT.createMarshaller();
+            m.setProperty(Marshaller.JAXB_FRAGMENT, true);
+            m.setProperty(Marshaller.JAXB_FORMATTED_OUTPUT, true);
+            m.setProperty("org.glassfish.jaxb.indentString", "  ");
+            if (!primitive) {
+                m.setProperty("org.glassfish.jaxb.namespacePrefixMapper", DOTNET_PREFIXES);
+            }
+            StringWriter out = new StringWriter();
+            out.write("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n");
+            m.marshal(element(new QName(NS, root), type, value), out);
+            return out.toString();
+        } catch (JAXBException e) {
+            throw new IllegalStateException("Cannot write a " + root + " result", e);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static JAXBElement<?> element(QName name, Class type, Object value) {
+        return new JAXBElement(name, type, value);
+    }
+
+    /** The XSD type name of a generated class; ASMX names the DataSet result's root DataSet. */
+    private static String typeName(Class<?> c) {
+        XmlType t = c.getAnnotation(XmlType.class);
+        if (t == null || t.name().isEmpty()) {
+            return "DataSet";
+        }
+        return t.name();
+    }
+}

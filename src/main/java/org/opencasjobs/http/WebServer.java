@@ -1,0 +1,116 @@
+package org.opencasjobs.http;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import javax.xml.namespace.QName;
+import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.ee11.servlet.ServletMapping;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.opencasjobs.soap.Faults;
+import org.opencasjobs.soap.JobsEndpoint;
+
+/**
+ * Embedded Jetty serving jobs.asmx: the ASMX filter in front of the CXF servlet, which hosts
+ * one endpoint on the SOAP 1.2 port; it answers SOAP 1.1 and 1.2 alike, each in its own version.
+ */
+public final class WebServer implements AutoCloseable {
+    static final String NS = "http://Services.Cas.jhu.edu";
+
+    private final Server jetty;
+
+    public WebServer(String bindAddress, int port, long requestMaxBytes, String publicBaseUrl, JobsEndpoint endpoint) {
+        byte[] wsdl = readWsdl();
+        jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost(bindAddress);
+        connector.setPort(port);
+        jetty.addConnector(connector);
+
+        ServletContextHandler ctx = new ServletContextHandler();
+        ctx.setContextPath("/");
+        // SOAP requests labelled text/xml without a charset are UTF-8, whatever Jetty would assume.
+        ctx.setDefaultRequestCharacterEncoding("UTF-8");
+        ctx.setDefaultResponseCharacterEncoding("UTF-8");
+        // Long queries and uploads arrive as forms: bound them by the request limit alone.
+        ctx.setMaxFormContentSize((int) Math.min(requestMaxBytes, Integer.MAX_VALUE));
+        ctx.setMaxFormKeys(10_000);
+        ctx.addFilter(new FilterHolder(new AsmxFilter(endpoint, wsdl, publicBaseUrl)), "/*",
+                EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder cxf = new ServletHolder(new SoapServlet(endpoint));
+        cxf.setInitParameter("hide-service-list-page", "true");
+        cxf.setName("cxf");
+        cxf.setInitOrder(0);
+        ctx.getServletHandler().addServlet(cxf);
+        ServletMapping mapping = new ServletMapping();
+        mapping.setServletName("cxf");
+        mapping.setPathSpecs(Arrays.stream(AsmxFilter.BASE_PATHS)
+                .map(base -> base.substring(0, base.lastIndexOf('/')) + "/*").toArray(String[]::new));
+        ctx.getServletHandler().addServletMapping(mapping);
+
+        SizeLimitHandler limit = new SizeLimitHandler(requestMaxBytes, -1);
+        limit.setHandler(ctx);
+        jetty.setHandler(limit);
+    }
+
+    public void start() throws Exception {
+        jetty.start();
+    }
+
+    /** The port actually bound (useful when asked for port 0). */
+    public int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        jetty.stop();
+    }
+
+    static byte[] readWsdl() {
+        try (InputStream in = WebServer.class.getResourceAsStream("/wsdl/jobs.wsdl")) {
+            if (in == null) {
+                throw new IllegalStateException("wsdl/jobs.wsdl is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The CXF servlet, publishing our endpoint on its bus once the servlet is initialised. */
+    private static final class SoapServlet extends CXFNonSpringServlet {
+        private final transient JobsEndpoint endpoint;
+
+        SoapServlet(JobsEndpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        protected void loadBus(ServletConfig sc) {
+            super.loadBus(sc);
+            JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
+            factory.setBus(getBus());
+            factory.setServiceBean(endpoint);
+            factory.setServiceName(new QName(NS, "Jobs"));
+            factory.setEndpointName(new QName(NS, "JobsSoap12"));
+            factory.setWsdlLocation("classpath:wsdl/jobs.wsdl");
+            factory.setAddress("/jobs.asmx");
+            factory.setProperties(Map.of("org.apache.cxf.stax.force-start-document", "true"));
+            factory.setInInterceptors(List.of(new Faults.VersionFromContentType()));
+            factory.setOutFaultInterceptors(List.of(new Faults.OutInterceptor()));
+            factory.create();
+        }
+    }
+}

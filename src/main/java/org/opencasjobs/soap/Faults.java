@@ -1,0 +1,82 @@
+package org.opencasjobs.soap;
+
+import java.util.UUID;
+import javax.xml.namespace.QName;
+import org.apache.cxf.binding.soap.Soap11;
+import org.apache.cxf.binding.soap.SoapMessage;
+import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.phase.AbstractPhaseInterceptor;
+import org.apache.cxf.phase.Phase;
+import org.opencasjobs.service.CasJobsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every SOAP fault the shape ASMX clients parse: faultstring
+ * {@code Server was unable to process request. ---> message} with an empty detail; our own
+ * errors as soap:Server (1.2: Receiver), unreadable requests as soap:Client (1.2: Sender).
+ * Unexpected exceptions are logged with their stack and answered with an incident id only.
+ */
+public final class Faults {
+    private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
+    static final String PROCESS_PREFIX = "Server was unable to process request. ---> ";
+    static final String READ_PREFIX = "Server was unable to read request. ---> ";
+
+    private Faults() {
+    }
+
+    /** The user-facing message for any exception thrown by an operation (shared by all protocols). */
+    public static String userMessage(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CasJobsException) {
+                return c.getMessage();
+            }
+        }
+        String incident = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("Incident {}: unexpected error", incident, t);
+        return "An internal error occurred (incident " + incident
+                + "). The operators can find its details in the server log.";
+    }
+
+    /** Rewrites outgoing faults; runs before the SOAP fault is written. */
+    public static final class OutInterceptor extends AbstractPhaseInterceptor<SoapMessage> {
+        public OutInterceptor() {
+            super(Phase.PRE_LOGICAL);
+        }
+
+        @Override
+        public void handleMessage(SoapMessage message) {
+            if (!(message.getContent(Exception.class) instanceof Fault fault)) {
+                return;
+            }
+            QName code = fault.getFaultCode();
+            boolean clientError = code != null && code.getLocalPart().equals(Fault.FAULT_CODE_CLIENT.getLocalPart());
+            if (clientError) {
+                fault.setMessage(READ_PREFIX + fault.getMessage());
+            } else {
+                fault.setMessage(PROCESS_PREFIX + userMessage(fault.getCause() == null ? fault : fault.getCause()));
+                fault.setFaultCode(Fault.FAULT_CODE_SERVER);
+            }
+            fault.getOrCreateDetail();
+        }
+    }
+
+    /**
+     * Errors raised before the envelope is read (not XML, a DTD, an empty body) would otherwise be
+     * answered in SOAP 1.2 by our 1.2 endpoint; a caller that did not send application/soap+xml
+     * gets SOAP 1.1. Once the envelope is read, its namespace decides the version.
+     */
+    public static final class VersionFromContentType extends AbstractPhaseInterceptor<SoapMessage> {
+        public VersionFromContentType() {
+            super(Phase.RECEIVE);
+        }
+
+        @Override
+        public void handleMessage(SoapMessage message) {
+            Object ct = message.get(SoapMessage.CONTENT_TYPE);
+            if (ct == null || !ct.toString().toLowerCase().startsWith("application/soap+xml")) {
+                message.setVersion(Soap11.getInstance());
+            }
+        }
+    }
+}

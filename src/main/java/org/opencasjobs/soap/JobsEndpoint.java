@@ -1,0 +1,109 @@
+package org.opencasjobs.soap;
+
+import jakarta.jws.WebService;
+import org.opencasjobs.http.ClientAddress;
+import org.opencasjobs.service.Credentials;
+import org.opencasjobs.service.JobsService;
+import org.opencasjobs.wire.ArrayOfCJJob;
+import org.opencasjobs.wire.ArrayOfCJQueue;
+import org.opencasjobs.wire.ArrayOfCJType;
+import org.opencasjobs.wire.ArrayOfJob;
+import org.opencasjobs.wire.ExecuteQuickJobDSResponse;
+import org.opencasjobs.wire.JobsSoap;
+
+/**
+ * The one implementation of the generated {@link JobsSoap} interface, reached by SOAP 1.1 and
+ * 1.2 through CXF and by HTTP GET/POST through the ASMX filter. It only converts between wire
+ * and domain types; the rules live in {@link JobsService}, whose errors every protocol turns
+ * into its own fault shape.
+ */
+@WebService(serviceName = "Jobs", portName = "JobsSoap12", targetNamespace = "http://Services.Cas.jhu.edu",
+        endpointInterface = "org.opencasjobs.wire.JobsSoap", wsdlLocation = "classpath:wsdl/jobs.wsdl")
+public class JobsEndpoint implements JobsSoap {
+    private final JobsService service;
+
+    public JobsEndpoint(JobsService service) {
+        this.service = service;
+    }
+
+    private static Credentials who(long wsid, String pw) {
+        return new Credentials(wsid, pw, ClientAddress.current());
+    }
+
+    @Override
+    public String executeQuickJob(long wsid, String pw, String qry, String context, String taskname,
+                                  boolean isSystem) {
+        service.notAvailableYet(who(wsid, pw), "ExecuteQuickJob");
+        return null;
+    }
+
+    @Override
+    public ExecuteQuickJobDSResponse.ExecuteQuickJobDSResult executeQuickJobDS(long wsid, String pw, String qry,
+            String context, String taskname, boolean isSystem) {
+        service.notAvailableYet(who(wsid, pw), "ExecuteQuickJobDS");
+        return null;
+    }
+
+    @Override
+    public long submitJob(long wsid, String pw, String qry, String context, String taskname, int estimate) {
+        return service.submitJob(who(wsid, pw), qry, context, taskname, estimate);
+    }
+
+    @Override
+    public long submitJobInto(long wsid, String pw, String qry, String context, String table, String taskname,
+                              int estimate) {
+        service.notAvailableYet(who(wsid, pw), "SubmitJobInto");
+        return 0;
+    }
+
+    @Override
+    public void cancelJob(long wsId, String pw, long jobId) {
+        service.cancelJob(who(wsId, pw), jobId);
+    }
+
+    @Override
+    public int getJobStatus(long wsId, String pw, long jobId) {
+        return service.getJobStatus(who(wsId, pw), jobId);
+    }
+
+    @Override
+    public ArrayOfCJJob getJobs(long ownerWsid, String ownerPw, String conditions, boolean includeSystem) {
+        return WireTypes.cjJobs(service.getJobs(who(ownerWsid, ownerPw), conditions, includeSystem));
+    }
+
+    @Override
+    public ArrayOfJob getJobsJob(long ownerWsid, String ownerPw, String conditions, boolean includeSystem) {
+        return WireTypes.jobs(service.getJobs(who(ownerWsid, ownerPw), conditions, includeSystem));
+    }
+
+    @Override
+    public ArrayOfCJQueue getQueues(long wsid, String pw) {
+        return WireTypes.queues(service.getQueues(who(wsid, pw)));
+    }
+
+    @Override
+    public ArrayOfCJType getJobTypes(long wsid, String pw) {
+        return WireTypes.types(service.getJobTypes(who(wsid, pw)));
+    }
+
+    @Override
+    public long submitExtractJob(long wsid, String pw, String tableName, String type) {
+        service.notAvailableYet(who(wsid, pw), "SubmitExtractJob");
+        return 0;
+    }
+
+    @Override
+    public void uploadData(long wsid, String pw, String tableName, String data, Boolean tableExists) {
+        service.notAvailableYet(who(wsid, pw), "UploadData");
+    }
+
+    @Override
+    public void setServiceState(long wsid, String pw, String serviceName, String state) {
+        service.setServiceState(who(wsid, pw), serviceName, state);
+    }
+
+    @Override
+    public String getServiceState(long wsid, String pw, String serviceName) {
+        return service.getServiceState(who(wsid, pw), serviceName);
+    }
+}

@@ -1,0 +1,262 @@
+package org.opencasjobs.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.opencasjobs.jobs.Conditions;
+import org.opencasjobs.jobs.Job;
+import org.opencasjobs.jobs.JobStatus;
+import org.opencasjobs.jobs.JobType;
+import org.opencasjobs.jobs.NewJob;
+
+/**
+ * Jobs, job types and service states in the job store. A job's status changes only by
+ * compare-and-set ({@code UPDATE … WHERE status = expected}) together with a row in
+ * job_transitions, so two actors can never both move the same job.
+ */
+public final class JobStore {
+    private static final String COLUMNS = "jobid, wsid, status, queue, is_quick, is_system, context, job_type,"
+            + " task_name, query, modified_query, target, params, created_table, output_loc, error, message,"
+            + " host_ip, rows_affected, estimate, time_submit, time_start, time_end";
+
+    /** One recorded status change. */
+    public record Transition(long jobId, JobStatus from, JobStatus to, LocalDateTime at) {
+    }
+
+    private final DataSource ds;
+
+    public JobStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /** Records a new job, ready (0), and returns its id. */
+    public long insert(NewJob j, LocalDateTime now) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (wsid, status, queue, is_quick, is_system,"
+                    + " context, job_type, task_name, query, target, estimate, host_ip, time_submit)"
+                    + " VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, j.wsid());
+                ps.setInt(2, j.queue().minutes());
+                ps.setBoolean(3, j.queue().quick());
+                ps.setBoolean(4, j.system());
+                ps.setString(5, j.queue().context());
+                ps.setString(6, j.type());
+                ps.setString(7, j.taskName());
+                ps.setString(8, j.query());
+                ps.setString(9, j.target());
+                ps.setInt(10, j.estimate());
+                ps.setString(11, j.hostIp());
+                ps.setTimestamp(12, Timestamp.valueOf(now));
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
+    public Optional<Job> find(long jobId) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE jobid = ?")) {
+                ps.setLong(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Moves a job from {@code from} to {@code to} if it is still in {@code from}; false if another
+     * actor changed it first. Starting sets TimeStart; reaching a final status sets TimeEnd.
+     */
+    public boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now) {
+        return transition(jobId, from, to, now, null);
+    }
+
+    /** As {@link #transition(long, JobStatus, JobStatus, LocalDateTime)}, recording {@code error} too. */
+    public boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now, String error) {
+        String times = to == JobStatus.STARTED ? ", time_start = ?" : to.isFinal() ? ", time_end = ?" : "";
+        String setError = error == null ? "" : ", error = ?";
+        return JdbcWork.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE jobs SET status = ?" + times + setError + " WHERE jobid = ? AND status = ?")) {
+                int i = 1;
+                ps.setInt(i++, to.code);
+                if (!times.isEmpty()) {
+                    ps.setTimestamp(i++, Timestamp.valueOf(now));
+                }
+                if (error != null) {
+                    ps.setString(i++, error);
+                }
+                ps.setLong(i++, jobId);
+                ps.setInt(i, from.code);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            recordTransition(c, jobId, from, to, now);
+            return true;
+        });
+    }
+
+    private static void recordTransition(Connection c, long jobId, JobStatus from, JobStatus to, LocalDateTime now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO job_transitions (jobid, from_status, to_status, changed_at) VALUES (?, ?, ?, ?)")) {
+            ps.setLong(1, jobId);
+            ps.setInt(2, from.code);
+            ps.setInt(3, to.code);
+            ps.setTimestamp(4, Timestamp.valueOf(now));
+            ps.executeUpdate();
+        }
+    }
+
+    public List<Transition> transitions(long jobId) {
+        return JdbcWork.query(ds, c -> {
+            List<Transition> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT from_status, to_status, changed_at"
+                    + " FROM job_transitions WHERE jobid = ? ORDER BY id")) {
+                ps.setLong(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Transition(jobId, JobStatus.of(rs.getInt(1)), JobStatus.of(rs.getInt(2)),
+                                rs.getTimestamp(3).toLocalDateTime()));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Ids of jobs in {@code status}, oldest first; with {@code neverStarted}, only those without TimeStart. */
+    public List<Long> idsWithStatus(JobStatus status, boolean neverStarted) {
+        return JdbcWork.query(ds, c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = ?"
+                    + (neverStarted ? " AND time_start IS NULL" : "") + " ORDER BY jobid")) {
+                ps.setInt(1, status.code);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Jobs matching {@code where}, newest first; {@code owner} null means every user's jobs
+     * (administrators), and system jobs only with {@code includeSystem}.
+     */
+    public List<Job> list(Conditions.Where where, Long owner, boolean includeSystem) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (owner != null) {
+            sql.append(" AND wsid = ?");
+            params.add(owner);
+        }
+        if (!includeSystem) {
+            sql.append(" AND is_system = FALSE");
+        }
+        if (!where.sql().isEmpty()) {
+            sql.append(" AND ").append(where.sql());
+            params.addAll(where.params());
+        }
+        sql.append(" ORDER BY jobid DESC");
+        return JdbcWork.query(ds, c -> {
+            List<Job> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    public List<JobType> jobTypes() {
+        return JdbcWork.query(ds, c -> {
+            List<JobType> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT type_name, description FROM job_types ORDER BY sort_order");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new JobType(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The stored state of a queue or the scheduler, if one was ever set. */
+    public Optional<String> serviceState(String name) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state FROM service_states WHERE service_name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public void setServiceState(String name, String state) {
+        JdbcWork.transaction(ds, c -> {
+            try (PreparedStatement up = c.prepareStatement("UPDATE service_states SET state = ? WHERE service_name = ?")) {
+                up.setString(1, state);
+                up.setString(2, name);
+                if (up.executeUpdate() == 0) {
+                    try (PreparedStatement in = c.prepareStatement(
+                            "INSERT INTO service_states (service_name, state) VALUES (?, ?)")) {
+                        in.setString(1, name);
+                        in.setString(2, state);
+                        in.executeUpdate();
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Moves every service in state {@code from} to {@code to} (one scheduler cycle's step). */
+    public void advanceServiceStates(String from, String to) {
+        JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE service_states SET state = ? WHERE state = ?")) {
+                ps.setString(1, to);
+                ps.setString(2, from);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static Job read(ResultSet rs) throws SQLException {
+        return new Job(rs.getLong("jobid"), rs.getLong("wsid"), JobStatus.of(rs.getInt("status")), rs.getInt("queue"),
+                rs.getBoolean("is_quick"), rs.getBoolean("is_system"), rs.getString("context"),
+                rs.getString("job_type"), rs.getString("task_name"), rs.getString("query"),
+                rs.getString("modified_query"), rs.getString("target"), rs.getString("params"),
+                rs.getString("created_table"), rs.getString("output_loc"), rs.getString("error"),
+                rs.getString("message"), rs.getString("host_ip"), rs.getLong("rows_affected"),
+                rs.getInt("estimate"), time(rs, "time_submit"), time(rs, "time_start"), time(rs, "time_end"));
+    }
+
+    private static LocalDateTime time(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toLocalDateTime();
+    }
+}

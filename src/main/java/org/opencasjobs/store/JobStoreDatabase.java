@@ -1,0 +1,42 @@
+package org.opencasjobs.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.opencasjobs.config.ServerConfig;
+
+/** The pooled connection to the job store, migrated to the current schema when opened. */
+public final class JobStoreDatabase implements AutoCloseable {
+    private final HikariDataSource pool;
+
+    private JobStoreDatabase(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    public static JobStoreDatabase open(ServerConfig config) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("jobstore");
+        hc.setJdbcUrl(config.jobStoreUrl());
+        hc.setUsername(config.jobStoreUser());
+        hc.setPassword(config.jobStorePassword());
+        hc.setMaximumPoolSize(config.jobStorePoolSize());
+        HikariDataSource ds = new HikariDataSource(hc);
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new JobStoreDatabase(ds);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
