@@ -106,14 +106,19 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) {
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         // Expected failures (bad settings, a name taken) are one clear line, not a stack trace.
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("Error: " + e.getMessage());
+            cmd.getErr().flush();
             return 1;
         });
-        int code = cl.execute(args);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
         if (code != 0 || !isServe(args)) {
             System.exit(code);
         }

@@ -1,0 +1,116 @@
+package org.opencasjobs.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.store.AccountStore;
+import org.opencasjobs.store.JobStoreDatabase;
+
+class AccountsTest {
+    /** A clock tests move by hand, so throttling windows pass without sleeping. */
+    static final class ManualClock extends Clock {
+        Instant now = Instant.parse("2026-11-28T10:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private JobStoreDatabase db;
+    private final ManualClock clock = new ManualClock();
+    private Accounts accounts;
+    private Account alice;
+
+    @BeforeEach
+    void open() {
+        db = JobStoreDatabase.open(ServerConfig.of(Map.of(
+                "casjobs.jobstore.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")));
+        accounts = new Accounts(new AccountStore(db.dataSource()), clock, 3, 60, 30);
+        alice = accounts.create("alice", "right", false);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private String failure(long wsid, String pw, String address) {
+        return assertThrows(CasJobsException.class, () -> accounts.authenticate(wsid, pw, address)).getMessage();
+    }
+
+    @Test
+    void rightPasswordPassesAndWrongOrUnknownLookTheSame() {
+        assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "right", "a").wsid());
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(alice.wsid(), "wrong", "a"));
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(1L, "right", "a"));
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(alice.wsid(), null, "a"));
+    }
+
+    @Test
+    void aRememberedLoginDoesNotLetAnotherPasswordIn() {
+        accounts.authenticate(alice.wsid(), "right", "a");
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(alice.wsid(), "right ", "a"));
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(alice.wsid(), "", "a"));
+    }
+
+    @Test
+    void repeatedFailuresForOneWsidAreRefusedUntilTheWindowEnds() {
+        for (int i = 0; i < 3; i++) {
+            failure(alice.wsid(), "guess" + i, "addr" + i);
+        }
+        assertTrue(failure(alice.wsid(), "right", "fresh-address").startsWith("Too many failed logins"),
+                "even the right password waits once the limit is reached");
+        clock.now = clock.now.plus(Duration.ofSeconds(61));
+        assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "right", "fresh-address").wsid());
+    }
+
+    @Test
+    void repeatedFailuresFromOneAddressAreRefusedForEveryWsid() {
+        Account bob = accounts.create("bob", "bobs", false);
+        for (int i = 0; i < 3; i++) {
+            failure(100L + i, "x", "10.0.0.9");
+        }
+        assertTrue(failure(bob.wsid(), "bobs", "10.0.0.9").contains("Try again in"));
+        assertEquals(bob.wsid(), accounts.authenticate(bob.wsid(), "bobs", "10.0.0.10").wsid());
+    }
+
+    @Test
+    void namesAreUniqueAndPasswordsRequired() {
+        assertThrows(IllegalArgumentException.class, () -> accounts.create("alice", "x", false));
+        assertThrows(IllegalArgumentException.class, () -> accounts.create("carol", "", false));
+        assertThrows(IllegalArgumentException.class, () -> accounts.create(" ", "x", false));
+    }
+
+    @Test
+    void hashesAreSaltedAndVerifiable() {
+        String a = PasswordHasher.hash("same");
+        String b = PasswordHasher.hash("same");
+        assertTrue(!a.equals(b), "a fresh salt each time");
+        assertTrue(PasswordHasher.verify("same", a) && PasswordHasher.verify("same", b));
+        assertTrue(!PasswordHasher.verify("Same", a));
+        assertTrue(!a.contains("same"));
+    }
+}
