@@ -108,7 +108,7 @@ public final class WebServer implements AutoCloseable {
             factory.setWsdlLocation("classpath:wsdl/jobs.wsdl");
             factory.setAddress("/jobs.asmx");
             factory.setProperties(Map.of("org.apache.cxf.stax.force-start-document", "true"));
-            factory.setInInterceptors(List.of(new Faults.VersionFromContentType()));
+            factory.setInInterceptors(List.of(new Faults.VersionFromContentType(), new Faults.ReachedOperation()));
             factory.setOutFaultInterceptors(List.of(new Faults.OutInterceptor()));
             factory.create();
         }

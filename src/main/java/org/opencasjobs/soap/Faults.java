@@ -1,7 +1,6 @@
 package org.opencasjobs.soap;
 
 import java.util.UUID;
-import javax.xml.namespace.QName;
 import org.apache.cxf.binding.soap.Soap11;
 import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.interceptor.Fault;
@@ -38,7 +37,25 @@ public final class Faults {
                 + "). The operators can find its details in the server log.";
     }
 
-    /** Rewrites outgoing faults; runs before the SOAP fault is written. */
+    /** Marks the exchange once the request was read and the operation is about to run. */
+    public static final class ReachedOperation extends AbstractPhaseInterceptor<SoapMessage> {
+        static final String REACHED = "opencasjobs.reached.operation";
+
+        public ReachedOperation() {
+            super(Phase.PRE_INVOKE);
+        }
+
+        @Override
+        public void handleMessage(SoapMessage message) {
+            message.getExchange().put(REACHED, Boolean.TRUE);
+        }
+    }
+
+    /**
+     * Rewrites outgoing faults before they are written: errors of an operation as soap:Server,
+     * requests that could not be read (bad XML, a DTD, an unknown action) as soap:Client, and a
+     * body over the size limit as HTTP 413.
+     */
     public static final class OutInterceptor extends AbstractPhaseInterceptor<SoapMessage> {
         public OutInterceptor() {
             super(Phase.PRE_LOGICAL);
@@ -49,15 +66,28 @@ public final class Faults {
             if (!(message.getContent(Exception.class) instanceof Fault fault)) {
                 return;
             }
-            QName code = fault.getFaultCode();
-            boolean clientError = code != null && code.getLocalPart().equals(Fault.FAULT_CODE_CLIENT.getLocalPart());
-            if (clientError) {
-                fault.setMessage(READ_PREFIX + fault.getMessage());
-            } else {
+            if (tooLarge(fault)) {
+                fault.setStatusCode(413);
+                fault.setMessage(READ_PREFIX + "The request is larger than this server accepts.");
+                fault.setFaultCode(Fault.FAULT_CODE_CLIENT);
+            } else if (message.getExchange().get(ReachedOperation.REACHED) != null) {
                 fault.setMessage(PROCESS_PREFIX + userMessage(fault.getCause() == null ? fault : fault.getCause()));
                 fault.setFaultCode(Fault.FAULT_CODE_SERVER);
+            } else {
+                fault.setMessage(READ_PREFIX + fault.getMessage());
+                fault.setFaultCode(Fault.FAULT_CODE_CLIENT);
             }
             fault.getOrCreateDetail();
+        }
+
+        /** Jetty's size limit surfaces, mid-read, as an exception whose message starts with 413. */
+        private static boolean tooLarge(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c.getMessage() != null && c.getMessage().startsWith("413")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
