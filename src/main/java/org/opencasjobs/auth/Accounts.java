@@ -20,6 +20,8 @@ import org.opencasjobs.store.AccountStore;
  */
 public final class Accounts {
     public static final String BAD_CREDENTIALS = "Invalid WebServicesID or password.";
+    /** An address is throttled after this many times the failures allowed for one wsid. */
+    static final int ADDRESS_FACTOR = 10;
 
     private record Remembered(Account account, long expiresMillis) {
     }
@@ -27,6 +29,7 @@ public final class Accounts {
     private final AccountStore store;
     private final Clock clock;
     private final LoginThrottle throttle;
+    private final int maxFailures;
     private final long cacheMillis;
     private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final byte[] cacheKey = new byte[32];
@@ -34,7 +37,8 @@ public final class Accounts {
     public Accounts(AccountStore store, Clock clock, int maxFailures, int windowSeconds, int cacheSeconds) {
         this.store = store;
         this.clock = clock;
-        this.throttle = new LoginThrottle(clock, maxFailures, windowSeconds);
+        this.throttle = new LoginThrottle(clock, windowSeconds);
+        this.maxFailures = maxFailures;
         this.cacheMillis = cacheSeconds * 1000L;
         new SecureRandom().nextBytes(cacheKey);
     }
@@ -44,7 +48,9 @@ public final class Accounts {
         String pw = password == null ? "" : password;
         String wsidKey = "wsid:" + wsid;
         String addressKey = "addr:" + clientAddress;
-        long wait = Math.max(throttle.secondsBlocked(wsidKey), throttle.secondsBlocked(addressKey));
+        // An address may be shared by many users (a NAT, a proxy): it gets more tries than one wsid.
+        long wait = Math.max(throttle.secondsBlocked(wsidKey, maxFailures),
+                throttle.secondsBlocked(addressKey, maxFailures * ADDRESS_FACTOR));
         if (wait > 0) {
             throw new CasJobsException("Too many failed logins for this WebServicesID or from this address. "
                     + "Try again in " + wait + " seconds.");

@@ -17,17 +17,15 @@ final class LoginThrottle {
 
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
     private final Clock clock;
-    private final int maxFailures;
     private final long windowMillis;
 
-    LoginThrottle(Clock clock, int maxFailures, int windowSeconds) {
+    LoginThrottle(Clock clock, int windowSeconds) {
         this.clock = clock;
-        this.maxFailures = maxFailures;
         this.windowMillis = windowSeconds * 1000L;
     }
 
-    /** Seconds until {@code key} may try again, or 0 when it may try now. */
-    long secondsBlocked(String key) {
+    /** Seconds until {@code key}, allowed {@code maxFailures} per window, may try again, or 0 when it may try now. */
+    long secondsBlocked(String key, int maxFailures) {
         Window w = windows.get(key);
         long now = clock.millis();
         if (w == null || w.failures < maxFailures || now - w.startMillis >= windowMillis) {

@@ -90,7 +90,7 @@ class AccountsTest {
     @Test
     void repeatedFailuresFromOneAddressAreRefusedForEveryWsid() {
         Account bob = accounts.create("bob", "bobs", false);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 3 * Accounts.ADDRESS_FACTOR; i++) {
             failure(100L + i, "x", "10.0.0.9");
         }
         assertTrue(failure(bob.wsid(), "bobs", "10.0.0.9").contains("Try again in"));
