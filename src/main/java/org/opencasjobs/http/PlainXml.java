@@ -19,6 +19,9 @@ final class PlainXml {
     static final String NS = "http://Services.Cas.jhu.edu";
     private static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
     private static final String XSD = "http://www.w3.org/2001/XMLSchema";
+    /** The root's namespace declarations, which .NET writes in the order xsi, xsd, default. */
+    private static final java.util.regex.Pattern DECLARATIONS =
+            java.util.regex.Pattern.compile("<(\\w+)(?: xmlns(?::\\w+)?=\"[^\"]*\")+(/?)>");
     private static final JAXBContext CONTEXT;
     static {
         try {
@@ -66,7 +69,8 @@ final class PlainXml {
             StringWriter out = new StringWriter();
             out.write("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n");
             m.marshal(element(new QName(NS, root), type, value), out);
-            return out.toString();
+            return primitive ? out.toString() : DECLARATIONS.matcher(out.toString()).replaceFirst(
+                    "<$1 xmlns:xsi=\"" + XSI + "\" xmlns:xsd=\"" + XSD + "\" xmlns=\"" + NS + "\"$2>");
         } catch (JAXBException e) {
             throw new IllegalStateException("Cannot write a " + root + " result", e);
         }
