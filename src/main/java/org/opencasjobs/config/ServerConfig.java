@@ -33,6 +33,11 @@ public final class ServerConfig {
         DEFAULTS.put("casjobs.contexts", "Sample");
         DEFAULTS.put("casjobs.queue.quick.minutes", "1");
         DEFAULTS.put("casjobs.queue.batch.minutes", "500");
+        DEFAULTS.put("casjobs.queue.quick.concurrency", "4");
+        DEFAULTS.put("casjobs.queue.batch.concurrency", "2");
+        DEFAULTS.put("casjobs.queue.seconds.per.minute", "60");
+        DEFAULTS.put("casjobs.quick.max.rows", "100000");
+        DEFAULTS.put("casjobs.sample.rows", "100000");
         DEFAULTS.put("casjobs.login.max.failures", "10");
         DEFAULTS.put("casjobs.login.window.seconds", "60");
         DEFAULTS.put("casjobs.login.cache.seconds", "60");
@@ -78,6 +83,11 @@ public final class ServerConfig {
         intIn("casjobs.jobstore.pool.size", 1, 1000);
         intIn("casjobs.queue.quick.minutes", 1, 100_000);
         batchQueueMinutes();
+        intIn("casjobs.queue.quick.concurrency", 1, 1000);
+        intIn("casjobs.queue.batch.concurrency", 1, 1000);
+        intIn("casjobs.queue.seconds.per.minute", 1, 60);
+        longIn("casjobs.quick.max.rows", 1, Long.MAX_VALUE);
+        intIn("casjobs.sample.rows", 0, 1_000_000_000);
         intIn("casjobs.login.max.failures", 1, 1_000_000);
         intIn("casjobs.login.window.seconds", 1, 86_400);
         intIn("casjobs.login.cache.seconds", 0, 86_400);
@@ -204,6 +214,34 @@ public final class ServerConfig {
             throw invalid(key, "a comma-separated list of positive minutes, not '" + get(key) + "'");
         }
         return out.stream().distinct().sorted().toList();
+    }
+
+    /** How many quick queries of one context run at once; more wait for a slot. */
+    public int quickConcurrency() {
+        return intIn("casjobs.queue.quick.concurrency", 1, 1000);
+    }
+
+    /** How many jobs of one batch queue run at once. */
+    public int batchConcurrency() {
+        return intIn("casjobs.queue.batch.concurrency", 1, 1000);
+    }
+
+    /**
+     * Seconds in a queue-limit "minute": 60, except in tests, which shrink queue limits to
+     * seconds so that timeouts are observable without waiting minutes.
+     */
+    public int secondsPerMinute() {
+        return intIn("casjobs.queue.seconds.per.minute", 1, 60);
+    }
+
+    /** The most rows a quick query may return. */
+    public long quickMaxRows() {
+        return longIn("casjobs.quick.max.rows", 1, Long.MAX_VALUE);
+    }
+
+    /** Rows of PhotoObj in the synthetic Sample context generated on first start. */
+    public int sampleRows() {
+        return intIn("casjobs.sample.rows", 0, 1_000_000_000);
     }
 
     public int loginMaxFailures() {

@@ -48,7 +48,7 @@ public final class Scheduler implements AutoCloseable {
     void recover() {
         LocalDateTime now = LocalDateTime.now(clock);
         for (long id : jobs.idsWithStatus(JobStatus.STARTED, false)) {
-            if (jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now, RESTARTED)) {
+            if (jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now, JobStore.Outcome.error(RESTARTED))) {
                 LOG.info("job {} failed: left started by a previous run", id);
             }
         }

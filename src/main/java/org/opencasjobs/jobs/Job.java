@@ -17,6 +17,7 @@ public record Job(
         String modifiedQuery,
         String target,
         String params,
+        String intoTable,
         String createdTable,
         String outputLoc,
         String error,

@@ -8,6 +8,7 @@ public record NewJob(
         String type,
         String taskName,
         String query,
+        String intoTable,
         String target,
         int estimate,
         String hostIp) {

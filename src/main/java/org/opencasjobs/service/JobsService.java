@@ -51,7 +51,7 @@ public final class JobsService {
         if (query == null || query.isBlank()) {
             throw new CasJobsException("The query is empty: send the SQL to run in qry.");
         }
-        return jobs.insert(new NewJob(a.wsid(), queue, false, JobType.QUERY, emptyToNull(taskName), query,
+        return jobs.insert(new NewJob(a.wsid(), queue, false, JobType.QUERY, emptyToNull(taskName), query, null,
                 queue.context(), estimate, who.clientAddress()), now());
     }
 

@@ -24,7 +24,7 @@ import org.opencasjobs.jobs.NewJob;
  */
 public final class JobStore {
     private static final String COLUMNS = "jobid, wsid, status, queue, is_quick, is_system, context, job_type,"
-            + " task_name, query, modified_query, target, params, created_table, output_loc, error, message,"
+            + " task_name, query, modified_query, target, params, into_table, created_table, output_loc, error, message,"
             + " host_ip, rows_affected, estimate, time_submit, time_start, time_end";
 
     /** One recorded status change. */
@@ -41,8 +41,8 @@ public final class JobStore {
     public long insert(NewJob j, LocalDateTime now) {
         return JdbcWork.query(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (wsid, status, queue, is_quick, is_system,"
-                    + " context, job_type, task_name, query, target, estimate, host_ip, time_submit)"
-                    + " VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    + " context, job_type, task_name, query, into_table, target, estimate, host_ip, time_submit)"
+                    + " VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setLong(1, j.wsid());
                 ps.setInt(2, j.queue().minutes());
                 ps.setBoolean(3, j.queue().quick());
@@ -51,10 +51,11 @@ public final class JobStore {
                 ps.setString(6, j.type());
                 ps.setString(7, j.taskName());
                 ps.setString(8, j.query());
-                ps.setString(9, j.target());
-                ps.setInt(10, j.estimate());
-                ps.setString(11, j.hostIp());
-                ps.setTimestamp(12, Timestamp.valueOf(now));
+                ps.setString(9, j.intoTable());
+                ps.setString(10, j.target());
+                ps.setInt(11, j.estimate());
+                ps.setString(12, j.hostIp());
+                ps.setTimestamp(13, Timestamp.valueOf(now));
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -75,37 +76,75 @@ public final class JobStore {
         });
     }
 
+    /** What a job produced, recorded with the transition that ends it; null fields are left as they are. */
+    public record Outcome(Long rows, String createdTable, String modifiedQuery, String error) {
+        public static final Outcome NONE = new Outcome(null, null, null, null);
+
+        public static Outcome error(String message) {
+            return new Outcome(null, null, null, message);
+        }
+    }
+
     /**
      * Moves a job from {@code from} to {@code to} if it is still in {@code from}; false if another
      * actor changed it first. Starting sets TimeStart; reaching a final status sets TimeEnd.
      */
     public boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now) {
-        return transition(jobId, from, to, now, null);
+        return transition(jobId, from, to, now, Outcome.NONE);
     }
 
-    /** As {@link #transition(long, JobStatus, JobStatus, LocalDateTime)}, recording {@code error} too. */
-    public boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now, String error) {
-        String times = to == JobStatus.STARTED ? ", time_start = ?" : to.isFinal() ? ", time_end = ?" : "";
-        String setError = error == null ? "" : ", error = ?";
+    /** As {@link #transition(long, JobStatus, JobStatus, LocalDateTime)}, recording {@code outcome} too. */
+    public boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now, Outcome outcome) {
+        List<String> sets = new ArrayList<>(List.of("status = ?"));
+        List<Object> values = new ArrayList<>(List.of(to.code));
+        if (to == JobStatus.STARTED || to.isFinal()) {
+            sets.add(to == JobStatus.STARTED ? "time_start = ?" : "time_end = ?");
+            values.add(Timestamp.valueOf(now));
+        }
+        addIfSet(sets, values, "rows_affected", outcome.rows());
+        addIfSet(sets, values, "created_table", outcome.createdTable());
+        addIfSet(sets, values, "modified_query", outcome.modifiedQuery());
+        addIfSet(sets, values, "error", outcome.error());
+        values.add(jobId);
+        values.add(from.code);
         return JdbcWork.transaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE jobs SET status = ?" + times + setError + " WHERE jobid = ? AND status = ?")) {
-                int i = 1;
-                ps.setInt(i++, to.code);
-                if (!times.isEmpty()) {
-                    ps.setTimestamp(i++, Timestamp.valueOf(now));
+                    "UPDATE jobs SET " + String.join(", ", sets) + " WHERE jobid = ? AND status = ?")) {
+                for (int i = 0; i < values.size(); i++) {
+                    ps.setObject(i + 1, values.get(i));
                 }
-                if (error != null) {
-                    ps.setString(i++, error);
-                }
-                ps.setLong(i++, jobId);
-                ps.setInt(i, from.code);
                 if (ps.executeUpdate() != 1) {
                     return false;
                 }
             }
             recordTransition(c, jobId, from, to, now);
             return true;
+        });
+    }
+
+    private static void addIfSet(List<String> sets, List<Object> values, String column, Object value) {
+        if (value != null) {
+            sets.add(column + " = ?");
+            values.add(value);
+        }
+    }
+
+    /** Ids of the oldest waiting jobs of a batch queue, at most {@code limit}. */
+    public List<Long> waitingIds(String context, int queueMinutes, int limit) {
+        return JdbcWork.query(ds, c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = 0"
+                    + " AND is_quick = FALSE AND context = ? AND queue = ? ORDER BY jobid FETCH FIRST ? ROWS ONLY")) {
+                ps.setString(1, context);
+                ps.setInt(2, queueMinutes);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
         });
     }
 
@@ -250,7 +289,7 @@ public final class JobStore {
                 rs.getBoolean("is_quick"), rs.getBoolean("is_system"), rs.getString("context"),
                 rs.getString("job_type"), rs.getString("task_name"), rs.getString("query"),
                 rs.getString("modified_query"), rs.getString("target"), rs.getString("params"),
-                rs.getString("created_table"), rs.getString("output_loc"), rs.getString("error"),
+                rs.getString("into_table"), rs.getString("created_table"), rs.getString("output_loc"), rs.getString("error"),
                 rs.getString("message"), rs.getString("host_ip"), rs.getLong("rows_affected"),
                 rs.getInt("estimate"), time(rs, "time_submit"), time(rs, "time_start"), time(rs, "time_end"));
     }

@@ -1,0 +1,50 @@
+package org.opencasjobs.catalog;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The passwords of the catalog's database users, derived from one random secret kept in the
+ * data folder (readable by its owner only), so nothing else needs storing and users never
+ * learn them: user SQL runs on connections the server opens.
+ */
+final class CatalogSecrets {
+    private final byte[] key;
+
+    private CatalogSecrets(byte[] key) {
+        this.key = key;
+    }
+
+    static CatalogSecrets load(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] fresh = new byte[32];
+            new SecureRandom().nextBytes(fresh);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, HexFormat.of().formatHex(fresh), StandardCharsets.US_ASCII);
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+        return new CatalogSecrets(HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).trim()));
+    }
+
+    /** A password for {@code purpose} (hex, so it needs no quoting in SQL). */
+    String password(String purpose) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(m.doFinal(purpose.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}
