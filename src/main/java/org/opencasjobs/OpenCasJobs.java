@@ -9,7 +9,10 @@ import java.time.Clock;
 import java.util.HexFormat;
 import org.opencasjobs.auth.Account;
 import org.opencasjobs.auth.Accounts;
+import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.exec.QueryRunner;
+import org.opencasjobs.exec.RunningStatements;
 import org.opencasjobs.exec.Scheduler;
 import org.opencasjobs.http.WebServer;
 import org.opencasjobs.jobs.Queues;
@@ -26,6 +29,7 @@ public final class OpenCasJobs implements AutoCloseable {
     }
 
     private final JobStoreDatabase database;
+    private final Catalog catalog;
     private final Scheduler scheduler;
     private final WebServer web;
     private final Accounts accounts;
@@ -36,18 +40,22 @@ public final class OpenCasJobs implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         database = JobStoreDatabase.open(config);
         try {
+            catalog = Catalog.open(config);
             AccountStore accountStore = new AccountStore(database.dataSource());
             accounts = new Accounts(accountStore, clock, config.loginMaxFailures(), config.loginWindowSeconds(),
                     config.loginCacheSeconds());
             demo = config.demoAccount() && accountStore.isEmpty() ? createDemo(config.dataDir()) : null;
             jobStore = new JobStore(database.dataSource());
-            JobsService service = new JobsService(accounts, jobStore, new Queues(config), clock);
-            scheduler = new Scheduler(jobStore, clock, 200);
+            Queues queues = new Queues(config);
+            QueryRunner runner = new QueryRunner(catalog, new RunningStatements());
+            scheduler = new Scheduler(jobStore, queues, runner, clock, 200, config.batchConcurrency(),
+                    config.secondsPerMinute());
+            JobsService service = new JobsService(accounts, jobStore, queues, runner, config, clock, scheduler::wake);
             scheduler.start();
             web = new WebServer(config.bindAddress(), config.port(), config.requestMaxBytes(),
                     config.publicBaseUrl(), new JobsEndpoint(service));
             web.start();
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             close();
             throw e;
         }
@@ -92,6 +100,9 @@ public final class OpenCasJobs implements AutoCloseable {
         }
         if (scheduler != null) {
             scheduler.close();
+        }
+        if (catalog != null) {
+            catalog.close();
         }
         if (database != null) {
             database.close();

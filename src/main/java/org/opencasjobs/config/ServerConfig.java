@@ -159,7 +159,8 @@ public final class ServerConfig {
     public String jobStoreUrl() {
         String url = get("casjobs.jobstore.url");
         return url.isEmpty()
-                ? "jdbc:h2:file:" + dataDir().resolve("jobstore") + ";TRACE_LEVEL_FILE=0"
+                // Closed by our own shutdown, after the workers stop, not by H2's shutdown hook.
+                ? "jdbc:h2:file:" + dataDir().resolve("jobstore") + ";TRACE_LEVEL_FILE=0;DB_CLOSE_ON_EXIT=FALSE"
                 : url;
     }
 

@@ -1,44 +1,87 @@
 package org.opencasjobs.exec;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
+import org.opencasjobs.jobs.Queue;
+import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.service.CasJobsException;
 import org.opencasjobs.service.JobsService;
 import org.opencasjobs.store.JobStore;
+import org.opencasjobs.store.JobStore.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The background loop that owns the internal job transitions: canceling jobs that no worker is
- * running become cancelled, and suspend/wake requests of queues complete. Every change is a
- * compare-and-set in the job store, so a concurrent CancelJob and this loop cannot both win.
+ * The background loop that runs batch jobs and owns the internal transitions. Each cycle it
+ * stops the statements of running jobs that were asked to cancel, cancels waiting ones, starts
+ * waiting jobs in every queue that has a free worker and is not suspended, and completes
+ * suspend/wake requests. Every change is a compare-and-set in the job store, so a job is claimed
+ * by one worker only, and a concurrent CancelJob and this loop cannot both win.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     static final String RESTARTED = "The server restarted while this job was running; please submit it again.";
 
+    /** The workers of one batch queue. */
+    private record Workers(Queue queue, ExecutorService pool, AtomicInteger busy) {
+    }
+
     private final JobStore jobs;
+    private final String[] catalogs;
+    private final QueryRunner runner;
     private final Clock clock;
     private final long periodMillis;
+    private final int concurrency;
+    private final int secondsPerMinute;
+    private final Map<String, Workers> workers = new HashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "scheduler");
         t.setDaemon(true);
         return t;
     });
 
-    public Scheduler(JobStore jobs, Clock clock, long periodMillis) {
+    public Scheduler(JobStore jobs, Queues queues, QueryRunner runner, Clock clock, long periodMillis,
+                     int concurrency, int secondsPerMinute) {
         this.jobs = jobs;
+        this.catalogs = queues.catalogs();
+        this.runner = runner;
         this.clock = clock;
         this.periodMillis = periodMillis;
+        this.concurrency = concurrency;
+        this.secondsPerMinute = secondsPerMinute;
+        for (Queue q : queues.all()) {
+            if (!q.quick()) {
+                AtomicInteger n = new AtomicInteger();
+                workers.put(q.serviceName(), new Workers(q, Executors.newFixedThreadPool(concurrency, r -> {
+                    Thread t = new Thread(r, "worker-" + q.serviceName() + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }), new AtomicInteger()));
+            }
+        }
     }
 
     /** Ends what a previous process left active, then starts the loop. */
     public void start() {
         recover();
         loop.scheduleWithFixedDelay(this::cycleSafely, 0, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a cycle soon, e.g. after a submission or a cancel request, instead of at the next tick. */
+    public void wake() {
+        if (!loop.isShutdown()) {
+            loop.execute(this::cycleSafely);
+        }
     }
 
     /**
@@ -48,7 +91,7 @@ public final class Scheduler implements AutoCloseable {
     void recover() {
         LocalDateTime now = LocalDateTime.now(clock);
         for (long id : jobs.idsWithStatus(JobStatus.STARTED, false)) {
-            if (jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now, JobStore.Outcome.error(RESTARTED))) {
+            if (jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now, Outcome.error(RESTARTED))) {
                 LOG.info("job {} failed: left started by a previous run", id);
             }
         }
@@ -69,20 +112,99 @@ public final class Scheduler implements AutoCloseable {
 
     void cycle() {
         LocalDateTime now = LocalDateTime.now(clock);
-        for (long id : jobs.idsWithStatus(JobStatus.CANCELING, true)) {
-            if (jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, now)) {
+        for (long id : jobs.idsWithStatus(JobStatus.CANCELING, false)) {
+            if (!runner.running().cancel(id) && jobs.find(id).map(j -> j.timeStart() == null).orElse(false)
+                    && jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, now)) {
                 LOG.info("job {} cancelled before it started", id);
             }
         }
         jobs.advanceServiceStates(JobsService.SUSPENDING, JobsService.SUSPENDED);
         jobs.advanceServiceStates(JobsService.WAKING, JobsService.RUNNING);
+        if (suspended(JobsService.SCHEDULER)) {
+            return;
+        }
+        for (Workers w : workers.values()) {
+            int free = concurrency - w.busy.get();
+            if (free <= 0 || suspended(w.queue.serviceName())) {
+                continue;
+            }
+            for (long id : jobs.waitingIds(w.queue.context(), w.queue.minutes(), free)) {
+                if (jobs.transition(id, JobStatus.READY, JobStatus.STARTED, LocalDateTime.now(clock))) {
+                    w.busy.incrementAndGet();
+                    w.pool.execute(() -> {
+                        try {
+                            run(id, w.queue);
+                        } finally {
+                            w.busy.decrementAndGet();
+                            wake();
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    private boolean suspended(String serviceName) {
+        return jobs.serviceState(serviceName).map(s -> !s.equals(JobsService.RUNNING)).orElse(false);
+    }
+
+    /** Runs one claimed job to its final state. */
+    private void run(long id, Queue queue) {
+        Job job = jobs.find(id).orElseThrow();
+        SqlTranslator.Translation sql = null;
+        try {
+            sql = job.intoTable() != null ? SqlTranslator.into(job.query(), job.intoTable(), catalogs)
+                    : SqlTranslator.batch(job.query(), "Job" + id, catalogs);
+            QueryRunner.Result<Long> r = runner.run(id, job.wsid(), job.context(), sql,
+                    queue.minutes() * secondsPerMinute, Scheduler::countRows);
+            Outcome done = new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null);
+            // A cancel that arrives as the job completes is too late: what happened stands.
+            if (!end(id, JobStatus.FINISHED, done)) {
+                LOG.warn("job {} finished, but its status had changed meanwhile", id);
+            }
+        } catch (SQLException e) {
+            boolean cancel = jobs.find(id).map(j -> j.status() == JobStatus.CANCELING).orElse(false);
+            if (cancel) {
+                jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, LocalDateTime.now(clock));
+            } else if (SqlErrors.wasCanceled(e)) {
+                end(id, JobStatus.FAILED, Outcome.error("The job ran longer than the " + queue.minutes()
+                        + "-minute limit of the " + queue.serviceName() + " queue and was stopped."));
+            } else {
+                end(id, JobStatus.FAILED, Outcome.error(SqlErrors.message(e)));
+            }
+        } catch (CasJobsException e) {
+            end(id, JobStatus.FAILED, Outcome.error(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("job {} failed unexpectedly", id, e);
+            end(id, JobStatus.FAILED, Outcome.error("The job failed because of an internal error; the operators"
+                    + " can find it in the server log under job " + id + "."));
+        }
+    }
+
+    /** Ends a started job, or one asked to cancel while it ran. */
+    private boolean end(long id, JobStatus to, Outcome outcome) {
+        LocalDateTime now = LocalDateTime.now(clock);
+        return jobs.transition(id, JobStatus.STARTED, to, now, outcome)
+                || jobs.transition(id, JobStatus.CANCELING, to, now, outcome);
+    }
+
+    private static Long countRows(java.sql.ResultSet rs) throws SQLException {
+        long n = 0;
+        while (rs.next()) {
+            n++;
+        }
+        return n;
     }
 
     @Override
     public void close() {
         loop.shutdownNow();
+        workers.values().forEach(w -> w.pool.shutdownNow());
         try {
             loop.awaitTermination(5, TimeUnit.SECONDS);
+            for (Workers w : workers.values()) {
+                w.pool.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -40,6 +40,11 @@ public final class Queues {
         return found;
     }
 
+    /** The catalog contexts' names as the database spells them (MyDB excluded). */
+    public String[] catalogs() {
+        return contexts.values().stream().filter(c -> !c.equals(MYDB)).toArray(String[]::new);
+    }
+
     public Queue quick(String context) {
         return new Queue(context(context), quickMinutes, true);
     }

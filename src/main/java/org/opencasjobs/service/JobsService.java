@@ -1,10 +1,22 @@
 package org.opencasjobs.service;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import org.opencasjobs.catalog.DataSetXml;
+import org.opencasjobs.catalog.TypedCsv;
+import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.exec.QueryRunner;
+import org.opencasjobs.exec.SqlErrors;
+import org.opencasjobs.exec.SqlTranslator;
 import org.opencasjobs.auth.Account;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.jobs.Conditions;
@@ -15,6 +27,7 @@ import org.opencasjobs.jobs.NewJob;
 import org.opencasjobs.jobs.Queue;
 import org.opencasjobs.jobs.Queues;
 import org.opencasjobs.store.JobStore;
+import org.opencasjobs.store.JobStore.Outcome;
 
 /** The use cases of jobs.asmx, free of any protocol: every rule about accounts, jobs and queues. */
 public final class JobsService {
@@ -29,12 +42,26 @@ public final class JobsService {
     private final JobStore jobs;
     private final Queues queues;
     private final Clock clock;
+    private final QueryRunner runner;
+    private final Runnable jobsChanged;
+    private final long quickMaxRows;
+    private final int secondsPerMinute;
+    private final int quickConcurrency;
+    /** Per context, the slots of its quick queue. */
+    private final Map<String, Semaphore> quickSlots = new ConcurrentHashMap<>();
 
-    public JobsService(Accounts accounts, JobStore jobs, Queues queues, Clock clock) {
+    /** {@code jobsChanged} is told of submissions and cancel requests (it wakes the scheduler). */
+    public JobsService(Accounts accounts, JobStore jobs, Queues queues, QueryRunner runner, ServerConfig config,
+                       Clock clock, Runnable jobsChanged) {
         this.accounts = accounts;
         this.jobs = jobs;
         this.queues = queues;
+        this.runner = runner;
         this.clock = clock;
+        this.jobsChanged = jobsChanged;
+        this.quickMaxRows = config.quickMaxRows();
+        this.secondsPerMinute = config.secondsPerMinute();
+        this.quickConcurrency = config.quickConcurrency();
     }
 
     private Account login(Credentials who) {
@@ -45,14 +72,93 @@ public final class JobsService {
         return LocalDateTime.now(clock);
     }
 
+    /** Runs a query at once in the context's quick queue and returns its rows as typed CSV. */
+    public String executeQuickJob(Credentials who, String query, String context, String taskName, boolean system) {
+        return runQuick(who, query, context, taskName, system, rs -> TypedCsv.write(rs, quickMaxRows),
+                TypedCsv::rowsAffected);
+    }
+
+    /** As {@link #executeQuickJob}, answering a .NET DataSet (schema and diffgram elements). */
+    public List<org.w3c.dom.Element> executeQuickJobDS(Credentials who, String query, String context, String taskName,
+                                                       boolean system) {
+        return runQuick(who, query, context, taskName, system,
+                rs -> DataSetXml.write(rs, quickMaxRows), n -> List.of());
+    }
+
+    private <T> T runQuick(Credentials who, String query, String context, String taskName, boolean system,
+                           QueryRunner.RowsReader<T> reader, LongFunction<T> noRows) {
+        Account a = login(who);
+        Queue queue = queues.quick(context);
+        String q = requireQuery(query);
+        SqlTranslator.Translation sql = SqlTranslator.quick(q, queues.catalogs());
+        long id = jobs.insert(new NewJob(a.wsid(), queue, system, JobType.QUERY, emptyToNull(taskName), q, null,
+                queue.context(), 0, who.clientAddress()), now());
+        jobs.transition(id, JobStatus.READY, JobStatus.STARTED, now());
+        int limit = queue.minutes() * secondsPerMinute;
+        Semaphore slots = quickSlots.computeIfAbsent(queue.context(), c -> new Semaphore(quickConcurrency, true));
+        try {
+            if (!slots.tryAcquire(limit, TimeUnit.SECONDS)) {
+                throw failQuick(id, "The " + queue.context() + " quick queue stayed busy for its whole "
+                        + queue.minutes() + "-minute limit; try again, or submit a batch job.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failQuick(id, "The server is stopping; try again later.");
+        }
+        try {
+            QueryRunner.Result<T> r = runner.run(id, a.wsid(), queue.context(), sql, limit, reader);
+            jobs.transition(id, JobStatus.STARTED, JobStatus.FINISHED, now(),
+                    new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null));
+            return r.answer() != null ? r.answer() : noRows.apply(r.rows());
+        } catch (SQLException e) {
+            throw failQuick(id, SqlErrors.wasCanceled(e)
+                    ? "The query ran longer than the " + queue.minutes() + "-minute limit of the " + queue.context()
+                      + " quick queue and was stopped. Submit it as a batch job (SubmitJob) to give it more time."
+                    : SqlErrors.message(e));
+        } catch (CasJobsException e) {
+            throw failQuick(id, e.getMessage());
+        } finally {
+            slots.release();
+        }
+    }
+
+    private CasJobsException failQuick(long id, String message) {
+        jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now(), Outcome.error(message));
+        return new CasJobsException(message);
+    }
+
+    /** Queues a batch query after checking its syntax; a SELECT without INTO writes a new MyDB table. */
     public long submitJob(Credentials who, String query, String context, String taskName, int estimate) {
+        return submit(who, query, context, null, taskName, estimate);
+    }
+
+    /** Queues a batch query whose result goes into MyDB table {@code table} (a new table if none is named). */
+    public long submitJobInto(Credentials who, String query, String context, String table, String taskName,
+                              int estimate) {
+        return submit(who, query, context, emptyToNull(table == null ? null : table.trim()), taskName, estimate);
+    }
+
+    private long submit(Credentials who, String query, String context, String intoTable, String taskName,
+                        int estimate) {
         Account a = login(who);
         Queue queue = queues.batchFor(context, estimate);
+        String q = requireQuery(query);
+        if (intoTable != null) {
+            SqlTranslator.into(q, intoTable, queues.catalogs());
+        } else {
+            SqlTranslator.batch(q, "Job0", queues.catalogs());
+        }
+        long id = jobs.insert(new NewJob(a.wsid(), queue, false, JobType.QUERY, emptyToNull(taskName), q, intoTable,
+                queue.context(), estimate, who.clientAddress()), now());
+        jobsChanged.run();
+        return id;
+    }
+
+    private static String requireQuery(String query) {
         if (query == null || query.isBlank()) {
             throw new CasJobsException("The query is empty: send the SQL to run in qry.");
         }
-        return jobs.insert(new NewJob(a.wsid(), queue, false, JobType.QUERY, emptyToNull(taskName), query, null,
-                queue.context(), estimate, who.clientAddress()), now());
+        return query;
     }
 
     /**
@@ -71,8 +177,9 @@ public final class JobsService {
             return;
         }
         // Compare-and-set from each cancellable status in turn: whoever moves it first wins.
-        if (!jobs.transition(jobId, JobStatus.READY, JobStatus.CANCELING, now())) {
-            jobs.transition(jobId, JobStatus.STARTED, JobStatus.CANCELING, now());
+        if (jobs.transition(jobId, JobStatus.READY, JobStatus.CANCELING, now())
+                || jobs.transition(jobId, JobStatus.STARTED, JobStatus.CANCELING, now())) {
+            jobsChanged.run();
         }
     }
 

@@ -33,15 +33,15 @@ public class JobsEndpoint implements JobsSoap {
     @Override
     public String executeQuickJob(long wsid, String pw, String qry, String context, String taskname,
                                   boolean isSystem) {
-        service.notAvailableYet(who(wsid, pw), "ExecuteQuickJob");
-        return null;
+        return service.executeQuickJob(who(wsid, pw), qry, context, taskname, isSystem);
     }
 
     @Override
     public ExecuteQuickJobDSResponse.ExecuteQuickJobDSResult executeQuickJobDS(long wsid, String pw, String qry,
             String context, String taskname, boolean isSystem) {
-        service.notAvailableYet(who(wsid, pw), "ExecuteQuickJobDS");
-        return null;
+        ExecuteQuickJobDSResponse.ExecuteQuickJobDSResult result = new ExecuteQuickJobDSResponse.ExecuteQuickJobDSResult();
+        result.getAny().addAll(service.executeQuickJobDS(who(wsid, pw), qry, context, taskname, isSystem));
+        return result;
     }
 
     @Override
@@ -52,8 +52,7 @@ public class JobsEndpoint implements JobsSoap {
     @Override
     public long submitJobInto(long wsid, String pw, String qry, String context, String table, String taskname,
                               int estimate) {
-        service.notAvailableYet(who(wsid, pw), "SubmitJobInto");
-        return 0;
+        return service.submitJobInto(who(wsid, pw), qry, context, table, taskname, estimate);
     }
 
     @Override

@@ -24,7 +24,7 @@ class CancelRaceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer();
+        server = new TestServer().holdJobs();
     }
 
     @AfterAll

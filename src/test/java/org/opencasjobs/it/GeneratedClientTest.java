@@ -28,7 +28,7 @@ class GeneratedClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer();
+        server = new TestServer().holdJobs();
     }
 
     @AfterAll
@@ -165,7 +165,8 @@ class GeneratedClientTest {
         JobsSoap c = client(port);
         long wsid = server.admin.wsid();
         String pw = TestServer.ADMIN_PW;
-        assertEquals("RUNNING", c.getServiceState(wsid, pw, "Scheduler"));
+        assertEquals("RUNNING", c.getServiceState(wsid, pw, "MyDB/1"));
+        assertEquals("SUSPENDED", c.getServiceState(wsid, pw, "Scheduler"), "held by this test class");
         c.setServiceState(wsid, pw, "mydb/1", "SUSPENDING");
         assertEquals("SUSPENDED", waitForState(c, "MyDB/1", "SUSPENDED"));
         c.setServiceState(wsid, pw, "MyDB/1", "waking");
@@ -192,9 +193,6 @@ class GeneratedClientTest {
         long w = server.bob.wsid();
         String pw = TestServer.BOB_PW;
         List<Function<JobsSoap, Object>> calls = List.of(
-                s -> s.executeQuickJob(w, pw, "SELECT 1", "Sample", "q", false),
-                s -> s.executeQuickJobDS(w, pw, "SELECT 1", "Sample", "q", false),
-                s -> s.submitJobInto(w, pw, "SELECT 1", "Sample", "T", "q", 1),
                 s -> s.submitExtractJob(w, pw, "T", "CSV"),
                 s -> {
                     s.uploadData(w, pw, "T", "a\n1\n", null);

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.opencasjobs.OpenCasJobs;
 import org.opencasjobs.auth.Account;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.service.JobsService;
 
 /**
  * The real service on a free port with a temporary data folder, three accounts (alice, bob and
@@ -46,12 +47,22 @@ public final class TestServer implements AutoCloseable {
                 "casjobs.port", "0",
                 "casjobs.bind.address", "127.0.0.1",
                 "casjobs.data.dir", dataDir.toString(),
-                "casjobs.demo.account", "false"));
+                "casjobs.demo.account", "false",
+                "casjobs.sample.rows", "2000"));
         s.putAll(settings);
         server = OpenCasJobs.start(ServerConfig.of(s), Clock.systemDefaultZone());
         alice = server.accounts().create("alice", ALICE_PW, false);
         bob = server.accounts().create("bob", BOB_PW, false);
         admin = server.accounts().create("admin", ADMIN_PW, true);
+    }
+
+    /**
+     * Keeps submitted jobs waiting (status 0) by suspending the scheduler, as an administrator
+     * can: for tests of the job lifecycle that must not race a job running to its end.
+     */
+    public TestServer holdJobs() {
+        server.jobStore().setServiceState(JobsService.SCHEDULER, JobsService.SUSPENDED);
+        return this;
     }
 
     /** The service address, e.g. {@code http://127.0.0.1:PORT/services/jobs.asmx}. */

@@ -1,0 +1,110 @@
+package org.opencasjobs.exec;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.service.CasJobsException;
+
+/**
+ * Runs a job's translated SQL as the job owner's database user, in its context, within a time
+ * limit, where {@link RunningStatements} can stop it. A table the job was creating is removed
+ * again if the job does not finish.
+ */
+public final class QueryRunner {
+    /** Turns the rows of the job's last statement into its answer. */
+    public interface RowsReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The answer of the last statement (null when it returned no rows) and the rows written or read. */
+    public record Result<T>(T answer, long rows) {
+    }
+
+    private final Catalog catalog;
+    private final RunningStatements running;
+
+    public QueryRunner(Catalog catalog, RunningStatements running) {
+        this.catalog = catalog;
+        this.running = running;
+    }
+
+    public RunningStatements running() {
+        return running;
+    }
+
+    public <T> Result<T> run(long jobId, long wsid, String context, SqlTranslator.Translation sql,
+                             int timeoutSeconds, RowsReader<T> reader) throws SQLException {
+        try (Connection c = catalog.connect(wsid, context); Statement st = c.createStatement()) {
+            String created = sql.createdTable();
+            if (created != null && tableExists(c, created)) {
+                throw new CasJobsException("There is already an object named '" + created + "' in the database.");
+            }
+            long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+            running.register(jobId, st);
+            try {
+                T answer = null;
+                long rows = 0;
+                for (String statement : sql.statements()) {
+                    // The limit is the job's, not each statement's: later statements get what is left.
+                    st.setQueryTimeout((int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
+                    if (st.execute(statement)) {
+                        try (ResultSet rs = st.getResultSet()) {
+                            answer = reader.read(rs);
+                        }
+                    } else {
+                        rows += Math.max(0, st.getUpdateCount());
+                        answer = null;
+                    }
+                }
+                if (created != null) {
+                    rows = countRows(c, created);
+                }
+                return new Result<>(answer, rows);
+            } catch (SQLException | RuntimeException e) {
+                if (created != null) {
+                    dropQuietly(c, created);
+                }
+                throw e;
+            } finally {
+                running.unregister(jobId);
+            }
+        }
+    }
+
+    private static boolean tableExists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE UPPER(TABLE_SCHEMA) = UPPER(?) AND UPPER(TABLE_NAME) = UPPER(?)")) {
+            ps.setString(1, Queues.MYDB);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private static long countRows(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + Queues.MYDB + "." + quote(table))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Removes a half-written table; the connection is still usable after a cancel. */
+    private static void dropQuietly(Connection c, String table) {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + Queues.MYDB + "." + quote(table));
+        } catch (SQLException ignored) {
+            // the job's own error is the one to report
+        }
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

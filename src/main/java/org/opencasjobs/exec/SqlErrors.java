@@ -1,0 +1,31 @@
+package org.opencasjobs.exec;
+
+import java.sql.SQLException;
+
+/** Database error messages as users should read them: the first line, without engine codes. */
+public final class SqlErrors {
+    private SqlErrors() {
+    }
+
+    public static String message(SQLException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        m = m.lines().findFirst().orElse(m);
+        m = m.replaceFirst(";? ?SQL statement:.*$", "").replaceFirst("\\s*\\[\\d{5}-\\d+]\\s*$", "").trim();
+        if (m.startsWith("Admin rights are required")) {
+            return "This statement is not allowed: it needs administrator rights on the database.";
+        }
+        if (m.startsWith("Column alias is not specified")) {
+            return "Every column of a result saved to a table needs a name: add AS name to expressions"
+                    + " such as COUNT(*).";
+        }
+        if (m.startsWith("Not enough rights for object")) {
+            return m + ": you may read the catalog contexts and change only your own MyDB.";
+        }
+        return m;
+    }
+
+    /** True when the database stopped the statement (timeout or Statement.cancel()). */
+    public static boolean wasCanceled(SQLException e) {
+        return "57014".equals(e.getSQLState());
+    }
+}

@@ -1,0 +1,400 @@
+package org.opencasjobs.exec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.parser.Token;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import org.opencasjobs.service.CasJobsException;
+
+/**
+ * Checks the syntax of CasJobs SQL (SQL Server dialect) and turns it into statements that H2 runs in
+ * MSSQLServer mode. Security is not enforced here (database permissions do that): this class only
+ * translates what H2 lacks.
+ *
+ * <p>JSqlParser decides what each statement is; the output is the user's own text with a few token
+ * edits (never a deparsed tree), so H2 sees exactly what the user wrote apart from:
+ * <ul>
+ *   <li>{@code SELECT … INTO t FROM …} becomes {@code CREATE TABLE MyDB.t AS SELECT … FROM …}, since
+ *       H2 has no SELECT INTO;</li>
+ *   <li>schema qualifiers {@code mydb.}, {@code mydb.dbo.}, {@code mydb..} become {@code MyDB.} and
+ *       {@code information_schema.} becomes {@code INFORMATION_SCHEMA.}, and likewise for the catalog
+ *       schemas the caller names: H2 looks schema names up case-sensitively, even with
+ *       CASE_INSENSITIVE_IDENTIFIERS.</li>
+ * </ul>
+ */
+public final class SqlTranslator {
+
+    /** What to run: statements in order, and what the job creates. */
+    public record Translation(List<String> statements, String createdTable, boolean lastReturnsRows) {}
+
+    private static final Pattern PLAIN_NAME = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)|\\[([A-Za-z_][A-Za-z0-9_]*)]");
+    private static final Pattern LINE_COLUMN = Pattern.compile("line (\\d+), column (\\d+)");
+
+    /**
+     * Parses run here so that JSqlParser's parse timeout applies. Its own overloads create an executor
+     * per call and never shut it down when the parse fails: one leaked non-daemon thread per syntax error.
+     */
+    private static final ExecutorService PARSER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sql-parser");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private enum Mode { QUICK, BATCH, INTO }
+
+    private SqlTranslator() {}
+
+    /*
+     * In all three, catalogs are the catalog schema names as created in the database (e.g. "Sample"):
+     * qualifiers written in another case (sample.PhotoObj) are rewritten to them.
+     */
+
+    /** Syntax check and translation of a quick query (ExecuteQuickJob). */
+    public static Translation quick(String sql, String... catalogs) {
+        return translate(sql, Mode.QUICK, null, catalogs);
+    }
+
+    /** A batch job (SubmitJob): a SELECT without INTO writes into MyDB.{newTableName}. */
+    public static Translation batch(String sql, String newTableName, String... catalogs) {
+        return translate(sql, Mode.BATCH, plainName(newTableName), catalogs);
+    }
+
+    /** SubmitJobInto: the final SELECT's result goes into a new table MyDB.{table}. */
+    public static Translation into(String sql, String table, String... catalogs) {
+        return translate(sql, Mode.INTO, plainName(table), catalogs);
+    }
+
+    private static Translation translate(String sql, Mode mode, String table, String... catalogs) {
+        Map<String, String> schemas = new HashMap<>();
+        for (String name : catalogs) {
+            schemas.put(name.toLowerCase(Locale.ROOT), name);
+        }
+        schemas.put("mydb", "MyDB");
+        schemas.put("information_schema", "INFORMATION_SCHEMA");
+        List<List<Tok>> pieces = sql == null ? List.of() : split(sql, tokens(sql));
+        if (pieces.isEmpty()) {
+            throw new CasJobsException("The query is empty.");
+        }
+        List<String> out = new ArrayList<>();
+        String created = null;
+        boolean rows = false;
+        for (int k = 0; k < pieces.size(); k++) {
+            List<Tok> piece = pieces.get(k);
+            boolean last = k == pieces.size() - 1;
+            Statement st = parse(sql, piece);
+            Select select = st instanceof Select s ? s : null;
+            PlainSelect withInto = select == null ? null : findInto(select);
+            rows = false;
+            if (withInto != null) {
+                if (mode == Mode.INTO && last) {
+                    throw new CasJobsException("Use either SubmitJobInto's table or SELECT … INTO, not both.");
+                }
+                Table target = intoTarget(withInto);
+                created = target.getUnquotedName();
+                out.add("CREATE TABLE MyDB." + target.getName() + " AS " + rewrite(sql, piece, true, schemas));
+            } else if (select != null && last && mode != Mode.QUICK) {
+                created = table;
+                out.add("CREATE TABLE MyDB.[" + table + "] AS " + rewrite(sql, piece, false, schemas));
+            } else if (mode == Mode.INTO && last) {
+                throw new CasJobsException("SubmitJobInto needs a query whose last statement is a SELECT.");
+            } else {
+                rows = select != null;
+                out.add(rewrite(sql, piece, false, schemas));
+            }
+        }
+        return new Translation(List.copyOf(out), created, rows);
+    }
+
+    private static String plainName(String name) {
+        Matcher m = PLAIN_NAME.matcher(name == null ? "" : name.trim());
+        if (!m.matches()) {
+            throw new CasJobsException("Invalid table name '" + name
+                    + "': use letters, digits and underscores, not starting with a digit.");
+        }
+        return m.group(1) != null ? m.group(1) : m.group(2);
+    }
+
+    // ---- statements ----------------------------------------------------------------------------
+
+    /**
+     * Parses one statement. JSqlParser reserves words that are fine as names in SQL Server and H2
+     * (Sample.PhotoObj fails on SAMPLE), so a failed parse is retried with the words next to a dot
+     * bracketed; errors are reported from the first attempt, whose positions match the user's text.
+     */
+    private static Statement parse(String sql, List<Tok> piece) {
+        int from = piece.get(0).start;
+        try {
+            return parseText(sql.substring(from, piece.get(piece.size() - 1).end));
+        } catch (Exception e) {
+            try {
+                return parseText(bracketQualifiedNames(sql, piece));
+            } catch (Exception ignored) {
+                throw new CasJobsException("Syntax error in the query: " + describe(e, sql, from), e);
+            }
+        }
+    }
+
+    private static Statement parseText(String text) throws Exception {
+        Statement st = CCJSqlParserUtil.parse(text, PARSER, p -> p.withSquareBracketQuotation(true));
+        if (st == null) {
+            throw new ParseException("unrecognized statement");
+        }
+        return st;
+    }
+
+    private static String bracketQualifiedNames(String sql, List<Tok> piece) {
+        StringBuilder out = new StringBuilder();
+        int copied = piece.get(0).start;
+        for (int i = 0; i < piece.size(); i++) {
+            Tok t = piece.get(i);
+            if (t.kind == 'w' && !Character.isDigit(sql.charAt(t.start)) && (dot(sql, piece, i - 1) || dot(sql, piece, i + 1))) {
+                out.append(sql, copied, t.start).append('[').append(t.text(sql)).append(']');
+                copied = t.end;
+            }
+        }
+        return out.append(sql, copied, piece.get(piece.size() - 1).end).toString();
+    }
+
+    /** The SELECT that carries an INTO: SQL Server puts it in the first SELECT of a UNION. */
+    private static PlainSelect findInto(Select s) {
+        if (s instanceof PlainSelect ps) {
+            return ps.getIntoTables() != null || ps.getIntoTempTable() != null ? ps : null;
+        }
+        if (s instanceof SetOperationList list) {
+            for (Select part : list.getSelects()) {
+                PlainSelect ps = findInto(part);
+                if (ps != null) {
+                    return ps;
+                }
+            }
+        }
+        return s instanceof ParenthesedSelect p ? findInto(p.getSelect()) : null;
+    }
+
+    /** INTO t, mydb.t, mydb.dbo.t and mydb..t all mean MyDB.t, as in CasJobs. */
+    private static Table intoTarget(PlainSelect ps) {
+        List<Table> into = ps.getIntoTables();
+        Table t = into == null ? ps.getIntoTempTable() : into.get(0);
+        if (t.getUnquotedName().startsWith("#") || into == null) {
+            throw new CasJobsException("Temporary tables (" + t.getUnquotedName()
+                    + ") are not supported: use a MyDB table instead, e.g. SELECT … INTO mydb.MyTable.");
+        }
+        if (into.size() > 1) {
+            throw new CasJobsException("SELECT … INTO can create only one table.");
+        }
+        String db = t.getUnquotedDatabaseName();
+        String schema = t.getUnquotedSchemaName();
+        boolean myDb = t.getNameParts().size() <= 3
+                && (db == null ? schema == null || isMyDb(schema) : isMyDb(db) && (schema == null || schema.equalsIgnoreCase("dbo")));
+        if (!myDb) {
+            throw new CasJobsException("SELECT … INTO can only create tables in MyDB.");
+        }
+        return t;
+    }
+
+    private static boolean isMyDb(String name) {
+        return name.equalsIgnoreCase("mydb");
+    }
+
+    /**
+     * The statement's own text (without surrounding comments) with the schema qualifiers made
+     * canonical and, if asked, the top-level {@code INTO name} removed.
+     */
+    private static String rewrite(String sql, List<Tok> piece, boolean dropInto, Map<String, String> schemas) {
+        StringBuilder out = new StringBuilder();
+        int copied = piece.get(0).start;
+        int depth = 0;
+        boolean dropped = false;
+        for (int i = 0; i < piece.size(); i++) {
+            Tok t = piece.get(i);
+            String text = t.text(sql);
+            depth += text.equals("(") ? 1 : text.equals(")") ? -1 : 0;
+            int skipTo = -1;
+            int editStart = t.start;
+            String replacement = null;
+            if (dropInto && !dropped && depth == 0 && t.kind == 'w' && text.equalsIgnoreCase("INTO")) {
+                skipTo = i + 1 < piece.size() && piece.get(i + 1).isName() ? i + 1 : i;
+                while (skipTo + 1 < piece.size() && piece.get(skipTo + 1).is(sql, ".")) {
+                    skipTo += skipTo + 2 < piece.size() && piece.get(skipTo + 2).isName() ? 2 : 1;
+                }
+                editStart = i > 0 ? piece.get(i - 1).end : t.start; // the blanks before INTO go too
+                int after = piece.get(skipTo).end;
+                replacement = after < sql.length() && Character.isWhitespace(sql.charAt(after)) ? "" : " ";
+                dropped = true;
+            } else if (t.isName() && dot(sql, piece, i + 1) && !dot(sql, piece, i - 1) && schemas.containsKey(key(text))) {
+                String schema = schemas.get(key(text));
+                skipTo = i + 1;
+                if (schema.equals("MyDB") && dot(sql, piece, i + 2)) { // mydb..T
+                    skipTo = i + 2;
+                } else if (schema.equals("MyDB") && i + 2 < piece.size() && key(piece.get(i + 2).text(sql)).equals("dbo")
+                        && dot(sql, piece, i + 3)) { // mydb.dbo.T
+                    skipTo = i + 3;
+                }
+                replacement = schema + ".";
+            }
+            if (replacement != null) {
+                out.append(sql, copied, editStart).append(replacement);
+                copied = piece.get(skipTo).end;
+                i = skipTo;
+            }
+        }
+        if (dropInto && !dropped) {
+            throw new CasJobsException("SELECT … INTO is only allowed in the outermost SELECT.");
+        }
+        return out.append(sql, copied, piece.get(piece.size() - 1).end).toString();
+    }
+
+    private static boolean dot(String sql, List<Tok> piece, int i) {
+        return i >= 0 && i < piece.size() && piece.get(i).is(sql, ".");
+    }
+
+    /** A name as a lookup key: brackets or quotes removed, lower case. */
+    private static String key(String name) {
+        boolean quoted = name.length() >= 2 && (name.charAt(0) == '[' || name.charAt(0) == '"');
+        return (quoted ? name.substring(1, name.length() - 1) : name).toLowerCase(Locale.ROOT);
+    }
+
+    // ---- error messages ------------------------------------------------------------------------
+
+    /** The parser's complaint in one line, positioned in the whole script, without Java names. */
+    private static String describe(Throwable e, String sql, int from) {
+        Throwable deepest = e;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ParseException pe && pe.currentToken != null && pe.currentToken.next != null) {
+                Token t = pe.currentToken.next;
+                String what = t.kind == 0 ? "unexpected end of the statement"
+                        : "unexpected \"" + shorten(t.image) + "\"";
+                return what + " at " + position(sql, from, t.beginLine, t.beginColumn) + ".";
+            }
+            if (c instanceof TimeoutException) {
+                return "the statement is too complex to check.";
+            }
+            deepest = c;
+        }
+        String msg = String.valueOf(deepest.getMessage()).strip().split("\\R", 2)[0]
+                .replaceAll("(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*:\\s*", "");
+        Matcher m = LINE_COLUMN.matcher(msg);
+        if (m.find()) {
+            msg = msg.substring(0, m.start())
+                    + position(sql, from, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))
+                    + msg.substring(m.end());
+        }
+        return shorten(msg.replace("Exception", "error"));
+    }
+
+    /** Line and column in the whole script of a position the parser gave relative to one statement. */
+    private static String position(String sql, int from, int line, int column) {
+        int lineStart = sql.lastIndexOf('\n', from - 1) + 1;
+        int baseLine = (int) sql.substring(0, from).chars().filter(ch -> ch == '\n').count() + 1;
+        int col = line == 1 ? from - lineStart + column : column;
+        return "line " + (baseLine + line - 1) + ", column " + col;
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+    }
+
+    // ---- lexing: enough of T-SQL to split statements and find names safely ---------------------
+
+    /** A token: 'w' word, 's' string literal, 'q' quoted name ([x] or "x"), 'c' any other character. */
+    private record Tok(int start, int end, char kind) {
+        String text(String sql) {
+            return sql.substring(start, end);
+        }
+
+        boolean is(String sql, String s) {
+            return kind == 'c' && sql.startsWith(s, start);
+        }
+
+        boolean isName() {
+            return kind == 'w' || kind == 'q';
+        }
+    }
+
+    private static List<Tok> tokens(String s) {
+        List<Tok> out = new ArrayList<>();
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            int j = i + 1;
+            char kind = 'c';
+            if (Character.isWhitespace(c)) {
+                i = j;
+                continue;
+            } else if (c == '-' && s.startsWith("-", j)) {
+                int eol = s.indexOf('\n', j);
+                i = eol < 0 ? n : eol;
+                continue;
+            } else if (c == '/' && s.startsWith("*", j)) {
+                int close = s.indexOf("*/", j + 1);
+                i = close < 0 ? n : close + 2;
+                continue;
+            } else if (c == '\'' || c == '"' || c == '[') {
+                char close = c == '[' ? ']' : c;
+                while (j < n) {
+                    if (s.charAt(j++) == close) {
+                        if (j < n && s.charAt(j) == close) {
+                            j++; // doubled ('' ]] ""): part of the text
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                kind = c == '\'' ? 's' : 'q';
+            } else if (isWordChar(c)) {
+                while (j < n && isWordChar(s.charAt(j))) {
+                    j++;
+                }
+                kind = 'w';
+            }
+            out.add(new Tok(i, j, kind));
+            i = j;
+        }
+        return out;
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '#' || c == '@' || c == '$';
+    }
+
+    /** Statements end at ';' and at lines holding only GO (SQL Server's batch separator). */
+    private static List<List<Tok>> split(String sql, List<Tok> toks) {
+        List<List<Tok>> pieces = new ArrayList<>();
+        List<Tok> current = new ArrayList<>();
+        for (Tok t : toks) {
+            boolean separator = t.is(sql, ";") || (t.kind == 'w' && t.text(sql).equalsIgnoreCase("GO") && aloneOnLine(sql, t));
+            if (!separator) {
+                current.add(t);
+            } else if (!current.isEmpty()) {
+                pieces.add(current);
+                current = new ArrayList<>();
+            }
+        }
+        if (!current.isEmpty()) {
+            pieces.add(current);
+        }
+        return pieces;
+    }
+
+    private static boolean aloneOnLine(String sql, Tok t) {
+        int before = sql.lastIndexOf('\n', t.start - 1) + 1;
+        int after = sql.indexOf('\n', t.end);
+        return sql.substring(before, t.start).isBlank() && sql.substring(t.end, after < 0 ? sql.length() : after).isBlank();
+    }
+}
