@@ -25,7 +25,9 @@ public final class ServerConfig {
         DEFAULTS.put("casjobs.bind.address", "0.0.0.0");
         DEFAULTS.put("casjobs.data.dir", "data");
         DEFAULTS.put("casjobs.public.base.url", "");
-        DEFAULTS.put("casjobs.request.max.bytes", String.valueOf(300L * 1024 * 1024));
+        DEFAULTS.put("casjobs.request.max.bytes", String.valueOf(512L * 1024 * 1024));
+        DEFAULTS.put("casjobs.upload.max.bytes", String.valueOf(256L * 1024 * 1024));
+        DEFAULTS.put("casjobs.output.retention.hours", "168");
         DEFAULTS.put("casjobs.jobstore.url", "");
         DEFAULTS.put("casjobs.jobstore.user", "sa");
         DEFAULTS.put("casjobs.jobstore.password", "");
@@ -80,6 +82,8 @@ public final class ServerConfig {
     private void validate() {
         intIn("casjobs.port", 0, 65535);
         longIn("casjobs.request.max.bytes", 1024, Long.MAX_VALUE);
+        longIn("casjobs.upload.max.bytes", 1, Integer.MAX_VALUE);
+        intIn("casjobs.output.retention.hours", 1, 100_000);
         intIn("casjobs.jobstore.pool.size", 1, 1000);
         intIn("casjobs.queue.quick.minutes", 1, 100_000);
         batchQueueMinutes();
@@ -153,6 +157,16 @@ public final class ServerConfig {
 
     public long requestMaxBytes() {
         return longIn("casjobs.request.max.bytes", 1024, Long.MAX_VALUE);
+    }
+
+    /** The most characters of CSV one UploadData call may carry. */
+    public long uploadMaxBytes() {
+        return longIn("casjobs.upload.max.bytes", 1, Integer.MAX_VALUE);
+    }
+
+    /** How long extract files stay downloadable. */
+    public java.time.Duration outputRetention() {
+        return java.time.Duration.ofHours(intIn("casjobs.output.retention.hours", 1, 100_000));
     }
 
     /** The job store's JDBC URL: an H2 file in the data folder unless set. */

@@ -157,7 +157,7 @@ public final class Scheduler implements AutoCloseable {
                     : SqlTranslator.batch(job.query(), "Job" + id, catalogs);
             QueryRunner.Result<Long> r = runner.run(id, job.wsid(), job.context(), sql,
                     queue.minutes() * secondsPerMinute, Scheduler::countRows);
-            Outcome done = new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null);
+            Outcome done = new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null, null);
             // A cancel that arrives as the job completes is too late: what happened stands.
             if (!end(id, JobStatus.FINISHED, done)) {
                 LOG.warn("job {} finished, but its status had changed meanwhile", id);

@@ -51,7 +51,7 @@ public final class AsmxFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse resp = (HttpServletResponse) response;
-        ClientAddress.set(req.getRemoteAddr());
+        RequestOrigin.set(req.getRemoteAddr(), publicBaseUrl.isEmpty() ? origin(req) : publicBaseUrl);
         try {
             String path = req.getRequestURI().substring(req.getContextPath().length());
             String base = basePath(path);
@@ -65,8 +65,15 @@ public final class AsmxFilter implements Filter {
                 chain.doFilter(request, response);
             }
         } finally {
-            ClientAddress.clear();
+            RequestOrigin.clear();
         }
+    }
+
+    /** {@code scheme://host[:port]} of the URL this request was sent to. */
+    private static String origin(HttpServletRequest req) {
+        StringBuffer url = req.getRequestURL();
+        int pathStart = url.indexOf("/", url.indexOf("//") + 2);
+        return pathStart < 0 ? url.toString() : url.substring(0, pathStart);
     }
 
     private static String basePath(String path) {

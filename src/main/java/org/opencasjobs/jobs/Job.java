@@ -20,6 +20,7 @@ public record Job(
         String intoTable,
         String createdTable,
         String outputLoc,
+        String outputBase,
         String error,
         String message,
         String hostIp,

@@ -11,5 +11,6 @@ public record NewJob(
         String intoTable,
         String target,
         int estimate,
-        String hostIp) {
+        String hostIp,
+        String outputBase) {
 }

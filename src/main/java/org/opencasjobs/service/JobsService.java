@@ -92,7 +92,7 @@ public final class JobsService {
         String q = requireQuery(query);
         SqlTranslator.Translation sql = SqlTranslator.quick(q, queues.catalogs());
         long id = jobs.insert(new NewJob(a.wsid(), queue, system, JobType.QUERY, emptyToNull(taskName), q, null,
-                queue.context(), 0, who.clientAddress()), now());
+                queue.context(), 0, who.clientAddress(), null), now());
         jobs.transition(id, JobStatus.READY, JobStatus.STARTED, now());
         int limit = queue.minutes() * secondsPerMinute;
         Semaphore slots = quickSlots.computeIfAbsent(queue.context(), c -> new Semaphore(quickConcurrency, true));
@@ -108,7 +108,7 @@ public final class JobsService {
         try {
             QueryRunner.Result<T> r = runner.run(id, a.wsid(), queue.context(), sql, limit, reader);
             jobs.transition(id, JobStatus.STARTED, JobStatus.FINISHED, now(),
-                    new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null));
+                    new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null, null));
             return r.answer() != null ? r.answer() : noRows.apply(r.rows());
         } catch (SQLException e) {
             throw failQuick(id, SqlErrors.wasCanceled(e)
@@ -149,7 +149,7 @@ public final class JobsService {
             SqlTranslator.batch(q, "Job0", queues.catalogs());
         }
         long id = jobs.insert(new NewJob(a.wsid(), queue, false, JobType.QUERY, emptyToNull(taskName), q, intoTable,
-                queue.context(), estimate, who.clientAddress()), now());
+                queue.context(), estimate, who.clientAddress(), null), now());
         jobsChanged.run();
         return id;
     }

@@ -1,7 +1,7 @@
 package org.opencasjobs.soap;
 
 import jakarta.jws.WebService;
-import org.opencasjobs.http.ClientAddress;
+import org.opencasjobs.http.RequestOrigin;
 import org.opencasjobs.service.Credentials;
 import org.opencasjobs.service.JobsService;
 import org.opencasjobs.wire.ArrayOfCJJob;
@@ -27,7 +27,7 @@ public class JobsEndpoint implements JobsSoap {
     }
 
     private static Credentials who(long wsid, String pw) {
-        return new Credentials(wsid, pw, ClientAddress.current());
+        return new Credentials(wsid, pw, RequestOrigin.address());
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.opencasjobs.jobs.NewJob;
  */
 public final class JobStore {
     private static final String COLUMNS = "jobid, wsid, status, queue, is_quick, is_system, context, job_type,"
-            + " task_name, query, modified_query, target, params, into_table, created_table, output_loc, error, message,"
+            + " task_name, query, modified_query, target, params, into_table, created_table, output_loc, output_base, error, message,"
             + " host_ip, rows_affected, estimate, time_submit, time_start, time_end";
 
     /** One recorded status change. */
@@ -41,8 +41,8 @@ public final class JobStore {
     public long insert(NewJob j, LocalDateTime now) {
         return JdbcWork.query(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (wsid, status, queue, is_quick, is_system,"
-                    + " context, job_type, task_name, query, into_table, target, estimate, host_ip, time_submit)"
-                    + " VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    + " context, job_type, task_name, query, into_table, target, estimate, host_ip, output_base, time_submit)"
+                    + " VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setLong(1, j.wsid());
                 ps.setInt(2, j.queue().minutes());
                 ps.setBoolean(3, j.queue().quick());
@@ -55,7 +55,8 @@ public final class JobStore {
                 ps.setString(10, j.target());
                 ps.setInt(11, j.estimate());
                 ps.setString(12, j.hostIp());
-                ps.setTimestamp(13, Timestamp.valueOf(now));
+                ps.setString(13, j.outputBase());
+                ps.setTimestamp(14, Timestamp.valueOf(now));
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -77,11 +78,11 @@ public final class JobStore {
     }
 
     /** What a job produced, recorded with the transition that ends it; null fields are left as they are. */
-    public record Outcome(Long rows, String createdTable, String modifiedQuery, String error) {
-        public static final Outcome NONE = new Outcome(null, null, null, null);
+    public record Outcome(Long rows, String createdTable, String modifiedQuery, String outputLoc, String error) {
+        public static final Outcome NONE = new Outcome(null, null, null, null, null);
 
         public static Outcome error(String message) {
-            return new Outcome(null, null, null, message);
+            return new Outcome(null, null, null, null, message);
         }
     }
 
@@ -104,6 +105,7 @@ public final class JobStore {
         addIfSet(sets, values, "rows_affected", outcome.rows());
         addIfSet(sets, values, "created_table", outcome.createdTable());
         addIfSet(sets, values, "modified_query", outcome.modifiedQuery());
+        addIfSet(sets, values, "output_loc", outcome.outputLoc());
         addIfSet(sets, values, "error", outcome.error());
         values.add(jobId);
         values.add(from.code);
@@ -289,7 +291,7 @@ public final class JobStore {
                 rs.getBoolean("is_quick"), rs.getBoolean("is_system"), rs.getString("context"),
                 rs.getString("job_type"), rs.getString("task_name"), rs.getString("query"),
                 rs.getString("modified_query"), rs.getString("target"), rs.getString("params"),
-                rs.getString("into_table"), rs.getString("created_table"), rs.getString("output_loc"), rs.getString("error"),
+                rs.getString("into_table"), rs.getString("created_table"), rs.getString("output_loc"), rs.getString("output_base"), rs.getString("error"),
                 rs.getString("message"), rs.getString("host_ip"), rs.getLong("rows_affected"),
                 rs.getInt("estimate"), time(rs, "time_submit"), time(rs, "time_start"), time(rs, "time_end"));
     }

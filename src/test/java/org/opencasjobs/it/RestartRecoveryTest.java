@@ -49,9 +49,9 @@ class RestartRecoveryTest {
             JobStore store = new JobStore(db.dataSource());
             LocalDateTime now = LocalDateTime.now();
             Queue q = new Queue("Sample", 500, false);
-            waiting = store.insert(new NewJob(demoWsid, q, false, "QUERY", "w", "SELECT 1 AS one", null, "Sample", 500, "x"), now);
-            canceling = store.insert(new NewJob(demoWsid, q, false, "QUERY", "c", "SELECT 1", null, "Sample", 500, "x"), now);
-            running = store.insert(new NewJob(demoWsid, q, false, "QUERY", "r", "SELECT 1", null, "Sample", 500, "x"), now);
+            waiting = store.insert(new NewJob(demoWsid, q, false, "QUERY", "w", "SELECT 1 AS one", null, "Sample", 500, "x", null), now);
+            canceling = store.insert(new NewJob(demoWsid, q, false, "QUERY", "c", "SELECT 1", null, "Sample", 500, "x", null), now);
+            running = store.insert(new NewJob(demoWsid, q, false, "QUERY", "r", "SELECT 1", null, "Sample", 500, "x", null), now);
             assertTrue(store.transition(canceling, JobStatus.READY, JobStatus.STARTED, now));
             assertTrue(store.transition(canceling, JobStatus.STARTED, JobStatus.CANCELING, now));
             assertTrue(store.transition(running, JobStatus.READY, JobStatus.STARTED, now));

@@ -1,0 +1,35 @@
+package org.opencasjobs.http;
+
+/**
+ * Where the request this thread serves came from: the client's address (login throttling) and
+ * the base URL it used (links handed back, such as OutputLoc). Set by {@link AsmxFilter} for
+ * every request, so the endpoint knows both on all four protocols.
+ */
+public final class RequestOrigin {
+    private record Origin(String address, String baseUrl) {
+    }
+
+    private static final ThreadLocal<Origin> CURRENT = new ThreadLocal<>();
+
+    private RequestOrigin() {
+    }
+
+    public static String address() {
+        Origin o = CURRENT.get();
+        return o == null ? "unknown" : o.address;
+    }
+
+    /** {@code scheme://host[:port]} as the client addressed this server (or the configured public URL). */
+    public static String baseUrl() {
+        Origin o = CURRENT.get();
+        return o == null ? "http://localhost" : o.baseUrl;
+    }
+
+    static void set(String address, String baseUrl) {
+        CURRENT.set(new Origin(address, baseUrl));
+    }
+
+    static void clear() {
+        CURRENT.remove();
+    }
+}
