@@ -28,6 +28,11 @@ import org.opencasjobs.jobs.Queues;
 public final class Catalog implements AutoCloseable {
     /** SQL Server's dialect and identifier case, fixed when a database is created. */
     static final String MODE = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
+    /**
+     * A schema of views over INFORMATION_SCHEMA.TABLES and COLUMNS limited to MyDB, in each
+     * account's database: as in SQL Server, where a database's TABLES lists its own tables only.
+     */
+    public static final String MYDB_INFO = "MyDB_Information";
     private static final String ADMIN = "catalog_admin";
     private static final String READER = "reader";
     /** A fixed seed: the sample catalog is the same on every machine. */
@@ -132,6 +137,12 @@ public final class Catalog implements AutoCloseable {
             // Stay open between a user's jobs, with a modest cache: there is one database per account.
             s.execute("SET DB_CLOSE_DELAY 60");
             s.execute("SET CACHE_SIZE 8192");
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + MYDB_INFO);
+            for (String view : List.of("TABLES", "COLUMNS")) {
+                s.execute("CREATE OR REPLACE VIEW " + MYDB_INFO + "." + view
+                        + " AS SELECT * FROM INFORMATION_SCHEMA." + view + " WHERE TABLE_SCHEMA = 'MyDB'");
+            }
+            s.execute("GRANT SELECT ON SCHEMA " + MYDB_INFO + " TO " + user);
             for (Map.Entry<String, Connection> ctx : contextAdmins.entrySet()) {
                 String schema = quote(ctx.getKey());
                 s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
@@ -145,6 +156,19 @@ public final class Catalog implements AutoCloseable {
             }
         }
         provisioned.add(wsid);
+    }
+
+    /** Whether the MyDB of the connection's database holds {@code table} (names match in any case). */
+    public static boolean myDbTableExists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = UPPER(?)")) {
+            ps.setString(1, Queues.MYDB);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
     }
 
     static String quote(String identifier) {

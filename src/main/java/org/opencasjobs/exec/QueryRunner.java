@@ -1,7 +1,6 @@
 package org.opencasjobs.exec;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -40,7 +39,7 @@ public final class QueryRunner {
                              int timeoutSeconds, RowsReader<T> reader) throws SQLException {
         try (Connection c = catalog.connect(wsid, context); Statement st = c.createStatement()) {
             String created = sql.createdTable();
-            if (created != null && tableExists(c, created)) {
+            if (created != null && Catalog.myDbTableExists(c, created)) {
                 throw new CasJobsException("There is already an object named '" + created + "' in the database.");
             }
             long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
@@ -71,18 +70,6 @@ public final class QueryRunner {
                 throw e;
             } finally {
                 running.unregister(jobId);
-            }
-        }
-    }
-
-    private static boolean tableExists(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
-                + " WHERE UPPER(TABLE_SCHEMA) = UPPER(?) AND UPPER(TABLE_NAME) = UPPER(?)")) {
-            ps.setString(1, Queues.MYDB);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) > 0;
             }
         }
     }

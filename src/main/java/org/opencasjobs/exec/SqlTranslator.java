@@ -19,6 +19,7 @@ import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SetOperationList;
+import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.service.CasJobsException;
 
 /**
@@ -56,6 +57,9 @@ public final class SqlTranslator {
     });
 
     private enum Mode { QUICK, BATCH, INTO }
+
+    /** {@code information_schema.tables} and {@code .columns} read {@link Catalog#MYDB_INFO}'s views. */
+    private static final java.util.Set<String> MYDB_INFO_VIEWS = java.util.Set.of("tables", "columns");
 
     private SqlTranslator() {}
 
@@ -244,6 +248,9 @@ public final class SqlTranslator {
                 } else if (schema.equals("MyDB") && i + 2 < piece.size() && key(piece.get(i + 2).text(sql)).equals("dbo")
                         && dot(sql, piece, i + 3)) { // mydb.dbo.T
                     skipTo = i + 3;
+                } else if (schema.equals("INFORMATION_SCHEMA") && i + 2 < piece.size()
+                        && MYDB_INFO_VIEWS.contains(key(piece.get(i + 2).text(sql)))) {
+                    schema = Catalog.MYDB_INFO; // as in SQL Server, a database's TABLES lists its own tables only
                 }
                 replacement = schema + ".";
             }

@@ -49,20 +49,22 @@ final class HttpCall {
                 return;
             }
         }
-        Object result;
+        String body;
         try {
-            result = m.invoke(f.endpoint(), args);
+            Object result = m.invoke(f.endpoint(), args);
+            body = m.getReturnType() == void.class ? null : PlainXml.document(result, m.getReturnType());
         } catch (InvocationTargetException e) {
             error(resp, "System.Exception: " + htmlEncode(Faults.userMessage(e.getCause())) + " --->");
             return;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
+        } catch (IllegalAccessException | RuntimeException e) {
+            error(resp, "System.Exception: " + htmlEncode(Faults.userMessage(e)) + " --->");
+            return;
         }
-        if (m.getReturnType() == void.class) {
+        if (body == null) {
             resp.setStatus(200);
             resp.setContentLength(0);
         } else {
-            AsmxFilter.send(resp, 200, "text/xml; charset=utf-8", PlainXml.document(result, m.getReturnType()));
+            AsmxFilter.send(resp, 200, "text/xml; charset=utf-8", body);
         }
     }
 

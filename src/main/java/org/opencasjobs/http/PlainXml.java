@@ -8,6 +8,7 @@ import jakarta.xml.bind.annotation.XmlType;
 import java.io.StringWriter;
 import javax.xml.namespace.QName;
 import org.glassfish.jaxb.runtime.marshaller.NamespacePrefixMapper;
+import org.opencasjobs.wire.ExecuteQuickJobDSResponse;
 import org.opencasjobs.wire.ObjectFactory;
 
 /**
@@ -48,6 +49,9 @@ final class PlainXml {
     }
 
     static String document(Object value, Class<?> declared) {
+        if (value instanceof ExecuteQuickJobDSResponse.ExecuteQuickJobDSResult ds) {
+            return dataSet(ds.getAny());
+        }
         boolean primitive = declared.isPrimitive() || declared == String.class;
         String root = switch (declared.getName()) {
             case "long" -> "long";
@@ -73,6 +77,28 @@ final class PlainXml {
                     "<$1 xmlns:xsi=\"" + XSI + "\" xmlns:xsd=\"" + XSD + "\" xmlns=\"" + NS + "\"$2>");
         } catch (JAXBException e) {
             throw new IllegalStateException("Cannot write a " + root + " result", e);
+        }
+    }
+
+    /** A DataSet root holding the inline schema and diffgram elements (JAXB cannot name the anonymous type). */
+    private static String dataSet(java.util.List<Object> content) {
+        try {
+            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            org.w3c.dom.Document doc = f.newDocumentBuilder().newDocument();
+            org.w3c.dom.Element root = doc.createElementNS(NS, "DataSet");
+            doc.appendChild(root);
+            for (Object o : content) {
+                root.appendChild(doc.importNode((org.w3c.dom.Node) o, true));
+            }
+            javax.xml.transform.Transformer t = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
+            t.setOutputProperty(javax.xml.transform.OutputKeys.OMIT_XML_DECLARATION, "yes");
+            StringWriter out = new StringWriter();
+            out.write("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n");
+            t.transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(out));
+            return out.toString();
+        } catch (javax.xml.parsers.ParserConfigurationException | javax.xml.transform.TransformerException e) {
+            throw new IllegalStateException("Cannot write a DataSet result", e);
         }
     }
 
