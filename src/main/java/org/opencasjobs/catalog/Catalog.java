@@ -105,12 +105,27 @@ public final class Catalog implements AutoCloseable {
      * (a canonical context name, or MyDB) as the default schema. The caller closes it.
      */
     public Connection connect(long wsid, String context) throws SQLException {
+        try {
+            return open(wsid, context);
+        } catch (SQLException e) {
+            // The user may have changed its database password or dropped its own MyDB schema:
+            // provisioning again restores both, once; anything else is the caller's error.
+            if (!"28000".equals(e.getSQLState()) && e.getErrorCode() != 90079) {
+                throw e;
+            }
+            provisioned.remove(wsid);
+            return open(wsid, context);
+        }
+    }
+
+    private Connection open(long wsid, String context) throws SQLException {
         if (!provisioned.contains(wsid)) {
             provision(wsid);
         }
         Connection c = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve("U" + wsid) + ";IFEXISTS=TRUE",
                 "U" + wsid, secrets.password("user:" + wsid));
         try (Statement s = c.createStatement()) {
+            s.execute("SET SCHEMA " + Queues.MYDB); // fails (90079) if the user dropped its MyDB
             s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(Queues.MYDB) ? Queues.MYDB : context));
         } catch (SQLException e) {
             c.close();
@@ -133,6 +148,7 @@ public final class Catalog implements AutoCloseable {
                 + ";TRACE_LEVEL_FILE=0", ADMIN, secrets.password("admin"));
              Statement s = admin.createStatement()) {
             s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD '" + secrets.password("user:" + wsid) + "'");
+            s.execute("ALTER USER " + user + " SET PASSWORD '" + secrets.password("user:" + wsid) + "'");
             s.execute("CREATE SCHEMA IF NOT EXISTS " + Queues.MYDB + " AUTHORIZATION " + user);
             // Stay open between a user's jobs, with a modest cache: there is one database per account.
             s.execute("SET DB_CLOSE_DELAY 60");

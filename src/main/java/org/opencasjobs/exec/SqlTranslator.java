@@ -15,6 +15,7 @@ import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
@@ -59,6 +60,8 @@ public final class SqlTranslator {
     private enum Mode { QUICK, BATCH, INTO }
 
     /** {@code information_schema.tables} and {@code .columns} read {@link Catalog#MYDB_INFO}'s views. */
+    /** Built-in functions that name server paths, which users have no business seeing. */
+    private static final java.util.Set<String> HIDDEN_FUNCTIONS = java.util.Set.of("DATABASE_PATH");
     private static final java.util.Set<String> MYDB_INFO_VIEWS = java.util.Set.of("tables", "columns");
 
     private SqlTranslator() {}
@@ -90,7 +93,13 @@ public final class SqlTranslator {
         }
         schemas.put("mydb", "MyDB");
         schemas.put("information_schema", "INFORMATION_SCHEMA");
-        List<List<Tok>> pieces = sql == null ? List.of() : split(sql, tokens(sql));
+        List<Tok> toks = sql == null ? List.of() : tokens(sql);
+        for (Tok t : toks) {
+            if (t.kind == 'w' && HIDDEN_FUNCTIONS.contains(t.text(sql).toUpperCase(Locale.ROOT))) {
+                throw new CasJobsException(t.text(sql) + " is not available: it would reveal the server's files.");
+            }
+        }
+        List<List<Tok>> pieces = sql == null ? List.of() : split(sql, toks);
         if (pieces.isEmpty()) {
             throw new CasJobsException("The query is empty.");
         }
@@ -153,12 +162,17 @@ public final class SqlTranslator {
         }
     }
 
+    /**
+     * Exactly one statement: the database runs every statement in the text it is given, so a
+     * piece in which the parser finds more than one (our split missed a separator) is refused.
+     */
     private static Statement parseText(String text) throws Exception {
-        Statement st = CCJSqlParserUtil.parse(text, PARSER, p -> p.withSquareBracketQuotation(true));
-        if (st == null) {
-            throw new ParseException("unrecognized statement");
+        Statements all = CCJSqlParserUtil.parseStatements(text, PARSER, p -> p.withSquareBracketQuotation(true));
+        if (all == null || all.size() != 1 || all.get(0) == null) {
+            throw new ParseException(all != null && all.size() > 1
+                    ? "statements must be separated by ';' or GO outside of any string" : "unrecognized statement");
         }
-        return st;
+        return all.get(0);
     }
 
     private static String bracketQualifiedNames(String sql, List<Tok> piece) {
@@ -352,6 +366,10 @@ public final class SqlTranslator {
                 int close = s.indexOf("*/", j + 1);
                 i = close < 0 ? n : close + 2;
                 continue;
+            } else if (c == '$' && s.startsWith("$", j)) { // H2's $$…$$ string: a ';' inside is text
+                int close = s.indexOf("$$", j + 1);
+                j = close < 0 ? n : close + 2;
+                kind = 's';
             } else if (c == '\'' || c == '"' || c == '[') {
                 char close = c == '[' ? ']' : c;
                 while (j < n) {

@@ -1,5 +1,7 @@
 package org.opencasjobs.exec;
 
+import org.opencasjobs.catalog.Catalog;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,6 +35,10 @@ class SqlTranslatorTest {
         try (Statement s = db.createStatement()) {
             s.execute("CREATE SCHEMA MyDB");
             s.execute("CREATE SCHEMA Sample");
+            // as each account's database has it (Catalog.provision)
+            s.execute("CREATE SCHEMA " + Catalog.MYDB_INFO);
+            s.execute("CREATE VIEW " + Catalog.MYDB_INFO + ".TABLES AS SELECT * FROM INFORMATION_SCHEMA.TABLES"
+                    + " WHERE TABLE_SCHEMA = 'MyDB'");
             s.execute("CREATE TABLE Sample.PhotoObj(objID BIGINT, ra FLOAT, dec FLOAT, r REAL, type INT)");
             s.execute("INSERT INTO Sample.PhotoObj VALUES (1, 0.5, 10, 17.5, 3), (2, 1.5, 20, 18.5, 6),"
                     + " (3, 2.5, 30, 19.5, 3), (4, 3.5, 40, 20.5, 6)");
@@ -292,7 +298,7 @@ class SqlTranslatorTest {
         var t = SqlTranslator.quick("SELECT mydb.q.objID FROM MYDB.q JOIN mydb.dbo.q AS o ON o.objID = mydb.q.objID"
                 + " WHERE EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'Q')");
         assertEquals("SELECT MyDB.q.objID FROM MyDB.q JOIN MyDB.q AS o ON o.objID = MyDB.q.objID"
-                + " WHERE EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.tables WHERE table_name = 'Q')", t.statements().get(0));
+                + " WHERE EXISTS (SELECT 1 FROM MyDB_Information.tables WHERE table_name = 'Q')", t.statements().get(0));
         assertEquals(4, run(t).size());
     }
 
