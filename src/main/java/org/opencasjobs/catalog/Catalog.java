@@ -153,6 +153,7 @@ public final class Catalog implements AutoCloseable {
             // Stay open between a user's jobs, with a modest cache: there is one database per account.
             s.execute("SET DB_CLOSE_DELAY 60");
             s.execute("SET CACHE_SIZE 8192");
+            s.execute("SET WRITE_DELAY 0"); // a finished job's table survives a crash
             s.execute("CREATE SCHEMA IF NOT EXISTS " + MYDB_INFO);
             for (String view : List.of("TABLES", "COLUMNS")) {
                 s.execute("CREATE OR REPLACE VIEW " + MYDB_INFO + "." + view

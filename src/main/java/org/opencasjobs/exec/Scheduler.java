@@ -163,13 +163,14 @@ public final class Scheduler implements AutoCloseable {
                 LOG.warn("job {} finished, but its status had changed meanwhile", id);
             }
         } catch (SQLException e) {
-            boolean cancel = jobs.find(id).map(j -> j.status() == JobStatus.CANCELING).orElse(false);
-            if (cancel) {
+            boolean canceling = jobs.find(id).map(j -> j.status() == JobStatus.CANCELING).orElse(false);
+            if (canceling && SqlErrors.wasCanceled(e)) {
                 jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, LocalDateTime.now(clock));
             } else if (SqlErrors.wasCanceled(e)) {
                 end(id, JobStatus.FAILED, Outcome.error("The job ran longer than the " + queue.minutes()
                         + "-minute limit of the " + queue.serviceName() + " queue and was stopped."));
             } else {
+                // A real error before the cancel took effect: what happened stands.
                 end(id, JobStatus.FAILED, Outcome.error(SqlErrors.message(e)));
             }
         } catch (CasJobsException e) {
