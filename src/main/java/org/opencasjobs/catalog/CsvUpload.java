@@ -1,0 +1,850 @@
+package org.opencasjobs.catalog;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.h2.api.ErrorCode;
+import org.opencasjobs.exec.SqlErrors;
+import org.opencasjobs.service.CasJobsException;
+
+/**
+ * {@code UploadData} (CONTRACT §7, NOTES §8.8): loads CSV text into a table of the account's
+ * MyDB, all or nothing.
+ *
+ * <h2>Input</h2>
+ * <ul>
+ * <li>RFC 4180 CSV, read with Apache Commons CSV: comma-separated, {@code "…"} quoting with
+ *     {@code ""} for a quote inside, commas and line breaks allowed inside quotes; {@code \n},
+ *     {@code \r\n} (or {@code \r}) line ends; a trailing line end is fine; a leading UTF-8 BOM is
+ *     skipped. Empty lines and lines of blanks only are ignored.</li>
+ * <li>The first line holds the column names: each a plain identifier (ASCII letters, digits and
+ *     {@code _}, not starting with a digit, at most 128 characters; {@code [brackets]} around it
+ *     are dropped); no two alike ignoring case.</li>
+ * <li>Unquoted values are trimmed ({@code 1, 2.5} reads as {@code 1} and {@code 2.5}); quoted
+ *     values are kept exactly. An empty value is SQL NULL. In non-text columns a value of blanks
+ *     only ({@code " "}) is NULL too, and numbers and dates are trimmed.</li>
+ * <li>Every line has exactly as many values as the header has names.</li>
+ * <li>Line numbers in messages are physical lines of {@code data}, the header being line 1; a
+ *     record with a quoted line break is reported at the line it starts on.</li>
+ * </ul>
+ *
+ * <h2>New table ({@code tableExists=false})</h2>
+ * The data is read twice: once to guess the column types, once to insert. Per column, ignoring
+ * NULLs:
+ * <ol>
+ * <li>every value a whole number within 64 bits ({@code -42}, {@code +7}) → {@code BIGINT};</li>
+ * <li>every value a whole number, some beyond 64 bits but at most 38 digits →
+ *     {@code DECIMAL(38,0)} (so long identifiers keep every digit);</li>
+ * <li>every value a decimal number ({@code 1}, {@code -2.5}, {@code .5}, {@code 1e-5},
+ *     {@code 6.02E+23}) or {@code NaN}, {@code Inf}, {@code Infinity} (any case, optional
+ *     sign, as numpy and astropy write them) → {@code DOUBLE PRECISION} (SQL Server's
+ *     {@code float}). A number beyond the double range ({@code 1e400}) is not taken as a
+ *     double;</li>
+ * <li>every value an ISO date or date and time: {@code 2008-04-05},
+ *     {@code 2008-04-05 12:34[:56[.fffffffff]]}, with a space or {@code T} →
+ *     {@code TIMESTAMP(p)}, p = the most fractional second digits seen, at least 3 (SQL Server's
+ *     {@code datetime}); no time zones;</li>
+ * <li>otherwise text: {@code VARCHAR(n)}, n the longest value rounded up to a power of two, at
+ *     least 16 and at most 8000; a longer value makes it {@code VARCHAR(MAX)}. A column with
+ *     no values at all (every one NULL, or a header with no rows) is {@code VARCHAR(16)}.</li>
+ * </ol>
+ * The table is created as {@code MyDB."name"}, rows are inserted in one transaction, and if
+ * anything fails the table is dropped again. An existing object of that name (any case) is
+ * refused with SQL Server's words: {@code There is already an object named 'T' in the database.}
+ *
+ * <h2>Existing table ({@code tableExists=true})</h2>
+ * The header names a subset of the table's columns (any case, any order; columns not named get
+ * their default). Each value is converted to its column's type: integers (a whole number; numpy's
+ * {@code 1.000000000000000000e+00} counts; range checked), floating point, DECIMAL (rounded to its
+ * scale, precision checked), BOOLEAN ({@code true}/{@code false}/{@code 1}/{@code 0}), text
+ * (length checked), TIMESTAMP and DATE (formats above); other types are passed to the database
+ * as text. A value that does not fit stops the upload with a message naming the line, the column
+ * and the value, and no row is added.
+ *
+ * <h2>Resources</h2>
+ * Rows are streamed from the request string (two passes for a new table, one for an append)
+ * into a prepared statement, executed every {@value #BATCH_ROWS} rows; nothing keeps a copy of
+ * the data. The caller's auto-commit setting is restored; a connection must not carry pending
+ * work of its own (creating a table commits it in H2).
+ */
+public final class CsvUpload {
+    /** The schema of every user table; case matters to H2. */
+    static final String SCHEMA = "MyDB";
+    static final int BATCH_ROWS = 1000;
+    static final int MIN_VARCHAR = 16;
+    static final int MAX_VARCHAR = 8000;
+    static final int MAX_NAME = 128;
+    /** Timestamps keep at least milliseconds, like SQL Server's datetime. */
+    static final int MIN_TIMESTAMP_DIGITS = 3;
+
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
+            .setIgnoreSurroundingSpaces(true)
+            .setIgnoreEmptyLines(true)
+            .get();
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+    private static final Pattern SPECIAL = Pattern.compile("([+-]?)(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TIMESTAMP = Pattern.compile(
+            "([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]{1,9}))?)?)?");
+    private static final String NO_DATA = "No data to upload: the first line must hold the column names"
+            + " (e.g. id,ra,dec) and each further line one row of values.";
+    private static final String NAME_RULE = "use letters, digits and underscores, not starting with a digit";
+
+    private CsvUpload() {
+    }
+
+    /** Loads CSV text into MyDB.{table}; returns the number of rows loaded. All or nothing. */
+    public static long load(Connection c, String table, String csv, boolean tableExists) throws SQLException {
+        String name = tableName(table);
+        if (csv == null || csv.isBlank()) {
+            throw new CasJobsException(NO_DATA);
+        }
+        String[] header;
+        long headerLine;
+        try (Rows rows = new Rows(csv)) {
+            if (!rows.next()) {
+                throw new CasJobsException(NO_DATA);
+            }
+            headerLine = rows.line;
+            header = header(rows.record, headerLine);
+        }
+        if (tableExists) {
+            String[] found = find(c, name);
+            if (found == null) {
+                throw new CasJobsException("Table '" + name + "' does not exist in " + SCHEMA
+                        + "; upload with tableExists=false to create it.");
+            }
+            if (found[1] != null && found[1].toUpperCase(Locale.ROOT).contains("VIEW")) {
+                throw new CasJobsException("'" + name + "' in " + SCHEMA + " is a view; rows can only be"
+                        + " appended to a table.");
+            }
+            return insert(c, found[0], csv, header, headerLine);
+        }
+        if (find(c, name) != null) {
+            throw alreadyExists(name);
+        }
+        String[] types = guessTypes(csv, header.length);
+        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(SCHEMA).append('.').append(quote(name))
+                .append(" (");
+        for (int i = 0; i < header.length; i++) {
+            ddl.append(i == 0 ? "" : ", ").append(quote(header[i])).append(' ').append(types[i]);
+        }
+        ddl.append(')');
+        try (Statement st = c.createStatement()) {
+            st.execute(ddl.toString());
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ErrorCode.TABLE_OR_VIEW_ALREADY_EXISTS_1) {
+                throw alreadyExists(name); // created by someone else since we looked
+            }
+            throw e;
+        }
+        try {
+            return insert(c, name, csv, header, headerLine);
+        } catch (SQLException | RuntimeException | Error e) {
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + quote(name));
+            } catch (SQLException drop) {
+                e.addSuppressed(drop);
+            }
+            throw e;
+        }
+    }
+
+    private static CasJobsException alreadyExists(String name) {
+        return new CasJobsException("There is already an object named '" + name + "' in the database.");
+    }
+
+    // ---------------------------------------------------------------- names
+
+    /** The bare table name: {@code [T]}, {@code mydb.T}, {@code [MyDB].[T]} all give {@code T}. */
+    static String tableName(String table) {
+        if (table == null || table.isBlank()) {
+            throw new CasJobsException("No table name given: name the MyDB table to upload into (" + NAME_RULE
+                    + ", e.g. MyTable_1).");
+        }
+        String t = table.strip();
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("mydb.")) {
+            t = t.substring(5);
+        } else if (lower.startsWith("[mydb].")) {
+            t = t.substring(7);
+        }
+        t = unbracket(t.strip());
+        if (!validName(t)) {
+            throw new CasJobsException("'" + table + "' is not a valid table name: " + NAME_RULE
+                    + " (e.g. MyTable_1), at most " + MAX_NAME + " characters.");
+        }
+        return t;
+    }
+
+    private static String unbracket(String s) {
+        return s.length() >= 2 && s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1).strip() : s;
+    }
+
+    private static boolean validName(String s) {
+        return s.length() <= MAX_NAME && IDENTIFIER.matcher(s).matches();
+    }
+
+    private static String[] header(CSVRecord r, long line) {
+        String[] names = new String[r.size()];
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            String raw = r.get(i).strip();
+            String n = unbracket(raw);
+            String where = "Column " + (i + 1) + " of the header (line " + line + ")";
+            if (n.isEmpty()) {
+                throw new CasJobsException(where + " has no name: the first line must name every column ("
+                        + NAME_RULE + ").");
+            }
+            if (!validName(n)) {
+                throw new CasJobsException(where + " is named '" + shorten(raw) + "', which is not a valid column"
+                        + " name: " + NAME_RULE + ", at most " + MAX_NAME + " characters.");
+            }
+            Integer before = seen.putIfAbsent(n.toLowerCase(Locale.ROOT), i + 1);
+            if (before != null) {
+                throw new CasJobsException("Columns " + before + " and " + (i + 1) + " of the header (line " + line
+                        + ") are both named '" + n + "' (names ignore case): give every column its own name.");
+            }
+            names[i] = n;
+        }
+        return names;
+    }
+
+    /** The stored name and type of the MyDB table or view called {@code name} (any case), or null. */
+    private static String[] find(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = UPPER(?)")) {
+            ps.setString(1, SCHEMA);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[] {rs.getString(1), rs.getString(2)} : null;
+            }
+        }
+    }
+
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    // ---------------------------------------------------------------- type guessing
+
+    /** First pass: the SQL type of each column of a new table. */
+    static String[] guessTypes(String csv, int columns) {
+        Guess[] g = new Guess[columns];
+        for (int i = 0; i < columns; i++) {
+            g[i] = new Guess();
+        }
+        try (Rows rows = new Rows(csv)) {
+            rows.next(); // the header
+            while (rows.next()) {
+                rows.checkWidth(columns);
+                for (int i = 0; i < columns; i++) {
+                    g[i].see(rows.record.get(i));
+                }
+            }
+        }
+        String[] types = new String[columns];
+        for (int i = 0; i < columns; i++) {
+            types[i] = g[i].sqlType();
+        }
+        return types;
+    }
+
+    /** What one column's values have in common so far. */
+    private static final class Guess {
+        boolean any;
+        boolean isLong = true;
+        boolean isInteger = true;
+        boolean isDouble = true;
+        boolean isTimestamp = true;
+        int maxLength;
+        int fractionDigits;
+
+        void see(String v) {
+            if (v.isEmpty()) {
+                return;
+            }
+            maxLength = Math.max(maxLength, v.length());
+            String s = v.strip();
+            if (s.isEmpty()) {
+                return; // NULL in any non-text column; text keeps it
+            }
+            any = true;
+            Long whole = isLong || isInteger || isDouble ? parseLong(s) : null;
+            if (whole == null) {
+                isLong = false;
+                if (isInteger && !(isIntegerText(s) && digits(s) <= 38)) {
+                    isInteger = false;
+                }
+                if (isDouble && parseDouble(s) == null) {
+                    isDouble = false;
+                }
+            }
+            if (isTimestamp) {
+                Matcher m = whole == null ? TIMESTAMP.matcher(s) : null;
+                if (m != null && m.matches() && timestamp(m) != null) {
+                    if (m.group(7) != null) {
+                        fractionDigits = Math.max(fractionDigits, m.group(7).length());
+                    }
+                } else {
+                    isTimestamp = false;
+                }
+            }
+        }
+
+        String sqlType() {
+            if (any && isLong) {
+                return "BIGINT";
+            }
+            if (any && isInteger) {
+                return "DECIMAL(38,0)";
+            }
+            if (any && isDouble) {
+                return "DOUBLE PRECISION";
+            }
+            if (any && isTimestamp) {
+                return "TIMESTAMP(" + Math.max(MIN_TIMESTAMP_DIGITS, fractionDigits) + ")";
+            }
+            if (maxLength > MAX_VARCHAR) {
+                return "VARCHAR(MAX)";
+            }
+            int n = MIN_VARCHAR;
+            while (n < maxLength) {
+                n *= 2;
+            }
+            return "VARCHAR(" + Math.min(n, MAX_VARCHAR) + ")";
+        }
+    }
+
+    private static int digits(String s) {
+        return s.charAt(0) == '+' || s.charAt(0) == '-' ? s.length() - 1 : s.length();
+    }
+
+    /** A whole number within 64 bits, or null. */
+    static Long parseLong(String s) {
+        if (!isIntegerText(s)) {
+            return null;
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null; // beyond 64 bits
+        }
+    }
+
+    /** An optional sign, then one or more digits (checked by hand: this is the hot path). */
+    private static boolean isIntegerText(String s) {
+        int i = s.isEmpty() || (s.charAt(0) != '+' && s.charAt(0) != '-') ? 0 : 1;
+        if (i >= s.length()) {
+            return false;
+        }
+        for (; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A decimal number within the double range, or NaN/Inf/Infinity (any case, signed); else null. */
+    static Double parseDouble(String s) {
+        if (DECIMAL.matcher(s).matches()) {
+            double d = Double.parseDouble(s);
+            return Double.isInfinite(d) ? null : d;
+        }
+        Matcher m = SPECIAL.matcher(s);
+        if (m.matches()) {
+            if (m.group(2).equalsIgnoreCase("nan")) {
+                return Double.NaN;
+            }
+            return m.group(1).equals("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        return null;
+    }
+
+    private static LocalDateTime timestamp(Matcher m) {
+        try {
+            LocalDate d = LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)));
+            if (m.group(4) == null) {
+                return d.atStartOfDay();
+            }
+            int nanos = 0;
+            if (m.group(7) != null) {
+                nanos = Integer.parseInt((m.group(7) + "00000000").substring(0, 9));
+            }
+            return d.atTime(LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+                    m.group(6) == null ? 0 : Integer.parseInt(m.group(6)), nanos));
+        } catch (DateTimeException e) {
+            return null; // e.g. 2008-02-30 or 25:00
+        }
+    }
+
+    /** An ISO date or date and time (formats in the class comment), or null. */
+    static LocalDateTime parseTimestamp(String s) {
+        Matcher m = TIMESTAMP.matcher(s);
+        return m.matches() ? timestamp(m) : null;
+    }
+
+    // ---------------------------------------------------------------- insert
+
+    /** Second pass (or only pass, for an append): converts and inserts every row, in one transaction. */
+    private static long insert(Connection c, String table, String csv, String[] header, long headerLine)
+            throws SQLException {
+        String target = SCHEMA + "." + quote(table);
+        Column[] cols = columns(c, target, table, header, headerLine);
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(target).append(" (");
+        for (int i = 0; i < cols.length; i++) {
+            sql.append(i == 0 ? "" : ", ").append(quote(cols[i].name));
+        }
+        sql.append(") VALUES (").append("?, ".repeat(cols.length - 1)).append("?)");
+        boolean autoCommit = c.getAutoCommit();
+        long count = 0;
+        try (Rows rows = new Rows(csv)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                long[] lines = new long[BATCH_ROWS];
+                int pending = 0;
+                rows.next(); // the header
+                while (rows.next()) {
+                    rows.checkWidth(cols.length);
+                    for (int i = 0; i < cols.length; i++) {
+                        cols[i].bind(ps, i + 1, rows.record.get(i), rows.line);
+                    }
+                    ps.addBatch();
+                    lines[pending++] = rows.line;
+                    count++;
+                    if (pending == BATCH_ROWS) {
+                        execute(ps, lines, pending, table);
+                        pending = 0;
+                    }
+                }
+                if (pending > 0) {
+                    execute(ps, lines, pending, table);
+                }
+            }
+            c.commit();
+            return count;
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                c.rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            if (e instanceof SQLException s && userError(s)) {
+                throw new CasJobsException("Upload into " + SCHEMA + "." + table + " failed: "
+                        + sentence(SqlErrors.message(s)) + " No rows were added.", e);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static void execute(PreparedStatement ps, long[] lines, int pending, String table) throws SQLException {
+        try {
+            ps.executeBatch();
+        } catch (BatchUpdateException e) {
+            int[] counts = e.getUpdateCounts();
+            int failed = -1;
+            for (int i = 0; counts != null && i < counts.length; i++) {
+                if (counts[i] == Statement.EXECUTE_FAILED) {
+                    failed = i;
+                    break;
+                }
+            }
+            if (failed < 0 && counts != null && counts.length < pending) {
+                failed = counts.length; // drivers that stop at the first failure
+            }
+            if (failed >= 0) {
+                SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+                throw new CasJobsException("Line " + lines[failed] + ": the row could not be added to " + SCHEMA
+                        + "." + table + ": " + sentence(SqlErrors.message(cause)) + " No rows were added.", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Errors in the data (classes 22 and 23), not in the server. */
+    private static boolean userError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    /** The table's columns in header order, each with its converter; unknown names are refused. */
+    private static Column[] columns(Connection c, String target, String table, String[] header, long headerLine)
+            throws SQLException {
+        Map<String, Column> byName = new HashMap<>();
+        List<String> all = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + target
+                + " WHERE 1 = 0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                Column col = new Column(md.getColumnName(i), md.getColumnType(i), md.getColumnTypeName(i),
+                        md.getPrecision(i), md.getScale(i));
+                byName.put(col.name.toLowerCase(Locale.ROOT), col);
+                all.add(col.name);
+            }
+        }
+        Column[] cols = new Column[header.length];
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; i < header.length; i++) {
+            cols[i] = byName.get(header[i].toLowerCase(Locale.ROOT));
+            if (cols[i] == null) {
+                unknown.add("'" + header[i] + "'");
+            } else {
+                cols[i] = cols[i].as(header[i]);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new CasJobsException((unknown.size() == 1 ? "Column " : "Columns ") + String.join(", ", unknown)
+                    + " of the header (line " + headerLine + ") " + (unknown.size() == 1 ? "is" : "are")
+                    + " not in table " + SCHEMA + "." + table + ", whose columns are: " + String.join(", ", all)
+                    + ". Name only existing columns, or upload into a new table.");
+        }
+        return cols;
+    }
+
+    /** A target column: how a CSV value becomes a parameter of its type. */
+    private static final class Column {
+        final String name;
+        final int type;
+        final String typeName;
+        final int precision;
+        final int scale;
+        /** The name as the header wrote it, for messages. */
+        final String label;
+
+        Column(String name, int type, String typeName, int precision, int scale) {
+            this(name, type, typeName, precision, scale, name);
+        }
+
+        private Column(String name, int type, String typeName, int precision, int scale, String label) {
+            this.name = name;
+            this.type = type;
+            this.typeName = typeName;
+            this.precision = precision;
+            this.scale = scale;
+            this.label = label;
+        }
+
+        Column as(String headerName) {
+            return new Column(name, type, typeName, precision, scale, headerName);
+        }
+
+        private CasJobsException bad(long line, String value, String why) {
+            return new CasJobsException("Line " + line + ", column '" + label + "': " + "the value '" + shorten(value)
+                    + "' " + why + " No rows were added.");
+        }
+
+        /** The column's type as SQL Server users write it, e.g. VARCHAR(32), DECIMAL(6,2). */
+        private String sqlType() {
+            return switch (type) {
+                case Types.DECIMAL, Types.NUMERIC -> typeName + "(" + precision + "," + scale + ")";
+                case Types.VARCHAR, Types.NVARCHAR -> precision >= 1_000_000_000 ? "VARCHAR(MAX)"
+                        : "VARCHAR(" + precision + ")";
+                case Types.CHAR, Types.NCHAR -> "CHAR(" + precision + ")";
+                default -> typeName;
+            };
+        }
+
+        void bind(PreparedStatement ps, int idx, String v, long line) throws SQLException {
+            switch (type) {
+                case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
+                        Types.CLOB, Types.NCLOB -> {
+                    if (v.isEmpty()) {
+                        ps.setNull(idx, type);
+                        return;
+                    }
+                    if (precision > 0 && v.length() > precision) {
+                        throw new CasJobsException("Line " + line + ", column '" + label + "': the value is "
+                                + v.length() + " characters long, but the column holds at most " + precision + " ("
+                                + sqlType() + "): shorten the value or widen the column. No rows were added.");
+                    }
+                    ps.setString(idx, v);
+                    return;
+                }
+                default -> {
+                    // not text: below
+                }
+            }
+            String s = v.strip();
+            if (s.isEmpty()) {
+                ps.setNull(idx, type);
+                return;
+            }
+            switch (type) {
+                case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> {
+                    long min;
+                    long max;
+                    switch (type) {
+                        case Types.INTEGER -> {
+                            min = Integer.MIN_VALUE;
+                            max = Integer.MAX_VALUE;
+                        }
+                        case Types.SMALLINT -> {
+                            min = Short.MIN_VALUE;
+                            max = Short.MAX_VALUE;
+                        }
+                        case Types.TINYINT -> {
+                            min = Byte.MIN_VALUE;
+                            max = Byte.MAX_VALUE;
+                        }
+                        default -> {
+                            min = Long.MIN_VALUE;
+                            max = Long.MAX_VALUE;
+                        }
+                    }
+                    Long l = parseLong(s);
+                    if (l == null) {
+                        BigDecimal d = wholeNumber(s);
+                        if (d == null) {
+                            throw bad(line, v, "is not a whole number, but the column is " + sqlType() + ".");
+                        }
+                        l = d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0 ? null
+                                : d.longValueExact();
+                    }
+                    if (l == null || l < min || l > max) {
+                        throw bad(line, v, "is out of range for " + sqlType() + " (" + min + " to " + max + ").");
+                    }
+                    ps.setLong(idx, l);
+                }
+                case Types.DOUBLE, Types.FLOAT, Types.REAL -> {
+                    Double d = parseDouble(s);
+                    if (d == null) {
+                        throw bad(line, v, DECIMAL.matcher(s).matches()
+                                ? "is beyond the range of " + sqlType() + "."
+                                : "is not a number, but the column is " + sqlType() + ".");
+                    }
+                    if (type == Types.REAL) {
+                        if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {
+                            throw bad(line, v, "is beyond the range of REAL.");
+                        }
+                        ps.setFloat(idx, d.floatValue());
+                    } else {
+                        ps.setDouble(idx, d);
+                    }
+                }
+                case Types.DECIMAL, Types.NUMERIC -> {
+                    if (!DECIMAL.matcher(s).matches()) {
+                        throw bad(line, v, "is not a number, but the column is " + sqlType() + ".");
+                    }
+                    BigDecimal d;
+                    try {
+                        d = new BigDecimal(s).setScale(scale, RoundingMode.HALF_UP);
+                    } catch (NumberFormatException | ArithmeticException e) {
+                        throw bad(line, v, "does not fit " + sqlType() + ".");
+                    }
+                    if (precision > 0 && d.precision() > precision && d.signum() != 0) {
+                        throw bad(line, v, "has too many digits for " + sqlType() + " (at most "
+                                + (precision - scale) + " before the decimal point).");
+                    }
+                    ps.setBigDecimal(idx, d);
+                }
+                case Types.BOOLEAN, Types.BIT -> {
+                    String b = s.toLowerCase(Locale.ROOT);
+                    if (b.equals("true") || b.equals("1")) {
+                        ps.setBoolean(idx, true);
+                    } else if (b.equals("false") || b.equals("0")) {
+                        ps.setBoolean(idx, false);
+                    } else {
+                        throw bad(line, v, "is not a boolean: write true, false, 1 or 0.");
+                    }
+                }
+                case Types.TIMESTAMP, Types.DATE -> {
+                    LocalDateTime t = parseTimestamp(s);
+                    if (t == null) {
+                        throw bad(line, v, "is not a date" + (type == Types.DATE ? "" : " and time") + ": write "
+                                + (type == Types.DATE ? "yyyy-MM-dd." : "yyyy-MM-dd or yyyy-MM-dd HH:mm:ss[.fff]."));
+                    }
+                    if (type == Types.DATE) {
+                        if (!t.toLocalTime().equals(LocalTime.MIDNIGHT)) {
+                            throw bad(line, v, "has a time of day, but the column is DATE.");
+                        }
+                        ps.setObject(idx, t.toLocalDate());
+                    } else {
+                        ps.setObject(idx, t);
+                    }
+                }
+                default -> ps.setString(idx, v); // the database converts (and reports) the rest
+            }
+        }
+    }
+
+    /** The value of a whole number, written as an integer or a decimal/exponent form; else null. */
+    private static BigDecimal wholeNumber(String s) {
+        if (isIntegerText(s)) {
+            return new BigDecimal(s);
+        }
+        if (!DECIMAL.matcher(s).matches()) {
+            return null;
+        }
+        try {
+            BigDecimal d = new BigDecimal(s);
+            if (d.signum() == 0) {
+                return BigDecimal.ZERO;
+            }
+            if (d.precision() - d.scale() > 40) {
+                return BigDecimal.valueOf(d.signum()).scaleByPowerOfTen(40); // surely out of range
+            }
+            d = d.stripTrailingZeros();
+            return d.scale() <= 0 ? d : null;
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    private static String sentence(String m) {
+        return m.endsWith(".") ? m : m + ".";
+    }
+
+    private static String shorten(String v) {
+        return v.length() <= 60 ? v : v.substring(0, 57) + "...";
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * Streams the records of the CSV text, with the physical line each starts on. Lines of blanks
+     * only are skipped (Commons CSV skips only empty ones).
+     */
+    private static final class Rows implements AutoCloseable {
+        private static final Pattern AT_LINE = Pattern.compile("(?:startline |line:? )(\\d+)");
+        private final String csv;
+        /** 1 when a byte order mark is skipped: Commons CSV counts characters after it. */
+        private final int base;
+        private final CSVParser parser;
+        private final Iterator<CSVRecord> it;
+        /** Lines have been counted up to this index of {@link #csv}. */
+        private int pos;
+        private long lineAtPos = 1;
+        CSVRecord record;
+        long line;
+
+        Rows(String csv) {
+            this.csv = csv;
+            base = csv.startsWith("\uFEFF") ? 1 : 0;
+            try {
+                StringReader r = new StringReader(csv);
+                r.skip(base);
+                parser = CSVParser.parse(r, FORMAT);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a StringReader does not fail
+            }
+            it = parser.iterator();
+            pos = base;
+        }
+
+        boolean next() {
+            while (true) {
+                CSVRecord r;
+                try {
+                    if (!it.hasNext()) {
+                        record = null;
+                        return false;
+                    }
+                    r = it.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    throw syntax(e);
+                }
+                advanceTo((int) Math.min(csv.length(), r.getCharacterPosition() + base));
+                // Commons CSV reports the position before the empty lines it skipped
+                while (pos < csv.length() && (csv.charAt(pos) == '\n' || csv.charAt(pos) == '\r')) {
+                    step();
+                }
+                if (r.size() == 1 && r.get(0).isEmpty() && blankLine(pos)) {
+                    continue;
+                }
+                record = r;
+                line = lineAtPos;
+                return true;
+            }
+        }
+
+        void checkWidth(int columns) {
+            if (record.size() != columns) {
+                throw new CasJobsException("Line " + line + " has " + record.size() + (record.size() == 1 ? " value"
+                        : " values") + ", but the header names " + columns + (columns == 1 ? " column" : " columns")
+                        + ": every line needs one value per column (leave a value empty for NULL, and quote"
+                        + " values that contain commas).");
+            }
+        }
+
+        private void advanceTo(int target) {
+            while (pos < target) {
+                step();
+            }
+        }
+
+        private void step() {
+            char ch = csv.charAt(pos++);
+            if (ch == '\n' || (ch == '\r' && (pos >= csv.length() || csv.charAt(pos) != '\n'))) {
+                lineAtPos++;
+            }
+        }
+
+        private boolean blankLine(int from) {
+            for (int i = from; i < csv.length(); i++) {
+                char ch = csv.charAt(i);
+                if (ch == '\n' || ch == '\r') {
+                    return true;
+                }
+                if (!Character.isWhitespace(ch)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private CasJobsException syntax(RuntimeException e) {
+            String m = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                    : String.valueOf(e.getMessage());
+            Matcher at = AT_LINE.matcher(m);
+            String where = at.find() ? "Line " + at.group(1) : "After line " + lineAtPos;
+            if (m.contains("EOF reached before encapsulated token finished")) {
+                return new CasJobsException(where + ": a quoted value is never closed. End each value that starts"
+                        + " with \" with another \", and write a \" inside a quoted value as \"\".");
+            }
+            if (m.contains("Invalid character between encapsulated token and delimiter")) {
+                return new CasJobsException(where + ": a quoted value is followed by more text before the next"
+                        + " comma. Quote the whole value, and write a \" inside a quoted value as \"\".");
+            }
+            return new CasJobsException(where + ": the CSV data could not be read (" + m + ").");
+        }
+
+        @Override
+        public void close() {
+            try {
+                parser.close();
+            } catch (IOException ignored) {
+                // a StringReader does not fail
+            }
+        }
+    }
+}
