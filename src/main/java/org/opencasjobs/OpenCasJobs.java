@@ -16,6 +16,7 @@ import org.opencasjobs.exec.RunningStatements;
 import org.opencasjobs.exec.Scheduler;
 import org.opencasjobs.http.WebServer;
 import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.output.Outputs;
 import org.opencasjobs.service.JobsService;
 import org.opencasjobs.soap.JobsEndpoint;
 import org.opencasjobs.store.AccountStore;
@@ -48,12 +49,14 @@ public final class OpenCasJobs implements AutoCloseable {
             jobStore = new JobStore(database.dataSource());
             Queues queues = new Queues(config);
             QueryRunner runner = new QueryRunner(catalog, new RunningStatements());
-            scheduler = new Scheduler(jobStore, queues, runner, clock, 200, config.batchConcurrency(),
-                    config.secondsPerMinute());
-            JobsService service = new JobsService(accounts, jobStore, queues, runner, config, clock, scheduler::wake);
+            Outputs outputs = new Outputs(config.dataDir().resolve("outputs"), config.outputRetention(), clock);
+            scheduler = new Scheduler(jobStore, queues, catalog, runner, outputs, clock, 200,
+                    config.batchConcurrency(), config.secondsPerMinute());
+            JobsService service = new JobsService(accounts, jobStore, queues, catalog, runner, config, clock,
+                    scheduler::wake);
             scheduler.start();
             web = new WebServer(config.bindAddress(), config.port(), config.requestMaxBytes(),
-                    config.publicBaseUrl(), new JobsEndpoint(service));
+                    config.publicBaseUrl(), new JobsEndpoint(service), outputs.dir());
             web.start();
         } catch (Exception | Error e) {
             close();

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Queues;
@@ -43,7 +42,12 @@ public final class Catalog implements AutoCloseable {
     private final CatalogSecrets secrets;
     /** One admin connection per context keeps its database open and serves maintenance. */
     private final Map<String, Connection> contextAdmins = new LinkedHashMap<>();
-    private final Set<Long> provisioned = ConcurrentHashMap.newKeySet();
+    /**
+     * Per account, an admin connection that holds its database open: H2 applies the SQL Server
+     * mode and identifier case only when a database is opened with them, which a plain user's
+     * connection may not do, so user connections must always join a database opened here.
+     */
+    private final Map<Long, Connection> myDbAdmins = new ConcurrentHashMap<>();
 
     private Catalog(Path dir) throws IOException {
         contextsDir = dir.resolve("contexts");
@@ -113,13 +117,14 @@ public final class Catalog implements AutoCloseable {
             if (!"28000".equals(e.getSQLState()) && e.getErrorCode() != 90079) {
                 throw e;
             }
-            provisioned.remove(wsid);
+            closeQuietly(myDbAdmins.remove(wsid));
             return open(wsid, context);
         }
     }
 
     private Connection open(long wsid, String context) throws SQLException {
-        if (!provisioned.contains(wsid)) {
+        Connection admin = myDbAdmins.get(wsid);
+        if (admin == null || admin.isClosed()) {
             provision(wsid);
         }
         Connection c = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve("U" + wsid) + ";IFEXISTS=TRUE",
@@ -140,19 +145,18 @@ public final class Catalog implements AutoCloseable {
      * folders are picked up.
      */
     private synchronized void provision(long wsid) throws SQLException {
-        if (provisioned.contains(wsid)) {
+        Connection held = myDbAdmins.get(wsid);
+        if (held != null && !held.isClosed()) {
             return;
         }
         String user = "U" + wsid;
-        try (Connection admin = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve(user) + MODE
+        Connection admin = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve(user) + MODE
                 + ";TRACE_LEVEL_FILE=0", ADMIN, secrets.password("admin"));
-             Statement s = admin.createStatement()) {
+        try (Statement s = admin.createStatement()) {
             s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD '" + secrets.password("user:" + wsid) + "'");
             s.execute("ALTER USER " + user + " SET PASSWORD '" + secrets.password("user:" + wsid) + "'");
             s.execute("CREATE SCHEMA IF NOT EXISTS " + Queues.MYDB + " AUTHORIZATION " + user);
-            // Stay open between a user's jobs, with a modest cache: there is one database per account.
-            s.execute("SET DB_CLOSE_DELAY 60");
-            s.execute("SET CACHE_SIZE 8192");
+            s.execute("SET CACHE_SIZE 8192"); // a modest cache: there is one database per account
             s.execute("SET WRITE_DELAY 0"); // a finished job's table survives a crash
             s.execute("CREATE SCHEMA IF NOT EXISTS " + MYDB_INFO);
             for (String view : List.of("TABLES", "COLUMNS")) {
@@ -171,8 +175,21 @@ public final class Catalog implements AutoCloseable {
                 }
                 s.execute("GRANT SELECT ON SCHEMA " + schema + " TO " + user);
             }
+        } catch (SQLException | RuntimeException e) {
+            admin.close();
+            throw e;
         }
-        provisioned.add(wsid);
+        myDbAdmins.put(wsid, admin);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
     }
 
     /** Whether the MyDB of the connection's database holds {@code table} (names match in any case). */
@@ -199,14 +216,14 @@ public final class Catalog implements AutoCloseable {
     /** Closes every database cleanly: MyDBs first, as their linked tables use the contexts. */
     @Override
     public void close() {
-        for (long wsid : provisioned) {
-            try (Connection admin = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve("U" + wsid)
-                    + ";IFEXISTS=TRUE", ADMIN, secrets.password("admin")); Statement s = admin.createStatement()) {
+        for (Connection c : myDbAdmins.values()) {
+            try (c; Statement s = c.createStatement()) {
                 s.execute("SHUTDOWN");
             } catch (SQLException ignored) {
                 // already closed
             }
         }
+        myDbAdmins.clear();
         for (Connection c : contextAdmins.values()) {
             try (c; Statement s = c.createStatement()) {
                 s.execute("SHUTDOWN");

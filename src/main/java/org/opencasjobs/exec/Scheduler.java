@@ -11,7 +11,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.opencasjobs.jobs.Job;
+import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.jobs.JobStatus;
+import org.opencasjobs.jobs.JobType;
+import org.opencasjobs.output.Extractor;
+import org.opencasjobs.output.Outputs;
 import org.opencasjobs.jobs.Queue;
 import org.opencasjobs.jobs.Queues;
 import org.opencasjobs.service.CasJobsException;
@@ -39,6 +43,8 @@ public final class Scheduler implements AutoCloseable {
     private final JobStore jobs;
     private final String[] catalogs;
     private final QueryRunner runner;
+    private final Catalog catalog;
+    private final Outputs outputs;
     private final Clock clock;
     private final long periodMillis;
     private final int concurrency;
@@ -50,11 +56,13 @@ public final class Scheduler implements AutoCloseable {
         return t;
     });
 
-    public Scheduler(JobStore jobs, Queues queues, QueryRunner runner, Clock clock, long periodMillis,
-                     int concurrency, int secondsPerMinute) {
+    public Scheduler(JobStore jobs, Queues queues, Catalog catalog, QueryRunner runner, Outputs outputs, Clock clock,
+                     long periodMillis, int concurrency, int secondsPerMinute) {
         this.jobs = jobs;
         this.catalogs = queues.catalogs();
+        this.catalog = catalog;
         this.runner = runner;
+        this.outputs = outputs;
         this.clock = clock;
         this.periodMillis = periodMillis;
         this.concurrency = concurrency;
@@ -75,6 +83,7 @@ public final class Scheduler implements AutoCloseable {
     public void start() {
         recover();
         loop.scheduleWithFixedDelay(this::cycleSafely, 0, periodMillis, TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(outputs::sweep, 0, 10, TimeUnit.MINUTES);
     }
 
     /** Runs a cycle soon, e.g. after a submission or a cancel request, instead of at the next tick. */
@@ -151,7 +160,11 @@ public final class Scheduler implements AutoCloseable {
     /** Runs one claimed job to its final state. */
     private void run(long id, Queue queue) {
         Job job = jobs.find(id).orElseThrow();
-        SqlTranslator.Translation sql = null;
+        if (!job.type().equals(JobType.QUERY)) {
+            extract(job);
+            return;
+        }
+        SqlTranslator.Translation sql;
         try {
             sql = job.intoTable() != null ? SqlTranslator.into(job.query(), job.intoTable(), catalogs)
                     : SqlTranslator.batch(job.query(), "Job" + id, catalogs);
@@ -178,6 +191,24 @@ public final class Scheduler implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("job {} failed unexpectedly", id, e);
             end(id, JobStatus.FAILED, Outcome.error("The job failed because of an internal error; the operators"
+                    + " can find it in the server log under job " + id + "."));
+        }
+    }
+
+    /** An extract job: the MyDB table named by TaskName, written in the format named by Type. */
+    private void extract(Job job) {
+        long id = job.jobId();
+        try {
+            Outputs.Written w = outputs.extract(catalog, job.wsid(), job.taskName(), Extractor.Format.of(job.type()));
+            String base = job.outputBase() == null ? "" : job.outputBase();
+            end(id, JobStatus.FINISHED, new Outcome(w.rows(), null, null, base + w.urlPath(), null));
+        } catch (SQLException e) {
+            end(id, JobStatus.FAILED, Outcome.error(SqlErrors.message(e)));
+        } catch (CasJobsException e) {
+            end(id, JobStatus.FAILED, Outcome.error(e.getMessage()));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("extract job {} failed unexpectedly", id, e);
+            end(id, JobStatus.FAILED, Outcome.error("The extract failed because of an internal error; the operators"
                     + " can find it in the server log under job " + id + "."));
         }
     }

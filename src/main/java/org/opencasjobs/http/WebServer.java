@@ -11,6 +11,8 @@ import java.util.Map;
 import javax.xml.namespace.QName;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
+import java.nio.file.Path;
+import org.eclipse.jetty.ee11.servlet.DefaultServlet;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
@@ -19,6 +21,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.opencasjobs.soap.Faults;
+import org.opencasjobs.output.Extractor;
+import org.opencasjobs.output.Outputs;
 import org.opencasjobs.soap.JobsEndpoint;
 
 /**
@@ -30,7 +34,8 @@ public final class WebServer implements AutoCloseable {
 
     private final Server jetty;
 
-    public WebServer(String bindAddress, int port, long requestMaxBytes, String publicBaseUrl, JobsEndpoint endpoint) {
+    public WebServer(String bindAddress, int port, long requestMaxBytes, String publicBaseUrl, JobsEndpoint endpoint,
+                     Path outputs) {
         byte[] wsdl = readWsdl();
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
@@ -58,6 +63,17 @@ public final class WebServer implements AutoCloseable {
         mapping.setPathSpecs(Arrays.stream(AsmxFilter.BASE_PATHS)
                 .map(base -> base.substring(0, base.lastIndexOf('/')) + "/*").toArray(String[]::new));
         ctx.getServletHandler().addServletMapping(mapping);
+
+        // Extract files: Jetty's default servlet gives Content-Length, Range requests and 404s.
+        ServletHolder files = new ServletHolder("outputs", DefaultServlet.class);
+        files.setInitParameter("baseResource", outputs.toUri().toString());
+        files.setInitParameter("pathInfoOnly", "true");
+        files.setInitParameter("dirAllowed", "false");
+        files.setInitParameter("acceptRanges", "true");
+        ctx.addServlet(files, Outputs.URL_PATH + "/*");
+        for (Extractor.Format f : Extractor.Format.values()) {
+            ctx.getMimeTypes().addMimeMapping(f.extension(), f.contentType());
+        }
 
         SizeLimitHandler limit = new SizeLimitHandler(requestMaxBytes, -1);
         limit.setHandler(ctx);

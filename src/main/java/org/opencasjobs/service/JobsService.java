@@ -1,5 +1,6 @@
 package org.opencasjobs.service;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDateTime;
@@ -11,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.catalog.CsvUpload;
 import org.opencasjobs.catalog.DataSetXml;
 import org.opencasjobs.catalog.TypedCsv;
 import org.opencasjobs.config.ServerConfig;
@@ -43,6 +46,8 @@ public final class JobsService {
     private final Queues queues;
     private final Clock clock;
     private final QueryRunner runner;
+    private final Catalog catalog;
+    private final long uploadMaxBytes;
     private final Runnable jobsChanged;
     private final long quickMaxRows;
     private final int secondsPerMinute;
@@ -51,8 +56,10 @@ public final class JobsService {
     private final Map<String, Semaphore> quickSlots = new ConcurrentHashMap<>();
 
     /** {@code jobsChanged} is told of submissions and cancel requests (it wakes the scheduler). */
-    public JobsService(Accounts accounts, JobStore jobs, Queues queues, QueryRunner runner, ServerConfig config,
-                       Clock clock, Runnable jobsChanged) {
+    public JobsService(Accounts accounts, JobStore jobs, Queues queues, Catalog catalog, QueryRunner runner,
+                       ServerConfig config, Clock clock, Runnable jobsChanged) {
+        this.catalog = catalog;
+        this.uploadMaxBytes = config.uploadMaxBytes();
         this.accounts = accounts;
         this.jobs = jobs;
         this.queues = queues;
@@ -154,6 +161,50 @@ public final class JobsService {
         return id;
     }
 
+    /**
+     * Queues a job writing MyDB table {@code table} to a file of {@code type}; {@code outputBase}
+     * (scheme://host[:port]) starts the finished job's OutputLoc.
+     */
+    public long submitExtractJob(Credentials who, String table, String type, String outputBase) {
+        Account a = login(who);
+        JobType t = jobs.jobTypes().stream()
+                .filter(x -> !x.type().equals(JobType.QUERY) && x.type().equalsIgnoreCase(String.valueOf(type).trim()))
+                .findFirst().orElseThrow(() -> new CasJobsException("Unknown output type '" + type + "'. Use one of: "
+                        + String.join(", ", jobs.jobTypes().stream().map(JobType::type)
+                        .filter(x -> !x.equals(JobType.QUERY)).toList()) + "."));
+        String name = table == null ? "" : table.trim();
+        try (Connection c = catalog.connect(a.wsid(), Queues.MYDB)) {
+            if (name.isEmpty() || !Catalog.myDbTableExists(c, name)) {
+                throw new CasJobsException("Table '" + name + "' does not exist in MyDB.");
+            }
+        } catch (SQLException e) {
+            throw new CasJobsException(SqlErrors.message(e), e);
+        }
+        Queue queue = queues.batchFor(Queues.MYDB, 0);
+        long id = jobs.insert(new NewJob(a.wsid(), queue, false, t.type(), name, null, null, Queues.MYDB, 0,
+                who.clientAddress(), outputBase), now());
+        jobsChanged.run();
+        return id;
+    }
+
+    /** Loads CSV text into a MyDB table: a new one, or an existing one when {@code tableExists}. */
+    public void uploadData(Credentials who, String table, String data, boolean tableExists) {
+        Account a = login(who);
+        if (data == null || data.isBlank()) {
+            throw new CasJobsException("The data is empty: send CSV text whose first line names the columns.");
+        }
+        if (data.length() > uploadMaxBytes) {
+            throw new CasJobsException("The data is " + data.length() + " characters long, more than the "
+                    + uploadMaxBytes + " this server accepts in one upload. Split it into several UploadData calls"
+                    + " (the first with tableExists=false, the others with tableExists=true).");
+        }
+        try (Connection c = catalog.connect(a.wsid(), Queues.MYDB)) {
+            CsvUpload.load(c, table, data, tableExists);
+        } catch (SQLException e) {
+            throw new CasJobsException(SqlErrors.message(e), e);
+        }
+    }
+
     private static String requireQuery(String query) {
         if (query == null || query.isBlank()) {
             throw new CasJobsException("The query is empty: send the SQL to run in qry.");
@@ -223,11 +274,6 @@ public final class JobsService {
         jobs.setServiceState(name, s);
     }
 
-    /** A fault for operations that a later version of this server implements. */
-    public void notAvailableYet(Credentials who, String operation) {
-        login(who);
-        throw new CasJobsException(operation + " is not available yet on this server.");
-    }
 
     private String canonicalServiceName(String serviceName) {
         String n = serviceName == null ? "" : serviceName.trim();

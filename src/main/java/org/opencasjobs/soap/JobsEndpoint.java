@@ -87,13 +87,13 @@ public class JobsEndpoint implements JobsSoap {
 
     @Override
     public long submitExtractJob(long wsid, String pw, String tableName, String type) {
-        service.notAvailableYet(who(wsid, pw), "SubmitExtractJob");
-        return 0;
+        return service.submitExtractJob(who(wsid, pw), tableName, type, RequestOrigin.baseUrl());
     }
 
     @Override
     public void uploadData(long wsid, String pw, String tableName, String data, Boolean tableExists) {
-        service.notAvailableYet(who(wsid, pw), "UploadData");
+        // Clients of the SDSS-III contract omit tableExists: it means a new table.
+        service.uploadData(who(wsid, pw), tableName, data, tableExists != null && tableExists);
     }
 
     @Override

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.xml.ws.BindingProvider;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.util.List;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -184,22 +183,5 @@ class GeneratedClientTest {
             Thread.sleep(100);
         }
         return state;
-    }
-
-    @ParameterizedTest
-    @MethodSource("ports")
-    void laterOperationsSayTheyAreNotAvailableYet(String port) {
-        JobsSoap c = client(port);
-        long w = server.bob.wsid();
-        String pw = TestServer.BOB_PW;
-        List<Function<JobsSoap, Object>> calls = List.of(
-                s -> s.submitExtractJob(w, pw, "T", "CSV"),
-                s -> {
-                    s.uploadData(w, pw, "T", "a\n1\n", null);
-                    return null;
-                });
-        for (Function<JobsSoap, Object> call : calls) {
-            assertTrue(faultOf(() -> call.apply(c)).contains("is not available yet"));
-        }
     }
 }

@@ -365,7 +365,6 @@ class HostileSqlTest {
                 + " ORDER BY SETTING_NAME", "Sample"));
         assertTrue(settings.contains("\"MODE\",\"MSSQLServer\""), settings);
         assertTrue(settings.contains("\"EXCLUSIVE\",\"FALSE\""), settings);
-        assertTrue(settings.contains("\"DB_CLOSE_DELAY\",\"60\""), settings);
     }
 
     @Test
