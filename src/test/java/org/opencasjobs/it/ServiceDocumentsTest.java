@@ -63,26 +63,7 @@ class ServiceDocumentsTest {
     @BeforeAll
     static void start() throws Exception {
         s = new TestServer();
-        suspendBatchQueue(s);
-    }
-
-    /**
-     * Suspends the batch queue every job of these tests goes to (Sample, estimate 500), so that
-     * submitted jobs stay waiting (status 0, TimeStart unset) whatever executor the server has:
-     * "a suspended queue accepts jobs but starts none" (CONTRACT.md §5).
-     */
-    static void suspendBatchQueue(TestServer server) throws Exception {
-        String admin = "wsid=" + server.admin.wsid() + "&" + form("pw", TestServer.ADMIN_PW, "serviceName", "Sample/500");
-        HttpResponse<String> r = server.get("/services/jobs.asmx/SetServiceState?" + admin + "&state=SUSPENDING");
-        assertEquals(200, r.statusCode(), () -> "SetServiceState: " + r.body());
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        String state;
-        do {
-            Thread.sleep(20);
-            state = parse(server.get("/services/jobs.asmx/GetServiceState?" + admin).body())
-                    .getDocumentElement().getTextContent();
-        } while (!state.equals("SUSPENDED") && System.nanoTime() < deadline);
-        assertEquals("SUSPENDED", state, "state of the Sample/500 queue");
+        s.holdJobs(); // submitted jobs stay waiting (status 0, TimeStart unset)
     }
 
     @AfterAll
