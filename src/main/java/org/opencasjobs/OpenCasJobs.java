@@ -51,7 +51,7 @@ public final class OpenCasJobs implements AutoCloseable {
             QueryRunner runner = new QueryRunner(catalog, new RunningStatements());
             Outputs outputs = new Outputs(config.dataDir().resolve("outputs"), config.outputRetention(), clock);
             scheduler = new Scheduler(jobStore, queues, catalog, runner, outputs, clock, 200,
-                    config.batchConcurrency(), config.secondsPerMinute());
+                    config::batchConcurrency, config.secondsPerMinute());
             JobsService service = new JobsService(accounts, jobStore, queues, catalog, runner, config, clock,
                     scheduler::wake);
             scheduler.start();

@@ -232,14 +232,19 @@ public final class ServerConfig {
         return out.stream().distinct().sorted().toList();
     }
 
-    /** How many quick queries of one context run at once; more wait for a slot. */
-    public int quickConcurrency() {
-        return intIn("casjobs.queue.quick.concurrency", 1, 1000);
+    /** How many quick queries of a context run at once (its own setting, else the global one); more wait. */
+    public int quickConcurrency(String context) {
+        return perContextInt(context, "quick.concurrency", 1, 1000);
     }
 
-    /** How many jobs of one batch queue run at once. */
-    public int batchConcurrency() {
-        return intIn("casjobs.queue.batch.concurrency", 1, 1000);
+    /** How many jobs of each batch queue of a context run at once (its own setting, else the global one). */
+    public int batchConcurrency(String context) {
+        return perContextInt(context, "batch.concurrency", 1, 1000);
+    }
+
+    private int perContextInt(String context, String name, int min, int max) {
+        String own = "casjobs.context." + context.toLowerCase(Locale.ROOT) + "." + name;
+        return intIn(values.containsKey(own) ? own : "casjobs.queue." + name, min, max);
     }
 
     /**

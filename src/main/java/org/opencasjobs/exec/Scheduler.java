@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.jobs.JobStatus;
@@ -37,7 +38,7 @@ public final class Scheduler implements AutoCloseable {
     static final String RESTARTED = "The server restarted while this job was running; please submit it again.";
 
     /** The workers of one batch queue. */
-    private record Workers(Queue queue, ExecutorService pool, AtomicInteger busy) {
+    private record Workers(Queue queue, int slots, ExecutorService pool, AtomicInteger busy) {
     }
 
     private final JobStore jobs;
@@ -47,7 +48,6 @@ public final class Scheduler implements AutoCloseable {
     private final Outputs outputs;
     private final Clock clock;
     private final long periodMillis;
-    private final int concurrency;
     private final int secondsPerMinute;
     private final Map<String, Workers> workers = new HashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -57,7 +57,7 @@ public final class Scheduler implements AutoCloseable {
     });
 
     public Scheduler(JobStore jobs, Queues queues, Catalog catalog, QueryRunner runner, Outputs outputs, Clock clock,
-                     long periodMillis, int concurrency, int secondsPerMinute) {
+                     long periodMillis, ToIntFunction<String> concurrency, int secondsPerMinute) {
         this.jobs = jobs;
         this.catalogs = queues.catalogs();
         this.catalog = catalog;
@@ -65,12 +65,12 @@ public final class Scheduler implements AutoCloseable {
         this.outputs = outputs;
         this.clock = clock;
         this.periodMillis = periodMillis;
-        this.concurrency = concurrency;
         this.secondsPerMinute = secondsPerMinute;
         for (Queue q : queues.all()) {
             if (!q.quick()) {
                 AtomicInteger n = new AtomicInteger();
-                workers.put(q.serviceName(), new Workers(q, Executors.newFixedThreadPool(concurrency, r -> {
+                int slots = concurrency.applyAsInt(q.context());
+                workers.put(q.serviceName(), new Workers(q, slots, Executors.newFixedThreadPool(slots, r -> {
                     Thread t = new Thread(r, "worker-" + q.serviceName() + "-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -133,7 +133,7 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         for (Workers w : workers.values()) {
-            int free = concurrency - w.busy.get();
+            int free = w.slots - w.busy.get();
             if (free <= 0 || suspended(w.queue.serviceName())) {
                 continue;
             }

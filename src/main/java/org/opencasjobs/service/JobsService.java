@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import java.util.function.ToIntFunction;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.catalog.CsvUpload;
 import org.opencasjobs.catalog.DataSetXml;
@@ -51,7 +52,7 @@ public final class JobsService {
     private final Runnable jobsChanged;
     private final long quickMaxRows;
     private final int secondsPerMinute;
-    private final int quickConcurrency;
+    private final ToIntFunction<String> quickConcurrency;
     /** Per context, the slots of its quick queue. */
     private final Map<String, Semaphore> quickSlots = new ConcurrentHashMap<>();
 
@@ -68,7 +69,7 @@ public final class JobsService {
         this.jobsChanged = jobsChanged;
         this.quickMaxRows = config.quickMaxRows();
         this.secondsPerMinute = config.secondsPerMinute();
-        this.quickConcurrency = config.quickConcurrency();
+        this.quickConcurrency = config::quickConcurrency;
     }
 
     private Account login(Credentials who) {
@@ -102,7 +103,7 @@ public final class JobsService {
                 queue.context(), 0, who.clientAddress(), null), now());
         jobs.transition(id, JobStatus.READY, JobStatus.STARTED, now());
         int limit = queue.minutes() * secondsPerMinute;
-        Semaphore slots = quickSlots.computeIfAbsent(queue.context(), c -> new Semaphore(quickConcurrency, true));
+        Semaphore slots = quickSlots.computeIfAbsent(queue.context(), c -> new Semaphore(quickConcurrency.applyAsInt(c), true));
         try {
             if (!slots.tryAcquire(limit, TimeUnit.SECONDS)) {
                 throw failQuick(id, "The " + queue.context() + " quick queue stayed busy for its whole "

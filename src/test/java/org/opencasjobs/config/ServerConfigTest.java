@@ -33,6 +33,11 @@ class ServerConfigTest {
         assertEquals(List.of("DR7", "DR8"), fromFile.contexts());
         assertEquals(List.of(60, 500), fromFile.batchQueueMinutes("dr8"));
         assertEquals(List.of(500), fromFile.batchQueueMinutes("DR7"));
+        assertEquals(2, fromFile.batchConcurrency("DR7"));
+        ServerConfig busy = ServerConfig.load(file, Map.of("CASJOBS_CONTEXT_DR8_BATCH_CONCURRENCY", "6"), Map.of());
+        assertEquals(6, busy.batchConcurrency("dr8"));
+        assertEquals(2, busy.batchConcurrency("DR7"));
+        assertEquals(4, busy.quickConcurrency("DR8"));
         ServerConfig fromEnv = ServerConfig.load(file, Map.of("CASJOBS_PORT", "9100", "HOME", "/x"), Map.of());
         assertEquals(9100, fromEnv.port());
         assertEquals(9200, ServerConfig.load(file, Map.of("CASJOBS_PORT", "9100"), Map.of("casjobs.port", "9200")).port());
