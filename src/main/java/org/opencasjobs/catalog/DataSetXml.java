@@ -214,8 +214,10 @@ public final class DataSetXml {
         }
     }
 
+    // ---- XmlConvert.ToString (shared with output.Column for DataSet extracts) -----------
+
     /** .NET's "R" text of a double is XML's, except for the infinities (XmlConvert.ToString). */
-    private static String xmlNumber(String dotNet) {
+    public static String xmlNumber(String dotNet) {
         return switch (dotNet) {
             case "Infinity" -> "INF";
             case "-Infinity" -> "-INF";
@@ -223,42 +225,28 @@ public final class DataSetXml {
         };
     }
 
-    /** xs:dateTime / xs:duration / xs:time text; fractions of a second trimmed as XmlConvert does. */
-    static String xmlDateTime(Object value) {
+    /**
+     * xs:dateTime / xs:duration / xs:time text of a java.time value; fractions of a second
+     * trimmed of all trailing zeros as XmlConvert does (hence {@code minFraction} 1).
+     */
+    public static String xmlDateTime(Object value) {
         if (value instanceof LocalDateTime t) {
-            return TypedCsv.date(t.toLocalDate()) + 'T' + time(t.toLocalTime());
+            return TypedCsv.date(t.toLocalDate()) + 'T' + TypedCsv.time(t.toLocalTime(), 1);
         }
         if (value instanceof LocalDate d) {
             return TypedCsv.date(d) + "T00:00:00";
         }
         if (value instanceof OffsetDateTime t) {
-            return TypedCsv.date(t.toLocalDate()) + 'T' + time(t.toLocalTime()) + TypedCsv.offset(t.getOffset());
+            return TypedCsv.date(t.toLocalDate()) + 'T' + TypedCsv.time(t.toLocalTime(), 1)
+                    + TypedCsv.offset(t.getOffset());
         }
         if (value instanceof OffsetTime t) {
-            return time(t.toLocalTime()) + TypedCsv.offset(t.getOffset());
+            return TypedCsv.time(t.toLocalTime(), 1) + TypedCsv.offset(t.getOffset());
         }
         if (value instanceof LocalTime t) {
             return duration(t);
         }
         throw new IllegalArgumentException("not a date/time: " + value);
-    }
-
-    private static String time(LocalTime t) {
-        String s = TypedCsv.pad(t.getHour(), 2) + ':' + TypedCsv.pad(t.getMinute(), 2) + ':'
-                + TypedCsv.pad(t.getSecond(), 2);
-        return s + fraction(t.getNano());
-    }
-
-    private static String fraction(int nanos) {
-        if (nanos == 0) {
-            return "";
-        }
-        String f = TypedCsv.pad(nanos, 9);
-        int len = 9;
-        while (f.charAt(len - 1) == '0') {
-            len--;
-        }
-        return '.' + f.substring(0, len);
     }
 
     /** A time of day as .NET writes the TimeSpan it becomes: {@code PT10H30M}, {@code PT0S}. */
@@ -271,7 +259,7 @@ public final class DataSetXml {
             sb.append(t.getMinute()).append('M');
         }
         if (t.getSecond() > 0 || t.getNano() > 0) {
-            sb.append(t.getSecond()).append(fraction(t.getNano())).append('S');
+            sb.append(t.getSecond()).append(TypedCsv.fraction(t.getNano(), 1)).append('S');
         }
         if (sb.length() == 2) {
             sb.append("0S");
@@ -280,7 +268,7 @@ public final class DataSetXml {
     }
 
     /** The text with characters XML 1.0 cannot hold replaced by U+FFFD. */
-    static String xmlText(String s) {
+    public static String xmlText(String s) {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);

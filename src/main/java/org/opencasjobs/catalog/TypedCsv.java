@@ -229,8 +229,10 @@ public final class TypedCsv {
         };
     }
 
+    // ---- binaries and date/times (shared with DataSetXml and output.Column) -------------
+
     /** {@code 0x} and upper-case hex digits, as SQL Server shows a binary value. */
-    static String hex(byte[] bytes) {
+    public static String hex(byte[] bytes) {
         char[] digits = "0123456789ABCDEF".toCharArray();
         StringBuilder sb = new StringBuilder(2 + 2 * bytes.length).append("0x");
         for (byte b : bytes) {
@@ -250,44 +252,58 @@ public final class TypedCsv {
      */
     public static String formatDateTime(Object value) {
         if (value instanceof LocalDateTime t) {
-            return date(t.toLocalDate()) + ' ' + time(t.toLocalTime());
+            return date(t.toLocalDate()) + ' ' + time(t.toLocalTime(), 3);
         }
         if (value instanceof LocalDate d) {
             return date(d) + " 00:00:00";
         }
         if (value instanceof LocalTime t) {
-            return time(t);
+            return time(t, 3);
         }
         if (value instanceof OffsetDateTime t) {
-            return date(t.toLocalDate()) + ' ' + time(t.toLocalTime()) + ' ' + offset(t.getOffset());
+            return date(t.toLocalDate()) + ' ' + time(t.toLocalTime(), 3) + ' ' + offset(t.getOffset());
         }
         if (value instanceof OffsetTime t) {
-            return time(t.toLocalTime()) + ' ' + offset(t.getOffset());
+            return time(t.toLocalTime(), 3) + ' ' + offset(t.getOffset());
         }
         throw new IllegalArgumentException("not a date/time: " + value);
     }
 
-    static String date(LocalDate d) {
+    /** {@code yyyy-MM-dd}; a year outside 0…9999 with as many digits as it needs (and its sign). */
+    public static String date(LocalDate d) {
         int y = d.getYear();
         String year = y >= 0 && y <= 9999 ? pad(y, 4) : Integer.toString(y);
         return year + '-' + pad(d.getMonthValue(), 2) + '-' + pad(d.getDayOfMonth(), 2);
     }
 
-    private static String time(LocalTime t) {
-        String s = pad(t.getHour(), 2) + ':' + pad(t.getMinute(), 2) + ':' + pad(t.getSecond(), 2);
-        int nanos = t.getNano();
-        if (nanos == 0) {
-            return s;
-        }
-        String frac = pad(nanos, 9);
-        int len = 9;
-        while (len > 3 && frac.charAt(len - 1) == '0') {
-            len--;
-        }
-        return s + '.' + frac.substring(0, len);
+    /**
+     * {@code HH:mm:ss}, then the fraction of a second if any (see {@link #fraction}): typed CSV
+     * and FITS/VOTable keep at least milliseconds ({@code minFraction} 3), XML Schema text
+     * trims all trailing zeros (1).
+     */
+    public static String time(LocalTime t, int minFraction) {
+        return pad(t.getHour(), 2) + ':' + pad(t.getMinute(), 2) + ':' + pad(t.getSecond(), 2)
+                + fraction(t.getNano(), minFraction);
     }
 
-    static String offset(ZoneOffset offset) {
+    /**
+     * {@code .ddd…} for a non-zero fraction of a second, its trailing zeros trimmed down to no
+     * fewer than {@code minDigits} digits (1 to 9); empty for zero.
+     */
+    static String fraction(int nanos, int minDigits) {
+        if (nanos == 0) {
+            return "";
+        }
+        String f = pad(nanos, 9);
+        int len = 9;
+        while (len > minDigits && f.charAt(len - 1) == '0') {
+            len--;
+        }
+        return '.' + f.substring(0, len);
+    }
+
+    /** A zone offset as {@code ±hh:mm}. */
+    public static String offset(ZoneOffset offset) {
         int secs = offset.getTotalSeconds();
         char sign = secs < 0 ? '-' : '+';
         secs = Math.abs(secs);
@@ -405,14 +421,21 @@ public final class TypedCsv {
         return Long.toString(m).length();
     }
 
-    /** .NET's "G" layout of a digit string (FormatGeneral with nMaxDigits = max(digits, precision)). */
     private static String general(BigDecimal value, int precision) {
         String digits = value.unscaledValue().abs().toString();
+        return general(value.signum() < 0, digits, digits.length() - value.scale(), precision);
+    }
+
+    /**
+     * .NET's "G" layout (FormatGeneral with nMaxDigits = max(digits, precision)) of
+     * {@code digits} (no leading or trailing zeros) with the decimal point after {@code scale}
+     * of them. Shared with output.Column, which finds the digits faster.
+     */
+    public static String general(boolean negative, String digits, int scale, int precision) {
         int k = digits.length();
-        int scale = k - value.scale(); // the decimal point sits after 'scale' digits
         int maxDigits = Math.max(k, precision);
         StringBuilder sb = new StringBuilder(k + 8);
-        if (value.signum() < 0) {
+        if (negative) {
             sb.append('-');
         }
         if (scale > maxDigits || scale < -3) {
@@ -441,7 +464,7 @@ public final class TypedCsv {
     // ---- column kinds ---------------------------------------------------------------------
 
     /** What a result column holds, with its typed-CSV tag and the XML Schema type .NET gives it. */
-    enum Kind {
+    public enum Kind {
         BIGINT("Integer", "xs:long"),
         INT("Integer", "xs:int"),
         SMALLINT("Integer", "xs:short"),
@@ -460,14 +483,14 @@ public final class TypedCsv {
         BINARY("Binary", "xs:base64Binary");
 
         final String csvType;
-        final String xsdType;
+        public final String xsdType;
 
         Kind(String csvType, String xsdType) {
             this.csvType = csvType;
             this.xsdType = xsdType;
         }
 
-        static Kind of(ResultSetMetaData md, int col) throws SQLException {
+        public static Kind of(ResultSetMetaData md, int col) throws SQLException {
             String typeName = md.getColumnTypeName(col);
             if (typeName != null && (typeName.equalsIgnoreCase("UUID") || typeName.equalsIgnoreCase("UNIQUEIDENTIFIER"))) {
                 return GUID; // H2 reports UUID as JDBC BINARY

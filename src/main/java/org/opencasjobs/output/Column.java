@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -24,34 +23,37 @@ import org.opencasjobs.catalog.TypedCsv;
  */
 final class Column {
 
-    /** What a column holds, with the XML Schema type a .NET DataSet gives it (as {@code DataSetXml}). */
+    /**
+     * What a column holds: the constants of {@link TypedCsv.Kind} (same names, which give the
+     * JDBC mapping and the XML Schema type a .NET DataSet uses), each with its class for STIL.
+     */
     enum Kind {
-        BIGINT("xs:long", Long.class),
-        INT("xs:int", Integer.class),
-        SMALLINT("xs:short", Short.class),
+        BIGINT(Long.class),
+        INT(Integer.class),
+        SMALLINT(Short.class),
         /** H2's TINYINT is signed (-128…127), SQL Server's unsigned: a short holds both. */
-        TINYINT("xs:unsignedByte", Short.class),
-        REAL("xs:float", Float.class),
-        DOUBLE("xs:double", Double.class),
+        TINYINT(Short.class),
+        REAL(Float.class),
+        DOUBLE(Double.class),
         /** Written to FITS and VOTable as a double; exact text in CSV and DataSet. */
-        DECIMAL("xs:decimal", Double.class),
-        STRING("xs:string", String.class),
-        GUID("xs:string", String.class),
-        DATE("xs:dateTime", String.class),
-        TIME("xs:duration", String.class),
-        TIMESTAMP("xs:dateTime", String.class),
-        TIME_TZ("xs:time", String.class),
-        TIMESTAMP_TZ("xs:dateTime", String.class),
-        BOOLEAN("xs:boolean", Boolean.class),
+        DECIMAL(Double.class),
+        STRING(String.class),
+        GUID(String.class),
+        DATE(String.class),
+        TIME(String.class),
+        TIMESTAMP(String.class),
+        TIME_TZ(String.class),
+        TIMESTAMP_TZ(String.class),
+        BOOLEAN(Boolean.class),
         /** Hex text {@code 0x…} in CSV, FITS and VOTable; base64 in DataSet. */
-        BINARY("xs:base64Binary", String.class);
+        BINARY(String.class);
 
         final String xsdType;
         /** The Java class of the value handed to STIL. */
         final Class<?> starClass;
 
-        Kind(String xsdType, Class<?> starClass) {
-            this.xsdType = xsdType;
+        Kind(Class<?> starClass) {
+            this.xsdType = TypedCsv.Kind.valueOf(name()).xsdType;
             this.starClass = starClass;
         }
 
@@ -60,28 +62,7 @@ final class Column {
         }
 
         static Kind of(ResultSetMetaData md, int col) throws SQLException {
-            String typeName = md.getColumnTypeName(col);
-            if (typeName != null
-                    && (typeName.equalsIgnoreCase("UUID") || typeName.equalsIgnoreCase("UNIQUEIDENTIFIER"))) {
-                return GUID; // H2 reports UUID as JDBC BINARY
-            }
-            return switch (md.getColumnType(col)) {
-                case Types.BIGINT -> BIGINT;
-                case Types.INTEGER -> INT;
-                case Types.SMALLINT -> SMALLINT;
-                case Types.TINYINT -> TINYINT;
-                case Types.REAL -> REAL;
-                case Types.FLOAT, Types.DOUBLE -> DOUBLE;
-                case Types.NUMERIC, Types.DECIMAL -> DECIMAL;
-                case Types.DATE -> DATE;
-                case Types.TIME -> TIME;
-                case Types.TIMESTAMP -> TIMESTAMP;
-                case Types.TIME_WITH_TIMEZONE -> TIME_TZ;
-                case Types.TIMESTAMP_WITH_TIMEZONE -> TIMESTAMP_TZ;
-                case Types.BOOLEAN, Types.BIT -> BOOLEAN;
-                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> BINARY;
-                default -> STRING;
-            };
+            return valueOf(TypedCsv.Kind.of(md, col).name());
         }
     }
 
@@ -193,7 +174,7 @@ final class Column {
             case DOUBLE -> formatDouble((Double) v);
             case DECIMAL -> ((BigDecimal) v).toPlainString();
             case BOOLEAN -> (Boolean) v ? "True" : "False";
-            case BINARY -> hex((byte[]) v);
+            case BINARY -> TypedCsv.hex((byte[]) v);
             case DATE, TIME, TIMESTAMP, TIME_TZ, TIMESTAMP_TZ -> TypedCsv.formatDateTime(v);
             default -> v.toString();
         };
@@ -251,116 +232,28 @@ final class Column {
         while (last > lead + 1 && digits.charAt(last - 1) == '0') {
             last--;
         }
-        String d = digits.substring(lead, last);
-        int k = d.length();
         int scale = intDigits + exp - lead; // the decimal point sits after 'scale' digits
-        int maxDigits = Math.max(k, precision);
-        StringBuilder sb = new StringBuilder(k + 8);
-        if (negative) {
-            sb.append('-');
-        }
-        if (scale > maxDigits || scale < -3) {
-            sb.append(d.charAt(0));
-            if (k > 1) {
-                sb.append('.').append(d, 1, k);
-            }
-            int x = scale - 1;
-            sb.append('E').append(x < 0 ? '-' : '+');
-            int ax = Math.abs(x);
-            if (ax < 10) {
-                sb.append('0');
-            }
-            sb.append(ax);
-        } else if (scale <= 0) {
-            sb.append("0.");
-            sb.append("0".repeat(-scale)).append(d);
-        } else if (scale >= k) {
-            sb.append(d).append("0".repeat(scale - k));
-        } else {
-            sb.append(d, 0, scale).append('.').append(d, scale, k);
-        }
-        return sb.toString();
+        return TypedCsv.general(negative, digits.substring(lead, last), scale, precision);
     }
 
     // ---- DataSet XML (XmlConvert.ToString) ------------------------------------------------
 
-    /** XML Schema lexical form of a non-null value, as {@code DataSetXml} writes it. */
+    /**
+     * XML Schema lexical form of a non-null value, as {@code DataSetXml} writes it (its helpers
+     * do the work; only the floating point digits come from this class's faster
+     * {@link #formatDouble}).
+     */
     String xml(Object v) {
         return switch (kind) {
-            case REAL -> xmlNumber(formatFloat((Float) v));
-            case DOUBLE -> xmlNumber(formatDouble((Double) v));
+            case REAL -> DataSetXml.xmlNumber(formatFloat((Float) v));
+            case DOUBLE -> DataSetXml.xmlNumber(formatDouble((Double) v));
             case DECIMAL -> ((BigDecimal) v).toPlainString();
             case BOOLEAN -> v.toString();
             case BINARY -> Base64.getEncoder().encodeToString((byte[]) v);
-            case DATE -> date((LocalDate) v) + "T00:00:00";
-            case TIMESTAMP -> dateTimeT((LocalDateTime) v, 1);
-            case TIMESTAMP_TZ -> {
-                OffsetDateTime t = (OffsetDateTime) v;
-                yield dateTimeT(t.toLocalDateTime(), 1) + offset(t.getOffset());
-            }
-            case TIME_TZ -> {
-                OffsetTime t = (OffsetTime) v;
-                yield time(t.toLocalTime(), 1) + offset(t.getOffset());
-            }
-            case TIME -> duration((LocalTime) v);
-            case STRING -> xmlText((String) v);
+            case DATE, TIME, TIMESTAMP, TIME_TZ, TIMESTAMP_TZ -> DataSetXml.xmlDateTime(v);
+            case STRING -> DataSetXml.xmlText((String) v);
             default -> v.toString();
         };
-    }
-
-    private static String xmlNumber(String dotNet) {
-        return switch (dotNet) {
-            case "Infinity" -> "INF";
-            case "-Infinity" -> "-INF";
-            default -> dotNet;
-        };
-    }
-
-    /** A time of day as .NET writes the TimeSpan it becomes: {@code PT10H30M}, {@code PT0S}. */
-    private static String duration(LocalTime t) {
-        StringBuilder sb = new StringBuilder("PT");
-        if (t.getHour() > 0) {
-            sb.append(t.getHour()).append('H');
-        }
-        if (t.getMinute() > 0) {
-            sb.append(t.getMinute()).append('M');
-        }
-        if (t.getSecond() > 0 || t.getNano() > 0) {
-            sb.append(t.getSecond()).append(fraction(t.getNano(), 1)).append('S');
-        }
-        if (sb.length() == 2) {
-            sb.append("0S");
-        }
-        return sb.toString();
-    }
-
-    /** The text with characters XML 1.0 cannot hold replaced by U+FFFD. */
-    static String xmlText(String s) {
-        StringBuilder sb = null;
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            boolean ok;
-            if (Character.isHighSurrogate(ch)) {
-                ok = i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-                if (ok) {
-                    if (sb != null) {
-                        sb.append(ch).append(s.charAt(i + 1));
-                    }
-                    i++;
-                    continue;
-                }
-            } else {
-                ok = ch == '\t' || ch == '\n' || ch == '\r' || (ch >= 0x20 && ch <= 0xD7FF)
-                        || (ch >= 0xE000 && ch <= 0xFFFD);
-            }
-            if (!ok && sb == null) {
-                sb = new StringBuilder(s.length()).append(s, 0, i);
-            }
-            if (sb != null) {
-                sb.append(ok ? ch : '\uFFFD');
-            }
-        }
-        return sb == null ? s : sb.toString();
     }
 
     // ---- STIL (FITS, VOTable) -------------------------------------------------------------
@@ -377,16 +270,16 @@ final class Column {
         }
         return switch (kind) {
             case DECIMAL -> ((BigDecimal) v).doubleValue();
-            case DATE -> date((LocalDate) v);
-            case TIME -> time((LocalTime) v, 3);
-            case TIMESTAMP -> dateTimeT((LocalDateTime) v, 3);
+            case DATE -> TypedCsv.date((LocalDate) v);
+            case TIME -> TypedCsv.time((LocalTime) v, 3);
+            case TIMESTAMP -> isoDateTime((LocalDateTime) v);
             case TIME_TZ -> {
                 OffsetTime t = (OffsetTime) v;
-                yield time(t.toLocalTime(), 3) + offset(t.getOffset());
+                yield TypedCsv.time(t.toLocalTime(), 3) + TypedCsv.offset(t.getOffset());
             }
-            case TIMESTAMP_TZ -> dateTimeT(((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC)
-                    .toLocalDateTime(), 3) + 'Z';
-            case BINARY -> hex((byte[]) v);
+            case TIMESTAMP_TZ -> isoDateTime(((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC)
+                    .toLocalDateTime()) + 'Z';
+            case BINARY -> TypedCsv.hex((byte[]) v);
             default -> v;
         };
     }
@@ -412,54 +305,8 @@ final class Column {
         };
     }
 
-    // ---- shared text helpers --------------------------------------------------------------
-
-    static String hex(byte[] bytes) {
-        char[] digits = "0123456789ABCDEF".toCharArray();
-        StringBuilder sb = new StringBuilder(2 + 2 * bytes.length).append("0x");
-        for (byte b : bytes) {
-            sb.append(digits[(b >> 4) & 0xF]).append(digits[b & 0xF]);
-        }
-        return sb.toString();
-    }
-
-    private static String date(LocalDate d) {
-        int y = d.getYear();
-        String year = y >= 0 && y <= 9999 ? pad(y, 4) : Integer.toString(y);
-        return year + '-' + pad(d.getMonthValue(), 2) + '-' + pad(d.getDayOfMonth(), 2);
-    }
-
-    private static String dateTimeT(LocalDateTime t, int minFraction) {
-        return date(t.toLocalDate()) + 'T' + time(t.toLocalTime(), minFraction);
-    }
-
-    /** {@code HH:mm:ss}, then the fraction of a second if any, trimmed to no fewer than minFraction digits. */
-    private static String time(LocalTime t, int minFraction) {
-        return pad(t.getHour(), 2) + ':' + pad(t.getMinute(), 2) + ':' + pad(t.getSecond(), 2)
-                + fraction(t.getNano(), minFraction);
-    }
-
-    private static String fraction(int nanos, int minDigits) {
-        if (nanos == 0) {
-            return "";
-        }
-        String f = pad(nanos, 9);
-        int len = 9;
-        while (len > minDigits && f.charAt(len - 1) == '0') {
-            len--;
-        }
-        return '.' + f.substring(0, len);
-    }
-
-    private static String offset(ZoneOffset offset) {
-        int secs = offset.getTotalSeconds();
-        char sign = secs < 0 ? '-' : '+';
-        secs = Math.abs(secs);
-        return sign + pad(secs / 3600, 2) + ':' + pad((secs / 60) % 60, 2);
-    }
-
-    private static String pad(int v, int width) {
-        String s = Integer.toString(v);
-        return s.length() >= width ? s : "0".repeat(width - s.length()) + s;
+    /** {@code yyyy-MM-ddTHH:mm:ss[.fff]}: typed CSV's pieces joined with ISO-8601's {@code T}. */
+    private static String isoDateTime(LocalDateTime t) {
+        return TypedCsv.date(t.toLocalDate()) + 'T' + TypedCsv.time(t.toLocalTime(), 3);
     }
 }
