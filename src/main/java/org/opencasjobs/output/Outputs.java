@@ -53,12 +53,15 @@ public final class Outputs {
         byte[] token = new byte[16];
         RANDOM.nextBytes(token);
         String folder = HexFormat.of().formatHex(token);
-        Path file = Files.createDirectory(dir.resolve(folder)).resolve(table + "." + format.extension());
+        Path tokenDir = Files.createDirectory(dir.resolve(folder));
+        // The file is named after the table, but a table name may hold anything ([../x]): keep it
+        // to letters, digits, '_' and '-', so the file stays inside its token folder.
+        Path file = tokenDir.resolve(table.replaceAll("[^A-Za-z0-9_-]", "_") + "." + format.extension());
         try (Connection c = catalog.connect(wsid, Queues.MYDB)) {
             long rows = Extractor.extract(c, table, format, file);
             return new Written(rows, URL_PATH + "/" + folder + "/" + file.getFileName());
         } catch (SQLException | IOException | RuntimeException e) {
-            deleteTree(file.getParent());
+            deleteTree(tokenDir);
             throw e;
         }
     }

@@ -173,7 +173,9 @@ public final class JobsService {
                 .findFirst().orElseThrow(() -> new CasJobsException("Unknown output type '" + type + "'. Use one of: "
                         + String.join(", ", jobs.jobTypes().stream().map(JobType::type)
                         .filter(x -> !x.equals(JobType.QUERY)).toList()) + "."));
-        String name = table == null ? "" : table.trim();
+        // As UploadData accepts them: [T], mydb.T and [mydb].[T] all name MyDB table T.
+        String name = table == null ? "" : table.trim().replaceFirst("(?i)^\\[?mydb]?\\.", "")
+                .replaceAll("^\\[(.*)]$", "$1");
         try (Connection c = catalog.connect(a.wsid(), Queues.MYDB)) {
             if (name.isEmpty() || !Catalog.myDbTableExists(c, name)) {
                 throw new CasJobsException("Table '" + name + "' does not exist in MyDB.");
