@@ -32,6 +32,8 @@ public final class Catalog implements AutoCloseable {
      * account's database: as in SQL Server, where a database's TABLES lists its own tables only.
      */
     public static final String MYDB_INFO = "MyDB_Information";
+    /** No trace files; closed by {@link #close()} after the workers stop, not by H2's shutdown hook. */
+    private static final String CLOSED_BY_US = ";TRACE_LEVEL_FILE=0;DB_CLOSE_ON_EXIT=FALSE";
     private static final String ADMIN = "catalog_admin";
     private static final String READER = "reader";
     /** A fixed seed: the sample catalog is the same on every machine. */
@@ -76,7 +78,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     private void openContext(String name, int sampleRows) throws SQLException {
-        Connection admin = DriverManager.getConnection(contextUrl(name) + MODE + ";TRACE_LEVEL_FILE=0", ADMIN,
+        Connection admin = DriverManager.getConnection(contextUrl(name) + MODE + CLOSED_BY_US, ADMIN,
                 secrets.password("admin"));
         contextAdmins.put(name, admin);
         try (Statement s = admin.createStatement()) {
@@ -151,7 +153,7 @@ public final class Catalog implements AutoCloseable {
         }
         String user = "U" + wsid;
         Connection admin = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve(user) + MODE
-                + ";TRACE_LEVEL_FILE=0", ADMIN, secrets.password("admin"));
+                + CLOSED_BY_US, ADMIN, secrets.password("admin"));
         try (Statement s = admin.createStatement()) {
             s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD '" + secrets.password("user:" + wsid) + "'");
             s.execute("ALTER USER " + user + " SET PASSWORD '" + secrets.password("user:" + wsid) + "'");
@@ -166,10 +168,10 @@ public final class Catalog implements AutoCloseable {
             s.execute("GRANT SELECT ON SCHEMA " + MYDB_INFO + " TO " + user);
             for (Map.Entry<String, Connection> ctx : contextAdmins.entrySet()) {
                 String schema = quote(ctx.getKey());
-                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                s.execute("CREATE SCHEMA " + schema);
+                // Only missing links are added: dropping the schema would drop the user's own views too.
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
                 for (String table : tables(ctx.getKey())) {
-                    s.execute("CREATE LINKED TABLE " + schema + "." + quote(table) + "('org.h2.Driver', '"
+                    s.execute("CREATE LINKED TABLE IF NOT EXISTS " + schema + "." + quote(table) + "('org.h2.Driver', '"
                             + contextUrl(ctx.getKey()) + "', '" + READER + "', '" + secrets.password("reader")
                             + "', " + literal(ctx.getKey()) + ", " + literal(table) + ") READONLY FETCH_SIZE 1000");
                 }

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.jobs.Queues;
-import org.opencasjobs.service.CasJobsException;
 
 /**
  * Runs a job's translated SQL as the job owner's database user, in its context, within a time
@@ -39,18 +38,20 @@ public final class QueryRunner {
                              int timeoutSeconds, RowsReader<T> reader) throws SQLException {
         try (Connection c = catalog.connect(wsid, context); Statement st = c.createStatement()) {
             String created = sql.createdTable();
-            if (created != null && Catalog.myDbTableExists(c, created)) {
-                throw new CasJobsException("There is already an object named '" + created + "' in the database.");
-            }
+            // Only a table this job created is removed if the job fails: never one that existed.
+            boolean createdHere = false;
             long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-            running.register(jobId, st);
+            running.register(jobId, st, deadline);
             try {
                 T answer = null;
                 long rows = 0;
                 for (String statement : sql.statements()) {
+                    boolean existed = created != null && !createdHere && Catalog.myDbTableExists(c, created);
                     // The limit is the job's, not each statement's: later statements get what is left.
                     st.setQueryTimeout((int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
-                    if (st.execute(statement)) {
+                    boolean hasRows = st.execute(statement);
+                    createdHere |= created != null && !existed && Catalog.myDbTableExists(c, created);
+                    if (hasRows) {
                         try (ResultSet rs = st.getResultSet()) {
                             answer = reader.read(rs);
                         }
@@ -64,7 +65,7 @@ public final class QueryRunner {
                 }
                 return new Result<>(answer, rows);
             } catch (SQLException | RuntimeException e) {
-                if (created != null) {
+                if (createdHere) {
                     dropQuietly(c, created);
                 }
                 throw e;

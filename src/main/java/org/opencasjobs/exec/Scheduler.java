@@ -83,7 +83,7 @@ public final class Scheduler implements AutoCloseable {
     public void start() {
         recover();
         loop.scheduleWithFixedDelay(this::cycleSafely, 0, periodMillis, TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(outputs::sweep, 0, 10, TimeUnit.MINUTES);
+        loop.scheduleWithFixedDelay(this::sweepSafely, 0, 10, TimeUnit.MINUTES);
     }
 
     /** Runs a cycle soon, e.g. after a submission or a cancel request, instead of at the next tick. */
@@ -111,6 +111,15 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** An exception would cancel the periodic sweep for good: log it and sweep again next time. */
+    private void sweepSafely() {
+        try {
+            outputs.sweep();
+        } catch (RuntimeException e) {
+            LOG.error("sweeping expired outputs failed; retrying next time", e);
+        }
+    }
+
     private void cycleSafely() {
         try {
             cycle();
@@ -120,6 +129,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     void cycle() {
+        runner.running().cancelOverdue();
         LocalDateTime now = LocalDateTime.now(clock);
         for (long id : jobs.idsWithStatus(JobStatus.CANCELING, false)) {
             if (!runner.running().cancel(id) && jobs.find(id).map(j -> j.timeStart() == null).orElse(false)

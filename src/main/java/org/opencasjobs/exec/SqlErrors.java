@@ -14,6 +14,10 @@ public final class SqlErrors {
         if (m.startsWith("Admin rights are required")) {
             return "This statement is not allowed: it needs administrator rights on the database.";
         }
+        java.util.regex.Matcher exists = java.util.regex.Pattern.compile("^Table \"(.*)\" already exists$").matcher(m);
+        if (exists.matches()) {
+            return "There is already an object named '" + exists.group(1) + "' in the database.";
+        }
         if (m.startsWith("Column alias is not specified")) {
             return "Every column of a result saved to a table needs a name: add AS name to expressions"
                     + " such as COUNT(*).";

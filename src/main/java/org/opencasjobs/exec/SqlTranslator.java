@@ -95,8 +95,9 @@ public final class SqlTranslator {
         schemas.put("information_schema", "INFORMATION_SCHEMA");
         List<Tok> toks = sql == null ? List.of() : tokens(sql);
         for (Tok t : toks) {
-            if (t.kind == 'w' && HIDDEN_FUNCTIONS.contains(t.text(sql).toUpperCase(Locale.ROOT))) {
-                throw new CasJobsException(t.text(sql) + " is not available: it would reveal the server's files.");
+            String word = t.kind == 'w' ? t.text(sql) : t.kind == 'q' ? t.text(sql).replaceAll("^[\\[\"](.*)[]\"]$", "$1") : "";
+            if (HIDDEN_FUNCTIONS.contains(word.toUpperCase(Locale.ROOT))) {
+                throw new CasJobsException(word + " is not available: it would reveal the server's files.");
             }
         }
         List<List<Tok>> pieces = sql == null ? List.of() : split(sql, toks);
@@ -358,13 +359,25 @@ public final class SqlTranslator {
             if (Character.isWhitespace(c)) {
                 i = j;
                 continue;
-            } else if (c == '-' && s.startsWith("-", j)) {
+            } else if ((c == '-' && s.startsWith("-", j)) || (c == '/' && s.startsWith("/", j))) { // -- and H2's //
                 int eol = s.indexOf('\n', j);
                 i = eol < 0 ? n : eol;
                 continue;
-            } else if (c == '/' && s.startsWith("*", j)) {
-                int close = s.indexOf("*/", j + 1);
-                i = close < 0 ? n : close + 2;
+            } else if (c == '/' && s.startsWith("*", j)) { // H2 nests block comments
+                int depth = 1;
+                j++;
+                while (j < n && depth > 0) {
+                    if (s.startsWith("/*", j)) {
+                        depth++;
+                        j += 2;
+                    } else if (s.startsWith("*/", j)) {
+                        depth--;
+                        j += 2;
+                    } else {
+                        j++;
+                    }
+                }
+                i = j;
                 continue;
             } else if (c == '$' && s.startsWith("$", j)) { // H2's $$…$$ string: a ';' inside is text
                 int close = s.indexOf("$$", j + 1);

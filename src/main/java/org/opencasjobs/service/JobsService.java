@@ -125,6 +125,10 @@ public final class JobsService {
                     : SqlErrors.message(e));
         } catch (CasJobsException e) {
             throw failQuick(id, e.getMessage());
+        } catch (RuntimeException | Error e) {
+            failQuick(id, "The query failed because of an internal error; the operators can find it in the server"
+                    + " log under job " + id + ".");
+            throw e;
         } finally {
             slots.release();
         }

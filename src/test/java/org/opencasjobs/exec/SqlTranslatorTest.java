@@ -86,6 +86,27 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void commentsAreReadAsTheDatabaseReadsThemSoNoStatementHides() throws SQLException {
+        // H2 nests block comments and reads // as a line comment: a ';' after them separates statements.
+        var nested = SqlTranslator.quick("SELECT 1 AS a /* /* */ , ' */ ; SELECT 2 AS b");
+        assertEquals(2, nested.statements().size(), nested.statements().toString());
+        // The parser does not know //, so such text is refused rather than run as one hidden batch.
+        String slashes = "SELECT 1 AS a // '\n; SELECT 2 AS b --'";
+        try {
+            assertEquals(2, SqlTranslator.quick(slashes).statements().size());
+        } catch (CasJobsException e) {
+            assertTrue(e.getMessage().startsWith("Syntax error"), e.getMessage());
+        }
+    }
+
+    @Test
+    void databasePathIsRefusedQuotedOrNot() {
+        for (String sql : List.of("SELECT DATABASE_PATH()", "SELECT [DATABASE_PATH]()", "SELECT \"database_path\"()")) {
+            assertTrue(error(() -> SqlTranslator.quick(sql)).contains("is not available"), sql);
+        }
+    }
+
+    @Test
     void quickQueryWithTopAndBracketsReturnsRows() throws SQLException {
         var t = SqlTranslator.quick("SELECT TOP 2 [objID], ra FROM PhotoObj WHERE [ra] > 1");
         assertEquals(List.of("SELECT TOP 2 [objID], ra FROM PhotoObj WHERE [ra] > 1"), t.statements());
