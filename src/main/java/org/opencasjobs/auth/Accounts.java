@@ -22,6 +22,8 @@ public final class Accounts {
     public static final String BAD_CREDENTIALS = "Invalid WebServicesID or password.";
     /** An address is throttled after this many times the failures allowed for one wsid. */
     static final int ADDRESS_FACTOR = 10;
+    /** A hash no password matches in practice, checked for unknown wsids. */
+    private static final String UNKNOWN = PasswordHasher.hash(java.util.UUID.randomUUID().toString());
 
     private record Remembered(Account account, long expiresMillis) {
     }
@@ -46,27 +48,34 @@ public final class Accounts {
     /** The account for these credentials, or a {@link CasJobsException} that says why not. */
     public Account authenticate(long wsid, String password, String clientAddress) {
         String pw = password == null ? "" : password;
-        String wsidKey = "wsid:" + wsid;
-        String addressKey = "addr:" + clientAddress;
-        // An address may be shared by many users (a NAT, a proxy): it gets more tries than one wsid.
-        long wait = Math.max(throttle.secondsBlocked(wsidKey, maxFailures),
-                throttle.secondsBlocked(addressKey, maxFailures * ADDRESS_FACTOR));
-        if (wait > 0) {
-            throw new CasJobsException("Too many failed logins for this WebServicesID or from this address. "
-                    + "Try again in " + wait + " seconds.");
-        }
         String key = mac(wsid, pw);
         long now = clock.millis();
         Remembered r = remembered.get(key);
         if (r != null && r.expiresMillis > now) {
-            return r.account;
+            return r.account; // only the right password reaches this: no guess to throttle
+        }
+        String wsidKey = "wsid:" + wsid;
+        String addressKey = "addr:" + clientAddress;
+        // An address may be shared by many users (a NAT, a proxy): it gets more tries than one wsid.
+        int addressMax = maxFailures * ADDRESS_FACTOR;
+        boolean wsidCounted = throttle.tryAttempt(wsidKey, maxFailures);
+        if (!wsidCounted || !throttle.tryAttempt(addressKey, addressMax)) {
+            if (wsidCounted) {
+                throttle.forgive(wsidKey);
+            }
+            long wait = Math.max(throttle.secondsBlocked(wsidKey, maxFailures), throttle.secondsBlocked(addressKey, addressMax));
+            throw new CasJobsException("Too many failed logins for this WebServicesID or from this address. "
+                    + "Try again in " + Math.max(1, wait) + " seconds.");
         }
         Optional<AccountStore.StoredAccount> stored = store.find(wsid);
-        if (stored.isEmpty() || !PasswordHasher.verify(pw, stored.get().passwordHash())) {
-            throttle.recordFailure(wsidKey);
-            throttle.recordFailure(addressKey);
+        // An unknown wsid costs a hash too, so answer times do not tell which wsids exist.
+        boolean ok = PasswordHasher.verify(pw, stored.map(AccountStore.StoredAccount::passwordHash).orElse(UNKNOWN))
+                && stored.isPresent();
+        if (!ok) {
             throw new CasJobsException(BAD_CREDENTIALS);
         }
+        throttle.forgive(wsidKey);
+        throttle.forgive(addressKey);
         Account account = stored.get().account();
         if (account.disabled()) {
             throw new CasJobsException("The account with WebServicesID " + wsid + " is disabled.");

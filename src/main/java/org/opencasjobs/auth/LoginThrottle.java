@@ -4,9 +4,10 @@ import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts failed logins per wsid and per client address in fixed windows; once a key reaches the
- * limit, further attempts for it are refused until its window ends, so passwords cannot be
- * guessed at request speed.
+ * Counts login attempts per wsid and per client address in fixed windows; an attempt is counted
+ * before its password is checked (so parallel guesses cannot outrun the limit) and forgiven if it
+ * succeeds. Once a key reaches the limit, attempts are refused until its window ends, so
+ * passwords cannot be guessed at request speed.
  */
 final class LoginThrottle {
     /** Past this many tracked keys, windows that have ended are dropped (bounds memory). */
@@ -34,12 +35,29 @@ final class LoginThrottle {
         return Math.max(1, (w.startMillis + windowMillis - now + 999) / 1000);
     }
 
-    void recordFailure(String key) {
+    /** Counts an attempt for {@code key}; false, counting nothing, when the key is at its limit. */
+    boolean tryAttempt(String key, int maxFailures) {
         long now = clock.millis();
-        windows.merge(key, new Window(now, 1), (old, one) -> now - old.startMillis >= windowMillis
-                ? one : new Window(old.startMillis, old.failures + 1));
+        boolean[] counted = {false};
+        windows.compute(key, (k, w) -> {
+            if (w == null || now - w.startMillis >= windowMillis) {
+                counted[0] = true;
+                return new Window(now, 1);
+            }
+            if (w.failures >= maxFailures) {
+                return w;
+            }
+            counted[0] = true;
+            return new Window(w.startMillis, w.failures + 1);
+        });
         if (windows.size() > PRUNE_ABOVE) {
             windows.values().removeIf(w -> now - w.startMillis >= windowMillis);
         }
+        return counted[0];
+    }
+
+    /** Takes back an attempt that turned out to be a correct login. */
+    void forgive(String key) {
+        windows.computeIfPresent(key, (k, w) -> w.failures <= 1 ? null : new Window(w.startMillis, w.failures - 1));
     }
 }

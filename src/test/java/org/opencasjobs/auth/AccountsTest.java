@@ -98,6 +98,32 @@ class AccountsTest {
     }
 
     @Test
+    void parallelGuessesCannotOutrunTheLimit() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        java.util.List<java.util.concurrent.Future<String>> tries = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String guess = "guess" + i;
+            tries.add(pool.submit(() -> failure(alice.wsid(), guess, "a")));
+        }
+        long checked = 0;
+        for (java.util.concurrent.Future<String> t : tries) {
+            checked += t.get().equals(Accounts.BAD_CREDENTIALS) ? 1 : 0;
+        }
+        pool.shutdown();
+        assertEquals(3, checked, "only the allowed 3 guesses had their password checked");
+    }
+
+    @Test
+    void aRememberedLoginIsNotLockedOutByAnothersGuesses() {
+        accounts.authenticate(alice.wsid(), "right", "a");
+        for (int i = 0; i < 3; i++) {
+            failure(alice.wsid(), "guess" + i, "b");
+        }
+        assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "right", "a").wsid());
+        assertTrue(failure(alice.wsid(), "guess", "a").startsWith("Too many failed logins"));
+    }
+
+    @Test
     void namesAreUniqueAndPasswordsRequired() {
         assertThrows(IllegalArgumentException.class, () -> accounts.create("alice", "x", false));
         assertThrows(IllegalArgumentException.class, () -> accounts.create("carol", "", false));
