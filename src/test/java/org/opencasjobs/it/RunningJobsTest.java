@@ -10,9 +10,7 @@ import static org.opencasjobs.it.TestServer.ALICE_PW;
 import static org.opencasjobs.it.TestServer.BOB_PW;
 import static org.opencasjobs.it.TestServer.form;
 
-import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +18,6 @@ import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.opencasjobs.auth.Account;
 import org.opencasjobs.jobs.Job;
@@ -408,12 +404,7 @@ class RunningJobsTest {
         }
 
         static Element parse(String xml) throws Exception {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))
-                    .getDocumentElement();
+            return TestServer.xml(xml).getDocumentElement();
         }
     }
 }

@@ -11,7 +11,6 @@ import static org.opencasjobs.it.TestServer.form;
 
 import jakarta.xml.ws.BindingProvider;
 import jakarta.xml.ws.Service;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
@@ -26,9 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,11 +73,7 @@ class ServiceDocumentsTest {
     // ------------------------------------------------------------------ helpers
 
     static Document parse(String body) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        return f.newDocumentBuilder().parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        return TestServer.xml(body);
     }
 
     static String contentType(HttpResponse<?> r) {

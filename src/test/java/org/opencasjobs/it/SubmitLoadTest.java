@@ -10,7 +10,6 @@ import static org.opencasjobs.it.TestServer.form;
 import static org.opencasjobs.it.TestServer.soap11;
 import static org.opencasjobs.it.TestServer.x;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,8 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.opencasjobs.auth.Account;
 import org.w3c.dom.Element;
@@ -204,11 +201,6 @@ class SubmitLoadTest {
     }
 
     static Element parse(String xml) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))
-                .getDocumentElement();
+        return TestServer.xml(xml).getDocumentElement();
     }
 }

@@ -113,6 +113,21 @@ public final class TestServer implements AutoCloseable {
                 + "  <soap12:Body>\n" + body + "\n  </soap12:Body>\n</soap12:Envelope>";
     }
 
+    /** Parses a reply namespace-aware, refusing any DTD, as every test here reads XML. */
+    public static org.w3c.dom.Document xml(byte[] bytes) throws Exception {
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        f.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        javax.xml.parsers.DocumentBuilder db = f.newDocumentBuilder();
+        db.setErrorHandler(null); // failures are reported by the exception, not printed
+        return db.parse(new java.io.ByteArrayInputStream(bytes));
+    }
+
+    public static org.w3c.dom.Document xml(String text) throws Exception {
+        return xml(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** XML-escapes a value for an envelope. */
     public static String x(Object v) {
         return v.toString().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
