@@ -6,7 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.opencasjobs.auth.Account;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.catalog.Catalog;
@@ -15,16 +21,24 @@ import org.opencasjobs.exec.QueryRunner;
 import org.opencasjobs.exec.RunningStatements;
 import org.opencasjobs.exec.Scheduler;
 import org.opencasjobs.http.WebServer;
+import org.opencasjobs.jobs.JobStatus;
+import org.opencasjobs.jobs.Queue;
 import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.ops.Health;
+import org.opencasjobs.ops.Metrics;
 import org.opencasjobs.output.Outputs;
 import org.opencasjobs.service.JobsService;
 import org.opencasjobs.soap.JobsEndpoint;
 import org.opencasjobs.store.AccountStore;
 import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStoreDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One running service: the job store, the scheduler and the web server, wired together. */
 public final class OpenCasJobs implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenCasJobs.class);
+
     /** The demo account created on the first start of an empty data folder. */
     public record DemoAccount(long wsid, String password) {
     }
@@ -36,10 +50,14 @@ public final class OpenCasJobs implements AutoCloseable {
     private final Accounts accounts;
     private final JobStore jobStore;
     private final DemoAccount demo;
+    private final Metrics metrics = new Metrics();
+    private final Health health = new Health();
+    private final Duration shutdownGrace;
 
     private OpenCasJobs(ServerConfig config, Clock clock) throws Exception {
+        shutdownGrace = config.shutdownGrace();
         Files.createDirectories(config.dataDir());
-        database = JobStoreDatabase.open(config);
+        database = JobStoreDatabase.open(config, metrics.registry());
         try {
             catalog = Catalog.open(config);
             AccountStore accountStore = new AccountStore(database.dataSource());
@@ -51,12 +69,13 @@ public final class OpenCasJobs implements AutoCloseable {
             QueryRunner runner = new QueryRunner(catalog, new RunningStatements());
             Outputs outputs = new Outputs(config.dataDir().resolve("outputs"), config.outputRetention(), clock);
             scheduler = new Scheduler(jobStore, queues, catalog, runner, outputs, clock, 200,
-                    config::batchConcurrency, config.secondsPerMinute());
+                    config::batchConcurrency, config.secondsPerMinute(), metrics);
+            metrics.countJobsWith(() -> activeJobCounts(queues));
+            health.add("jobstore", Health.database(database.dataSource())).add("catalog", catalog::check);
             JobsService service = new JobsService(accounts, jobStore, queues, catalog, runner, config, clock,
                     scheduler::wake);
             scheduler.start();
-            web = new WebServer(config.bindAddress(), config.port(), config.requestMaxBytes(),
-                    config.publicBaseUrl(), new JobsEndpoint(service), outputs.dir());
+            web = new WebServer(config, new JobsEndpoint(service), outputs.dir(), metrics, health);
             web.start();
         } catch (Exception | Error e) {
             close();
@@ -96,13 +115,50 @@ public final class OpenCasJobs implements AutoCloseable {
         return jobStore;
     }
 
+    /**
+     * Every queue's active job counts, zeros included, for the {@code opencasjobs_jobs} gauge.
+     */
+    private List<Metrics.JobCount> activeJobCounts(Queues queues) {
+        Map<Map.Entry<String, JobStatus>, Long> counts = new LinkedHashMap<>();
+        for (Queue q : queues.all()) {
+            for (JobStatus st : List.of(JobStatus.READY, JobStatus.STARTED, JobStatus.CANCELING)) {
+                counts.put(Map.entry(q.serviceName(), st), 0L);
+            }
+        }
+        for (JobStore.ActiveCount c : jobStore.activeCounts()) {
+            counts.merge(Map.entry(c.context() + "/" + c.queueMinutes(), c.status()), c.count(), Long::sum);
+        }
+        List<Metrics.JobCount> out = new ArrayList<>();
+        counts.forEach((k, n) -> out.add(new Metrics.JobCount(k.getKey(), k.getValue().name().toLowerCase(Locale.ROOT), n)));
+        return out;
+    }
+
+    /**
+     * Stops gracefully: reports unhealthy, stops starting jobs and re-queues the running ones
+     * while the web server refuses new connections and lets requests in flight finish (each
+     * bounded by the shutdown grace period), then closes the catalog and the job store.
+     */
     @Override
     public void close() throws Exception {
+        LOG.info("stopping: no new jobs start; running jobs are re-queued; requests in flight may finish"
+                + " (at most {} s)", shutdownGrace.toSeconds());
+        health.stopping();
+        Thread webStop = null;
         if (web != null) {
-            web.close();
+            webStop = new Thread(() -> {
+                try {
+                    web.close();
+                } catch (Exception e) {
+                    LOG.warn("stopping the web server: {}", e.toString());
+                }
+            }, "web-stop");
+            webStop.start();
         }
         if (scheduler != null) {
-            scheduler.close();
+            scheduler.stop(shutdownGrace);
+        }
+        if (webStop != null) {
+            webStop.join();
         }
         if (catalog != null) {
             catalog.close();
@@ -110,5 +166,6 @@ public final class OpenCasJobs implements AutoCloseable {
         if (database != null) {
             database.close();
         }
+        LOG.info("stopped");
     }
 }

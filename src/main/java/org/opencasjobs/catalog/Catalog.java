@@ -215,6 +215,15 @@ public final class Catalog implements AutoCloseable {
         return "'" + s.replace("'", "''") + "'";
     }
 
+    /** Throws unless every context database answers (for the health check). */
+    public void check() throws SQLException {
+        for (Map.Entry<String, Connection> ctx : contextAdmins.entrySet()) {
+            if (!ctx.getValue().isValid(5)) {
+                throw new SQLException("context " + ctx.getKey() + " does not answer");
+            }
+        }
+    }
+
     /** Closes every database cleanly: MyDBs first, as their linked tables use the contexts. */
     @Override
     public void close() {

@@ -44,6 +44,7 @@ public final class ServerConfig {
         DEFAULTS.put("casjobs.login.window.seconds", "60");
         DEFAULTS.put("casjobs.login.cache.seconds", "60");
         DEFAULTS.put("casjobs.demo.account", "true");
+        DEFAULTS.put("casjobs.shutdown.grace.seconds", "30");
     }
 
     private final Map<String, String> values;
@@ -96,6 +97,7 @@ public final class ServerConfig {
         intIn("casjobs.login.window.seconds", 1, 86_400);
         intIn("casjobs.login.cache.seconds", 0, 86_400);
         bool("casjobs.demo.account");
+        intIn("casjobs.shutdown.grace.seconds", 0, 3600);
         if (contexts().isEmpty()) {
             throw invalid("casjobs.contexts", "a comma-separated list of context names");
         }
@@ -279,5 +281,13 @@ public final class ServerConfig {
 
     public boolean demoAccount() {
         return bool("casjobs.demo.account");
+    }
+
+    /**
+     * How long a stopping server waits for requests in flight, and then for batch jobs it is
+     * stopping, before it cuts them off.
+     */
+    public java.time.Duration shutdownGrace() {
+        return java.time.Duration.ofSeconds(intIn("casjobs.shutdown.grace.seconds", 0, 3600));
     }
 }

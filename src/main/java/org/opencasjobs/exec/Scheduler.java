@@ -1,28 +1,34 @@
 package org.opencasjobs.exec;
 
+import io.micrometer.core.instrument.Tags;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
-import org.opencasjobs.jobs.Job;
 import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.JobType;
-import org.opencasjobs.output.Extractor;
-import org.opencasjobs.output.Outputs;
 import org.opencasjobs.jobs.Queue;
 import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.ops.Metrics;
+import org.opencasjobs.output.Extractor;
+import org.opencasjobs.output.Outputs;
 import org.opencasjobs.service.CasJobsException;
 import org.opencasjobs.service.JobsService;
-import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStore.Outcome;
+import org.opencasjobs.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     static final String RESTARTED = "The server restarted while this job was running; please submit it again.";
+    /** How often a stopping scheduler asks its jobs' statements to stop until they have. */
+    private static final long STOP_POLL_MILLIS = 100;
 
     /** The workers of one batch queue. */
     private record Workers(Queue queue, int slots, ExecutorService pool, AtomicInteger busy) {
@@ -49,7 +57,12 @@ public final class Scheduler implements AutoCloseable {
     private final Clock clock;
     private final long periodMillis;
     private final int secondsPerMinute;
+    private final Metrics metrics;
     private final Map<String, Workers> workers = new HashMap<>();
+    /** Jobs this scheduler's workers run now. */
+    private final Set<Long> runningJobs = ConcurrentHashMap.newKeySet();
+    /** Set when the server stops: no job starts any more, and running ones are re-queued. */
+    private volatile boolean stopping;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "scheduler");
         t.setDaemon(true);
@@ -57,7 +70,7 @@ public final class Scheduler implements AutoCloseable {
     });
 
     public Scheduler(JobStore jobs, Queues queues, Catalog catalog, QueryRunner runner, Outputs outputs, Clock clock,
-                     long periodMillis, ToIntFunction<String> concurrency, int secondsPerMinute) {
+                     long periodMillis, ToIntFunction<String> concurrency, int secondsPerMinute, Metrics metrics) {
         this.jobs = jobs;
         this.catalogs = queues.catalogs();
         this.catalog = catalog;
@@ -66,6 +79,7 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.periodMillis = periodMillis;
         this.secondsPerMinute = secondsPerMinute;
+        this.metrics = metrics;
         for (Queue q : queues.all()) {
             if (!q.quick()) {
                 AtomicInteger n = new AtomicInteger();
@@ -76,6 +90,11 @@ public final class Scheduler implements AutoCloseable {
                     return t;
                 }), new AtomicInteger()));
             }
+        }
+        for (Workers w : workers.values()) {
+            Tags tags = Tags.of("queue", w.queue.serviceName());
+            metrics.registry().gauge("opencasjobs.workers.busy", tags, w.busy);
+            metrics.registry().gauge("opencasjobs.workers.max", tags, w, x -> x.slots);
         }
     }
 
@@ -139,7 +158,7 @@ public final class Scheduler implements AutoCloseable {
         }
         jobs.advanceServiceStates(JobsService.SUSPENDING, JobsService.SUSPENDED);
         jobs.advanceServiceStates(JobsService.WAKING, JobsService.RUNNING);
-        if (suspended(JobsService.SCHEDULER)) {
+        if (stopping || suspended(JobsService.SCHEDULER)) {
             return;
         }
         for (Workers w : workers.values()) {
@@ -150,10 +169,12 @@ public final class Scheduler implements AutoCloseable {
             for (long id : jobs.waitingIds(w.queue.context(), w.queue.minutes(), free)) {
                 if (jobs.transition(id, JobStatus.READY, JobStatus.STARTED, LocalDateTime.now(clock))) {
                     w.busy.incrementAndGet();
+                    runningJobs.add(id);
                     w.pool.execute(() -> {
                         try {
                             run(id, w.queue);
                         } finally {
+                            runningJobs.remove(id);
                             w.busy.decrementAndGet();
                             wake();
                         }
@@ -170,8 +191,13 @@ public final class Scheduler implements AutoCloseable {
     /** Runs one claimed job to its final state. */
     private void run(long id, Queue queue) {
         Job job = jobs.find(id).orElseThrow();
+        metrics.jobStarted(queue.serviceName(), Duration.between(job.timeSubmit(), job.timeStart()));
+        if (stopping) {
+            requeue(job);
+            return;
+        }
         if (!job.type().equals(JobType.QUERY)) {
-            extract(job);
+            extract(job, queue);
             return;
         }
         SqlTranslator.Translation sql;
@@ -182,52 +208,77 @@ public final class Scheduler implements AutoCloseable {
                     queue.minutes() * secondsPerMinute, Scheduler::countRows);
             Outcome done = new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null, null);
             // A cancel that arrives as the job completes is too late: what happened stands.
-            if (!end(id, JobStatus.FINISHED, done)) {
+            if (!end(job, queue, JobStatus.FINISHED, done)) {
                 LOG.warn("job {} finished, but its status had changed meanwhile", id);
             }
         } catch (SQLException e) {
             boolean canceling = jobs.find(id).map(j -> j.status() == JobStatus.CANCELING).orElse(false);
             if (canceling && SqlErrors.wasCanceled(e)) {
-                jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, LocalDateTime.now(clock));
+                if (jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, LocalDateTime.now(clock))) {
+                    ended(job, queue, JobStatus.CANCELLED);
+                }
+            } else if (SqlErrors.wasCanceled(e) && stopping) {
+                requeue(job);
             } else if (SqlErrors.wasCanceled(e)) {
-                end(id, JobStatus.FAILED, Outcome.error("The job ran longer than the " + queue.minutes()
+                end(job, queue, JobStatus.FAILED, Outcome.error("The job ran longer than the " + queue.minutes()
                         + "-minute limit of the " + queue.serviceName() + " queue and was stopped."));
             } else {
                 // A real error before the cancel took effect: what happened stands.
-                end(id, JobStatus.FAILED, Outcome.error(SqlErrors.message(e)));
+                end(job, queue, JobStatus.FAILED, Outcome.error(SqlErrors.message(e)));
             }
         } catch (CasJobsException e) {
-            end(id, JobStatus.FAILED, Outcome.error(e.getMessage()));
+            end(job, queue, JobStatus.FAILED, Outcome.error(e.getMessage()));
         } catch (RuntimeException e) {
             LOG.error("job {} failed unexpectedly", id, e);
-            end(id, JobStatus.FAILED, Outcome.error("The job failed because of an internal error; the operators"
+            end(job, queue, JobStatus.FAILED, Outcome.error("The job failed because of an internal error; the operators"
                     + " can find it in the server log under job " + id + "."));
+        }
+    }
+
+    /**
+     * A job stopped because the server is shutting down waits again, from the start, for the
+     * next start of the server (its half-written table was dropped by the runner).
+     */
+    private void requeue(Job job) {
+        if (jobs.transition(job.jobId(), JobStatus.STARTED, JobStatus.READY, LocalDateTime.now(clock))) {
+            LOG.info("job {} re-queued: the server is shutting down", job.jobId());
+        } else if (jobs.transition(job.jobId(), JobStatus.CANCELING, JobStatus.CANCELLED, LocalDateTime.now(clock))) {
+            LOG.info("job {} cancelled as the server shut down", job.jobId());
         }
     }
 
     /** An extract job: the MyDB table named by TaskName, written in the format named by Type. */
-    private void extract(Job job) {
+    private void extract(Job job, Queue queue) {
         long id = job.jobId();
         try {
             Outputs.Written w = outputs.extract(catalog, job.wsid(), job.taskName(), Extractor.Format.of(job.type()));
             String base = job.outputBase() == null ? "" : job.outputBase();
-            end(id, JobStatus.FINISHED, new Outcome(w.rows(), null, null, base + w.urlPath(), null));
+            end(job, queue, JobStatus.FINISHED, new Outcome(w.rows(), null, null, base + w.urlPath(), null));
         } catch (SQLException e) {
-            end(id, JobStatus.FAILED, Outcome.error(SqlErrors.message(e)));
+            end(job, queue, JobStatus.FAILED, Outcome.error(SqlErrors.message(e)));
         } catch (CasJobsException e) {
-            end(id, JobStatus.FAILED, Outcome.error(e.getMessage()));
+            end(job, queue, JobStatus.FAILED, Outcome.error(e.getMessage()));
         } catch (java.io.IOException | RuntimeException e) {
             LOG.error("extract job {} failed unexpectedly", id, e);
-            end(id, JobStatus.FAILED, Outcome.error("The extract failed because of an internal error; the operators"
-                    + " can find it in the server log under job " + id + "."));
+            end(job, queue, JobStatus.FAILED, Outcome.error("The extract failed because of an internal error; the"
+                    + " operators can find it in the server log under job " + id + "."));
         }
     }
 
     /** Ends a started job, or one asked to cancel while it ran. */
-    private boolean end(long id, JobStatus to, Outcome outcome) {
+    private boolean end(Job job, Queue queue, JobStatus to, Outcome outcome) {
         LocalDateTime now = LocalDateTime.now(clock);
-        return jobs.transition(id, JobStatus.STARTED, to, now, outcome)
-                || jobs.transition(id, JobStatus.CANCELING, to, now, outcome);
+        boolean moved = jobs.transition(job.jobId(), JobStatus.STARTED, to, now, outcome)
+                || jobs.transition(job.jobId(), JobStatus.CANCELING, to, now, outcome);
+        if (moved) {
+            ended(job, queue, to);
+        }
+        return moved;
+    }
+
+    private void ended(Job job, Queue queue, JobStatus status) {
+        metrics.jobEnded(queue.serviceName(), status.name().toLowerCase(Locale.ROOT),
+                Duration.between(job.timeStart(), LocalDateTime.now(clock)));
     }
 
     private static Long countRows(java.sql.ResultSet rs) throws SQLException {
@@ -238,17 +289,41 @@ public final class Scheduler implements AutoCloseable {
         return n;
     }
 
-    @Override
-    public void close() {
+    /**
+     * Stops the scheduler: no job starts any more, and the statements of running jobs are
+     * stopped so that their jobs go back to the queue (ready, 0) for the next start. Waits up to
+     * {@code grace} for the workers; a job still running after that (an extract writing its file)
+     * is left started, and the next start fails it as interrupted.
+     */
+    public void stop(Duration grace) {
+        stopping = true;
         loop.shutdownNow();
-        workers.values().forEach(w -> w.pool.shutdownNow());
+        workers.values().forEach(w -> w.pool.shutdown());
+        long deadline = System.nanoTime() + grace.toNanos();
         try {
             loop.awaitTermination(5, TimeUnit.SECONDS);
-            for (Workers w : workers.values()) {
-                w.pool.awaitTermination(5, TimeUnit.SECONDS);
+            // A job between two statements has none to stop yet: keep asking until all are done.
+            while (!allStopped() && System.nanoTime() < deadline) {
+                runningJobs.forEach(id -> runner.running().cancel(id));
+                for (Workers w : workers.values()) {
+                    w.pool.awaitTermination(STOP_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!allStopped()) {
+            LOG.warn("jobs {} were still running when the shutdown grace period ended", runningJobs);
+        }
+        workers.values().forEach(w -> w.pool.shutdownNow());
+    }
+
+    private boolean allStopped() {
+        return workers.values().stream().allMatch(w -> w.pool.isTerminated());
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(5));
     }
 }

@@ -76,7 +76,7 @@ public final class AsmxFilter implements Filter {
         return pathStart < 0 ? url.toString() : url.substring(0, pathStart);
     }
 
-    private static String basePath(String path) {
+    static String basePath(String path) {
         for (String b : BASE_PATHS) {
             if (path.startsWith(b)) {
                 return b;

@@ -10,6 +10,7 @@ import java.lang.reflect.Parameter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.opencasjobs.ops.CurrentRequest;
 import org.opencasjobs.soap.Faults;
 
 /** One HTTP GET/POST call of an operation, with the ASMX binding rules. */
@@ -54,10 +55,10 @@ final class HttpCall {
             Object result = m.invoke(f.endpoint(), args);
             body = m.getReturnType() == void.class ? null : PlainXml.document(result, m.getReturnType());
         } catch (InvocationTargetException e) {
-            error(resp, "System.Exception: " + htmlEncode(Faults.userMessage(e.getCause())) + " --->");
+            fault(resp, Faults.userMessage(e.getCause()));
             return;
         } catch (IllegalAccessException | RuntimeException e) {
-            error(resp, "System.Exception: " + htmlEncode(Faults.userMessage(e)) + " --->");
+            fault(resp, Faults.userMessage(e));
             return;
         }
         if (body == null) {
@@ -89,7 +90,19 @@ final class HttpCall {
         }
     }
 
+    /** The operation ran and failed: ASMX's exception text, as HTTP 500. */
+    private static void fault(HttpServletResponse resp, String message) throws IOException {
+        CurrentRequest.failed(CurrentRequest.Outcome.FAULT, message);
+        write500(resp, "System.Exception: " + htmlEncode(message) + " --->");
+    }
+
+    /** The request named no operation or could not be bound to it. */
     private static void error(HttpServletResponse resp, String text) throws IOException {
+        CurrentRequest.failed(CurrentRequest.Outcome.BAD_REQUEST, text);
+        write500(resp, text);
+    }
+
+    private static void write500(HttpServletResponse resp, String text) throws IOException {
         resp.reset();
         AsmxFilter.send(resp, 500, "text/plain; charset=utf-8", text + "\r\n");
     }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import javax.xml.namespace.QName;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
@@ -19,7 +20,13 @@ import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.servlet.ServletMapping;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.ops.Health;
+import org.opencasjobs.ops.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.opencasjobs.soap.Faults;
 import org.opencasjobs.output.Extractor;
 import org.opencasjobs.output.Outputs;
@@ -32,16 +39,20 @@ import org.opencasjobs.soap.JobsEndpoint;
 public final class WebServer implements AutoCloseable {
     static final String NS = "http://Services.Cas.jhu.edu";
 
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
     private final Server jetty;
 
-    public WebServer(String bindAddress, int port, long requestMaxBytes, String publicBaseUrl, JobsEndpoint endpoint,
-                     Path outputs) {
+    public WebServer(ServerConfig config, JobsEndpoint endpoint, Path outputs, Metrics metrics, Health health) {
         byte[] wsdl = readWsdl();
+        long requestMaxBytes = config.requestMaxBytes();
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost(bindAddress);
-        connector.setPort(port);
+        connector.setHost(config.bindAddress());
+        connector.setPort(config.port());
         jetty.addConnector(connector);
+        // Stopping refuses new connections, then waits this long for requests in flight.
+        jetty.setStopTimeout(config.shutdownGrace().toMillis());
 
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
@@ -51,7 +62,8 @@ public final class WebServer implements AutoCloseable {
         // Long queries and uploads arrive as forms: bound them by the request limit alone.
         ctx.setMaxFormContentSize((int) Math.min(requestMaxBytes, Integer.MAX_VALUE));
         ctx.setMaxFormKeys(10_000);
-        ctx.addFilter(new FilterHolder(new AsmxFilter(endpoint, wsdl, publicBaseUrl)), "/*",
+        ctx.addFilter(new FilterHolder(new RequestLogFilter(metrics)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(new FilterHolder(new AsmxFilter(endpoint, wsdl, config.publicBaseUrl())), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         ServletHolder cxf = new ServletHolder(new SoapServlet(endpoint));
         cxf.setInitParameter("hide-service-list-page", "true");
@@ -75,9 +87,18 @@ public final class WebServer implements AutoCloseable {
             ctx.getMimeTypes().addMimeMapping(f.extension(), f.contentType());
         }
 
+        ServletHolder ops = new ServletHolder("ops", new OpsServlet(metrics, health));
+        ctx.getServletHandler().addServlet(ops);
+        ServletMapping opsMapping = new ServletMapping();
+        opsMapping.setServletName("ops");
+        opsMapping.setPathSpecs(new String[] {OpsServlet.METRICS, OpsServlet.HEALTH});
+        ctx.getServletHandler().addServletMapping(opsMapping);
+
         SizeLimitHandler limit = new SizeLimitHandler(requestMaxBytes, -1);
         limit.setHandler(ctx);
-        jetty.setHandler(limit);
+        GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(limit);
+        jetty.setHandler(graceful);
     }
 
     public void start() throws Exception {
@@ -89,9 +110,14 @@ public final class WebServer implements AutoCloseable {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
+    /** Stops accepting requests and waits, up to the shutdown grace period, for those in flight. */
     @Override
     public void close() throws Exception {
-        jetty.stop();
+        try {
+            jetty.stop();
+        } catch (TimeoutException e) {
+            LOG.warn("requests still running after the shutdown grace period were cut off");
+        }
     }
 
     static byte[] readWsdl() {

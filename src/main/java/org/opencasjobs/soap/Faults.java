@@ -6,6 +6,7 @@ import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.interceptor.Fault;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
+import org.opencasjobs.ops.CurrentRequest;
 import org.opencasjobs.service.CasJobsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,12 +71,15 @@ public final class Faults {
                 fault.setStatusCode(413);
                 fault.setMessage(READ_PREFIX + "The request is larger than this server accepts.");
                 fault.setFaultCode(Fault.FAULT_CODE_CLIENT);
+                CurrentRequest.failed(CurrentRequest.Outcome.TOO_LARGE, fault.getMessage());
             } else if (message.getExchange().get(ReachedOperation.REACHED) != null) {
                 fault.setMessage(PROCESS_PREFIX + userMessage(fault.getCause() == null ? fault : fault.getCause()));
                 fault.setFaultCode(Fault.FAULT_CODE_SERVER);
+                CurrentRequest.failed(CurrentRequest.Outcome.FAULT, fault.getMessage());
             } else {
                 fault.setMessage(READ_PREFIX + fault.getMessage());
                 fault.setFaultCode(Fault.FAULT_CODE_CLIENT);
+                CurrentRequest.failed(CurrentRequest.Outcome.BAD_REQUEST, fault.getMessage());
             }
             fault.getOrCreateDetail();
         }

@@ -2,6 +2,7 @@ package org.opencasjobs.soap;
 
 import jakarta.jws.WebService;
 import org.opencasjobs.http.RequestOrigin;
+import org.opencasjobs.ops.CurrentRequest;
 import org.opencasjobs.service.Credentials;
 import org.opencasjobs.service.JobsService;
 import org.opencasjobs.wire.ArrayOfCJJob;
@@ -26,83 +27,93 @@ public class JobsEndpoint implements JobsSoap {
         this.service = service;
     }
 
-    private static Credentials who(long wsid, String pw) {
+    /** The caller's credentials, noting the operation and wsid for the request log. */
+    private static Credentials who(String operation, long wsid, String pw) {
+        CurrentRequest.operation(operation, wsid);
         return new Credentials(wsid, pw, RequestOrigin.address());
+    }
+
+    /** Notes the job a request created, for the request log. */
+    private static long created(long jobId) {
+        CurrentRequest.job(jobId);
+        return jobId;
     }
 
     @Override
     public String executeQuickJob(long wsid, String pw, String qry, String context, String taskname,
                                   boolean isSystem) {
-        return service.executeQuickJob(who(wsid, pw), qry, context, taskname, isSystem);
+        return service.executeQuickJob(who("ExecuteQuickJob", wsid, pw), qry, context, taskname, isSystem);
     }
 
     @Override
     public ExecuteQuickJobDSResponse.ExecuteQuickJobDSResult executeQuickJobDS(long wsid, String pw, String qry,
             String context, String taskname, boolean isSystem) {
         ExecuteQuickJobDSResponse.ExecuteQuickJobDSResult result = new ExecuteQuickJobDSResponse.ExecuteQuickJobDSResult();
-        result.getAny().addAll(service.executeQuickJobDS(who(wsid, pw), qry, context, taskname, isSystem));
+        result.getAny().addAll(service.executeQuickJobDS(who("ExecuteQuickJobDS", wsid, pw), qry, context, taskname, isSystem));
         return result;
     }
 
     @Override
     public long submitJob(long wsid, String pw, String qry, String context, String taskname, int estimate) {
-        return service.submitJob(who(wsid, pw), qry, context, taskname, estimate);
+        return created(service.submitJob(who("SubmitJob", wsid, pw), qry, context, taskname, estimate));
     }
 
     @Override
     public long submitJobInto(long wsid, String pw, String qry, String context, String table, String taskname,
                               int estimate) {
-        return service.submitJobInto(who(wsid, pw), qry, context, table, taskname, estimate);
+        return created(service.submitJobInto(who("SubmitJobInto", wsid, pw), qry, context, table, taskname, estimate));
     }
 
     @Override
     public void cancelJob(long wsId, String pw, long jobId) {
-        service.cancelJob(who(wsId, pw), jobId);
+        CurrentRequest.job(jobId);
+        service.cancelJob(who("CancelJob", wsId, pw), jobId);
     }
 
     @Override
     public int getJobStatus(long wsId, String pw, long jobId) {
-        return service.getJobStatus(who(wsId, pw), jobId);
+        CurrentRequest.job(jobId);
+        return service.getJobStatus(who("GetJobStatus", wsId, pw), jobId);
     }
 
     @Override
     public ArrayOfCJJob getJobs(long ownerWsid, String ownerPw, String conditions, boolean includeSystem) {
-        return WireTypes.cjJobs(service.getJobs(who(ownerWsid, ownerPw), conditions, includeSystem));
+        return WireTypes.cjJobs(service.getJobs(who("GetJobs", ownerWsid, ownerPw), conditions, includeSystem));
     }
 
     @Override
     public ArrayOfJob getJobsJob(long ownerWsid, String ownerPw, String conditions, boolean includeSystem) {
-        return WireTypes.jobs(service.getJobs(who(ownerWsid, ownerPw), conditions, includeSystem));
+        return WireTypes.jobs(service.getJobs(who("GetJobsJob", ownerWsid, ownerPw), conditions, includeSystem));
     }
 
     @Override
     public ArrayOfCJQueue getQueues(long wsid, String pw) {
-        return WireTypes.queues(service.getQueues(who(wsid, pw)));
+        return WireTypes.queues(service.getQueues(who("GetQueues", wsid, pw)));
     }
 
     @Override
     public ArrayOfCJType getJobTypes(long wsid, String pw) {
-        return WireTypes.types(service.getJobTypes(who(wsid, pw)));
+        return WireTypes.types(service.getJobTypes(who("GetJobTypes", wsid, pw)));
     }
 
     @Override
     public long submitExtractJob(long wsid, String pw, String tableName, String type) {
-        return service.submitExtractJob(who(wsid, pw), tableName, type, RequestOrigin.baseUrl());
+        return created(service.submitExtractJob(who("SubmitExtractJob", wsid, pw), tableName, type, RequestOrigin.baseUrl()));
     }
 
     @Override
     public void uploadData(long wsid, String pw, String tableName, String data, Boolean tableExists) {
         // Clients of the SDSS-III contract omit tableExists: it means a new table.
-        service.uploadData(who(wsid, pw), tableName, data, tableExists != null && tableExists);
+        service.uploadData(who("UploadData", wsid, pw), tableName, data, tableExists != null && tableExists);
     }
 
     @Override
     public void setServiceState(long wsid, String pw, String serviceName, String state) {
-        service.setServiceState(who(wsid, pw), serviceName, state);
+        service.setServiceState(who("SetServiceState", wsid, pw), serviceName, state);
     }
 
     @Override
     public String getServiceState(long wsid, String pw, String serviceName) {
-        return service.getServiceState(who(wsid, pw), serviceName);
+        return service.getServiceState(who("GetServiceState", wsid, pw), serviceName);
     }
 }

@@ -16,6 +16,8 @@ import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.JobType;
 import org.opencasjobs.jobs.NewJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jobs, job types and service states in the job store. A job's status changes only by
@@ -26,6 +28,12 @@ public final class JobStore {
     private static final String COLUMNS = "jobid, wsid, status, queue, is_quick, is_system, context, job_type,"
             + " task_name, query, modified_query, target, params, into_table, created_table, output_loc, output_base, error, message,"
             + " host_ip, rows_affected, estimate, time_submit, time_start, time_end";
+
+    private static final Logger LOG = LoggerFactory.getLogger("org.opencasjobs.jobs");
+
+    /** A count of active jobs of one queue in one status. */
+    public record ActiveCount(String context, int queueMinutes, boolean quick, JobStatus status, long count) {
+    }
 
     /** One recorded status change. */
     public record Transition(long jobId, JobStatus from, JobStatus to, LocalDateTime at) {
@@ -60,7 +68,10 @@ public final class JobStore {
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
-                    return keys.getLong(1);
+                    long id = keys.getLong(1);
+                    LOG.info("job {} submitted by wsid {} to {} ({}{})", id, j.wsid(), j.queue().serviceName(),
+                            j.type(), j.queue().quick() ? ", quick" : "");
+                    return id;
                 }
             }
         });
@@ -101,6 +112,8 @@ public final class JobStore {
         if (to == JobStatus.STARTED || to.isFinal()) {
             sets.add(to == JobStatus.STARTED ? "time_start = ?" : "time_end = ?");
             values.add(Timestamp.valueOf(now));
+        } else if (to == JobStatus.READY) {
+            sets.add("time_start = NULL"); // re-queued: it has not started as far as anyone can tell
         }
         addIfSet(sets, values, "rows_affected", outcome.rows());
         addIfSet(sets, values, "created_table", outcome.createdTable());
@@ -120,7 +133,25 @@ public final class JobStore {
                 }
             }
             recordTransition(c, jobId, from, to, now);
+            LOG.info("job {} {} > {}{}", jobId, from.code, to.code,
+                    outcome.error() == null ? "" : ": " + outcome.error().replaceAll("\\s+", " "));
             return true;
+        });
+    }
+
+    /** How many jobs are ready, started or canceling, per context, queue (minutes) and status. */
+    public List<ActiveCount> activeCounts() {
+        return JdbcWork.query(ds, c -> {
+            List<ActiveCount> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT context, queue, is_quick, status, COUNT(*) FROM jobs"
+                    + " WHERE status IN (0, 1, 2) GROUP BY context, queue, is_quick, status");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ActiveCount(rs.getString(1), rs.getInt(2), rs.getBoolean(3), JobStatus.of(rs.getInt(4)),
+                            rs.getLong(5)));
+                }
+            }
+            return out;
         });
     }
 

@@ -2,6 +2,8 @@ package org.opencasjobs.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.opencasjobs.config.ServerConfig;
@@ -15,7 +17,15 @@ public final class JobStoreDatabase implements AutoCloseable {
     }
 
     public static JobStoreDatabase open(ServerConfig config) {
+        return open(config, null);
+    }
+
+    /** Opens the pool, reporting its usage to {@code meters} (when not null) as {@code hikaricp_*}. */
+    public static JobStoreDatabase open(ServerConfig config, MeterRegistry meters) {
         HikariConfig hc = new HikariConfig();
+        if (meters != null) {
+            hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+        }
         hc.setPoolName("jobstore");
         hc.setJdbcUrl(config.jobStoreUrl());
         hc.setUsername(config.jobStoreUser());

@@ -48,7 +48,8 @@ public final class TestServer implements AutoCloseable {
                 "casjobs.bind.address", "127.0.0.1",
                 "casjobs.data.dir", dataDir.toString(),
                 "casjobs.demo.account", "false",
-                "casjobs.sample.rows", "2000"));
+                "casjobs.sample.rows", "2000",
+                "casjobs.shutdown.grace.seconds", "5"));
         s.putAll(settings);
         server = OpenCasJobs.start(ServerConfig.of(s), Clock.systemDefaultZone());
         alice = server.accounts().create("alice", ALICE_PW, false);
