@@ -1,7 +1,9 @@
 package org.opencasjobs.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.opencasjobs.it.TestServer.form;
@@ -15,6 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -29,16 +34,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.OpenCasJobs;
+import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.store.JobStore;
+import org.opencasjobs.store.JobStoreDatabase;
 
 /**
  * "Jobs left started or canceling by a process that died end failed (4, with an error saying the
- * server restarted) or cancelled on the next start — never active forever." A real server runs in
- * a child JVM ({@code Main serve}), is killed with SIGKILL mid-job, and the service is started
- * again in this JVM on the same data folder.
+ * server restarted) or cancelled on the next start — never active forever", and a process stopped
+ * with SIGTERM re-queues its running jobs. A real server runs in a child JVM ({@code Main serve}),
+ * is killed with SIGKILL or stopped with SIGTERM mid-job, and the service is started again in this
+ * JVM on the same data folder.
  */
 class ProcessKillRecoveryTest {
     static final String LONG_FROM = " FROM PhotoObj a, PhotoObj b, PhotoObj c WHERE a.ra < b.ra AND b.ra < c.ra";
@@ -167,6 +175,69 @@ class ProcessKillRecoveryTest {
                 List<String> steps = steps(store, id);
                 assertEquals(1, steps.stream().filter(t -> t.equals("0>1")).count(), "one start: " + steps);
             }
+        }
+    }
+
+    /**
+     * Graceful shutdown: on SIGTERM the child stops by itself; its running jobs go back to the
+     * queue (ready, 0, TimeStart cleared) with their half-written tables dropped, a waiting job
+     * is untouched, the H2 files open again at once, and after a restart the re-queued jobs run.
+     */
+    @Test
+    void sigtermRequeuesRunningJobsAndStopsCleanly() throws Exception {
+        Ws ws = startChild();
+        long first = ws.submit("SELECT COUNT(*) AS n INTO mydb.StoppedA" + LONG_FROM);
+        long second = ws.submit("SELECT COUNT(*) AS n INTO mydb.StoppedB" + LONG_FROM);
+        long waiting = ws.submit("SELECT TOP 5 objID INTO mydb.Waited FROM PhotoObj");
+        assertEquals(1, ws.awaitStatus(first, st -> st != 0, WAIT_MS), "the first long job runs");
+        assertEquals(1, ws.awaitStatus(second, st -> st != 0, WAIT_MS), "the second long job runs");
+        assertEquals(0, ws.status(waiting), "two batch workers, both busy: the third job waits");
+
+        long sentAt = System.nanoTime();
+        child.destroy(); // SIGTERM
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child stops by itself after SIGTERM");
+        System.out.println("[ProcessKillRecoveryTest] child stopped " + (System.nanoTime() - sentAt) / 1_000_000
+                + " ms after SIGTERM, with two jobs running");
+        assertEquals(143, child.exitValue(), "exit status of a JVM stopped by SIGTERM (128 + 15)");
+        String log = Files.readString(dataDir.resolve("child-stderr.log"));
+        assertTrue(log.contains("job " + first + " re-queued: the server is shutting down"), log);
+        assertTrue(log.contains("job " + second + " re-queued: the server is shutting down"), log);
+        assertTrue(log.contains("OpenCasJobs - stopped"), log);
+        assertFalse(log.contains("ERROR") || log.contains("still running"), log);
+
+        ServerConfig config = ServerConfig.of(Map.of("casjobs.data.dir", dataDir.toString(), "casjobs.port", "0",
+                "casjobs.bind.address", "127.0.0.1", "casjobs.shutdown.grace.seconds", "5"));
+        Properties demo = demoAccount();
+        long wsid = Long.parseLong(demo.getProperty("wsid"));
+        // Before anything runs again: the stores open at once and show the defined state.
+        try (JobStoreDatabase db = JobStoreDatabase.open(config)) {
+            JobStore store = new JobStore(db.dataSource());
+            for (long id : List.of(first, second)) {
+                Job j = store.find(id).orElseThrow();
+                assertEquals(JobStatus.READY, j.status(), "job " + id + " is back in the queue");
+                assertNull(j.timeStart());
+                assertNull(j.error());
+                assertEquals(List.of("0>1", "1>0"), steps(store, id));
+            }
+            assertEquals(JobStatus.READY, store.find(waiting).orElseThrow().status());
+            assertEquals(List.of(), steps(store, waiting));
+        }
+        try (Catalog catalog = Catalog.open(config); Connection c = catalog.connect(wsid, "MyDB");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                     + " WHERE TABLE_SCHEMA = 'MyDB' AND UPPER(TABLE_NAME) IN ('STOPPEDA', 'STOPPEDB')")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "the stopped jobs' half-written tables are gone");
+        }
+
+        try (OpenCasJobs again = OpenCasJobs.start(config, Clock.systemDefaultZone())) {
+            Ws after = new Ws("http://127.0.0.1:" + again.port() + "/services/jobs.asmx", wsid,
+                    demo.getProperty("password"));
+            assertEquals(1, after.awaitStatus(first, st -> st != 0, WAIT_MS), "the re-queued job runs again");
+            after.cancel(first);
+            after.cancel(second);
+            assertEquals(5, after.awaitStatus(waiting, st -> st >= 3, WAIT_MS), "the waiting job runs to its end");
+            assertEquals(List.of("0>1", "1>0", "0>1", "1>2", "2>3"), steps(again.jobStore(), first));
         }
     }
 

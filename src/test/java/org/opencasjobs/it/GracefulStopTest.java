@@ -1,0 +1,47 @@
+package org.opencasjobs.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opencasjobs.it.TestServer.ALICE_PW;
+import static org.opencasjobs.it.TestServer.form;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.opencasjobs.jobs.JobStatus;
+
+/** Stopping the server lets a request in flight finish, then refuses new connections. */
+class GracefulStopTest {
+    @Test
+    void aQuickQueryInFlightIsAnsweredWhileTheServerStops() throws Exception {
+        TestServer s = new TestServer(Map.of("casjobs.shutdown.grace.seconds", "60"));
+        String url = s.url() + "/ExecuteQuickJob";
+        HttpClient http = HttpClient.newHttpClient();
+        // About two million row pairs: long enough to be running when the stop begins.
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form("wsid", s.alice.wsid(), "pw", ALICE_PW, "context", "Sample",
+                        "taskname", "inflight", "isSystem", "false",
+                        "qry", "SELECT COUNT(*) AS n FROM PhotoObj a, PhotoObj b WHERE a.ra < b.ra"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (int i = 0; i < 600 && s.server.jobStore().idsWithStatus(JobStatus.STARTED, false).isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, s.server.jobStore().idsWithStatus(JobStatus.STARTED, false).size(), "the quick query runs");
+
+        s.close();
+
+        HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("[n]:Integer"), r.body());
+        assertThrows(IOException.class, () -> http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()), "a stopped server accepts no connection");
+    }
+}
