@@ -48,7 +48,7 @@ import org.w3c.dom.NodeList;
  *
  * <p>Single calls of each binding rule are covered by {@link HttpGetPostTest}, quick-query details by
  * {@link QueryTest} and the output formats by {@link DataInOutTest}; this class checks the packages'
- * own sequences and parsers end to end. See /work/drafts/client-research.md for the sources.
+ * own sequences and parsers end to end.
  */
 class PythonClientRequestsTest {
     private static final String BASE_PATH = "/services/jobs.asmx";
