@@ -4,8 +4,8 @@
     /usr/bin/python3 .ci/readme_clients.py URL WSID PASSWORD
     /usr/bin/python3 .ci/readme_clients.py --print-snippets     # the snippets, as the README shows them
 
-URL is the service address, e.g. http://localhost:8080/services/jobs.asmx. Each snippet below is
-executed exactly as written (the README copies them verbatim), in one shared namespace that starts
+URL is the service address, e.g. http://localhost:8080/services/jobs.asmx. The snippets are read
+from README.md (the ```python blocks after a marker line) and executed as written, in one shared namespace that starts
 with URL, wsid and password; after each one the script checks what it produced. Files the snippets
 write land in a temporary folder. Exit status 0 when every check passed, 1 otherwise.
 Needs python3-zeep and python3-astropy (.ci/install-python-clients installs them).
@@ -14,44 +14,25 @@ import os
 import sys
 import tempfile
 
-# The snippets, in the order the README shows them. Keep the README in step with these texts.
-SNIPPETS = [
-    ("zeep: a quick query over SOAP", '''\
-from zeep import Client
+# The snippets are the README's own: each ```python block that follows the marker line below.
+MARKER = "<!-- checked by .ci/readme_clients.py -->"
+README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")
 
-jobs = Client(URL + "?WSDL").service          # the SOAP 1.1 port
-csv = jobs.ExecuteQuickJob(wsid=wsid, pw=password, context="Sample", taskname="quick", isSystem=False,
-                           qry="SELECT TOP 3 objID, ra, dec, r FROM PhotoObj WHERE type = 6")
-print(csv)
-'''),
-    ("zeep: a batch job, its status and its record", '''\
-import time
 
-job = jobs.SubmitJob(wsid=wsid, pw=password, context="Sample", taskname="batch", estimate=500,
-                     qry="SELECT TOP 10 objID, ra, dec, r INTO mydb.Stars FROM PhotoObj WHERE type = 6")
-while jobs.GetJobStatus(wsId=wsid, pw=password, jobId=job) < 3:   # 0 ready, 1 started, 2 canceling
-    time.sleep(1)
-info = jobs.GetJobs(owner_wsid=wsid, owner_pw=password, conditions=f"jobid:{job}", includeSystem=False)[0]
-print(info.Status, info.Rows, info.Error)     # 5 10 None: finished, 10 rows, no error
-'''),
-    ("astropy: FITS and VOTable extracts downloaded from OutputLoc", '''\
-import urllib.request
-from astropy.table import Table
+def readme_snippets():
+    """The marked Python blocks of README.md, in order, as (title, code)."""
+    lines = open(README, encoding="utf-8").read().split("\n")
+    snippets = []
+    for i, line in enumerate(lines):
+        if line.strip() == MARKER and i + 1 < len(lines) and lines[i + 1].strip() == "```python":
+            j = i + 2
+            while lines[j].strip() != "```":
+                j += 1
+            snippets.append(("README.md line %d" % (i + 3), "\n".join(lines[i + 2:j]) + "\n"))
+    return snippets
 
-def extract(table, kind, filename):
-    job = jobs.SubmitExtractJob(wsid=wsid, pw=password, tableName=table, type=kind)
-    while jobs.GetJobStatus(wsId=wsid, pw=password, jobId=job) < 3:
-        time.sleep(1)
-    info = jobs.GetJobs(owner_wsid=wsid, owner_pw=password, conditions=f"jobid:{job}", includeSystem=False)[0]
-    urllib.request.urlretrieve(info.OutputLoc, filename)   # a plain download link, no login
 
-extract("Stars", "FITS", "Stars.fit")
-extract("Stars", "VOTable", "Stars.xml")
-stars = Table.read("Stars.fit")                    # the binary table in HDU 1
-again = Table.read("Stars.xml", format="votable")
-print(stars)
-'''),
-]
+SNIPPETS = readme_snippets()
 
 failures = []
 
@@ -96,6 +77,9 @@ def main(argv):
     if len(argv) != 4:
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    if len(SNIPPETS) != 3:
+        print("readme_clients: expected 3 marked Python blocks in README.md, found %d" % len(SNIPPETS))
+        return 1
     url, wsid, password = argv[1], int(argv[2]), argv[3]
     os.chdir(tempfile.mkdtemp(prefix="readme-clients-"))
     print("readme_clients: %s as wsid %d, files in %s" % (url, wsid, os.getcwd()))
