@@ -353,6 +353,9 @@ public final class Catalog implements AutoCloseable {
                 // may script; users see the table, never the URL's password or the user's.
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
                 for (String table : tables(ctx.getKey())) {
+                    if (src.external()) {
+                        dropIfBroken(s, schema + "." + quote(table));
+                    }
                     s.execute("CREATE LINKED TABLE IF NOT EXISTS " + schema + "." + quote(table) + "("
                             + literal(src.driver()) + ", " + literal(src.url()) + ", " + literal(src.user()) + ", "
                             + literal(src.password()) + ", " + literal(src.schema()) + ", " + literal(table)
@@ -365,6 +368,27 @@ public final class Catalog implements AutoCloseable {
             throw e;
         }
         myDbAdmins.put(wsid, admin);
+    }
+
+    /**
+     * Drops a link to an external context that no longer works (its URL, user or password were
+     * changed in the settings since it was made), so that it is made again with the current
+     * ones. A link a user's view depends on is kept: dropping it would drop the view.
+     */
+    private static void dropIfBroken(Statement s, String linked) {
+        try (ResultSet rs = s.executeQuery("SELECT * FROM " + linked + " WHERE 1 = 0")) {
+            // H2 keeps a link it could not connect when the database opened, without columns.
+            if (rs.getMetaData().getColumnCount() > 0) {
+                return;
+            }
+        } catch (SQLException missingOrBroken) {
+            // dropped below if it exists
+        }
+        try {
+            s.execute("DROP TABLE IF EXISTS " + linked + " RESTRICT");
+        } catch (SQLException kept) {
+            // a user's view depends on it; it works again once the old credentials do
+        }
     }
 
     private static void closeQuietly(Connection c) {

@@ -115,6 +115,52 @@ class ExternalContextTest {
         }
     }
 
+    /**
+     * An operator changes the external database's password and the setting: accounts whose links
+     * were made with the old one can still query after the restart (their links are made again).
+     */
+    @Test
+    void linksFollowAChangedPassword() throws Exception {
+        Path dir = Files.createTempDirectory("opencasjobs-relink");
+        String url = "jdbc:h2:file:" + dir.resolve("ext").resolve("db") + ";TRACE_LEVEL_FILE=0";
+        try (Connection c = DriverManager.getConnection(url, "owner", "first-pw"); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE Galaxies (id INT); INSERT INTO Galaxies VALUES (7)");
+        }
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("casjobs.port", "0",
+                "casjobs.bind.address", "127.0.0.1", "casjobs.data.dir", dir.resolve("data").toString(),
+                "casjobs.demo.account", "false", "casjobs.contexts", "Ext", "casjobs.context.ext.url", url,
+                "casjobs.context.ext.user", "owner", "casjobs.context.ext.password", "first-pw"));
+        long wsid;
+        try (org.opencasjobs.OpenCasJobs first = start(settings)) {
+            wsid = first.accounts().create("carol", "pw", false).wsid();
+            assertTrue(galaxies(first, wsid).contains("\n7\n"), galaxies(first, wsid));
+        }
+        try (Connection c = DriverManager.getConnection(url, "owner", "first-pw"); Statement st = c.createStatement()) {
+            st.execute("ALTER USER owner SET PASSWORD 'second-pw'");
+        }
+        settings.put("casjobs.context.ext.password", "second-pw");
+        try (org.opencasjobs.OpenCasJobs second = start(settings)) {
+            String body = galaxies(second, wsid);
+            assertTrue(body.contains("\n7\n"), body);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static org.opencasjobs.OpenCasJobs start(Map<String, String> settings) throws Exception {
+        return org.opencasjobs.OpenCasJobs.start(org.opencasjobs.config.ServerConfig.of(settings),
+                java.time.Clock.systemDefaultZone());
+    }
+
+    private static String galaxies(org.opencasjobs.OpenCasJobs server, long wsid) throws Exception {
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + server.port() + "/services/jobs.asmx/ExecuteQuickJob?" + form("wsid", wsid, "pw", "pw",
+                "qry", "SELECT id FROM Galaxies", "context", "Ext", "taskname", "t", "isSystem", "false"))).build();
+        return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** The external password (and user) are in the linked tables' definitions: users cannot read them. */
     @Test
     void usersCannotReadTheExternalCredentials() throws Exception {
