@@ -185,7 +185,7 @@ public final class Catalog implements AutoCloseable {
                     }
                     out.add(new ContextInfo(name, external, external ? withoutPassword(config.contextUrl(name))
                             : c.contextsDir.resolve(name + ".mv.db").toString(), Map.of(), external
-                            ? "cannot connect: " + e.getMessage().lines().findFirst().orElse("")
+                            ? "cannot be read: " + e.getMessage().lines().findFirst().orElse("")
                             : "not created yet (the server creates it on its first start)"));
                     continue;
                 }
