@@ -97,6 +97,21 @@ public final class Accounts {
         return store.create(username.trim(), PasswordHasher.hash(password), admin, LocalDateTime.now(clock));
     }
 
+    /**
+     * Sets a new password: the old one stops working at once here (its remembered logins are
+     * forgotten); a running server that remembered it forgets it within the login cache time.
+     *
+     * @return false if there is no account with this wsid
+     */
+    public boolean setPassword(long wsid, String password) {
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("The password must not be empty.");
+        }
+        boolean changed = store.setPasswordHash(wsid, PasswordHasher.hash(password));
+        remembered.values().removeIf(r -> r.account.wsid() == wsid);
+        return changed;
+    }
+
     private String mac(long wsid, String pw) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");

@@ -19,9 +19,10 @@ import org.opencasjobs.jobs.Queues;
 
 /**
  * Where user SQL runs, apart from the job store. Each context is an H2 database of its own
- * (read-only to users); each account's MyDB is an H2 database of its own, in which the account
- * is a database user owning only schema {@code MyDB}, and each context appears as a schema of
- * read-only linked tables. So one user's SQL cannot name, list or touch another user's tables,
+ * (read-only to users), or a schema of an existing database reached by JDBC
+ * ({@code casjobs.context.NAME.url}); each account's MyDB is an H2 database of its own, in which
+ * the account is a database user owning only schema {@code MyDB}, and each context appears as a
+ * schema of read-only linked tables. So one user's SQL cannot name, list or touch another user's tables,
  * and everything that reaches files or other databases needs admin rights the user lacks.
  */
 public final class Catalog implements AutoCloseable {
@@ -38,12 +39,25 @@ public final class Catalog implements AutoCloseable {
     private static final String READER = "reader";
     /** A fixed seed: the sample catalog is the same on every machine. */
     static final long SAMPLE_SEED = 20031118L;
+    /** H2's error for a database that does not exist, opened with IFEXISTS=TRUE. */
+    private static final int DATABASE_NOT_FOUND = 90146;
 
     private final Path contextsDir;
     private final Path mydbDir;
     private final CatalogSecrets secrets;
-    /** One admin connection per context keeps its database open and serves maintenance. */
+    /**
+     * How linked tables reach a context: the JDBC driver class, URL and credentials, and the
+     * schema there whose tables are linked.
+     */
+    private record Source(String driver, String url, String user, String password, String schema, boolean external) {
+    }
+
+    /**
+     * One connection per context keeps its database open and lists its tables: as the admin for
+     * a managed context, with the configured credentials for an external one.
+     */
     private final Map<String, Connection> contextAdmins = new LinkedHashMap<>();
+    private final Map<String, Source> sources = new LinkedHashMap<>();
     /**
      * Per account, an admin connection that holds its database open: H2 applies the SQL Server
      * mode and identifier case only when a database is opened with them, which a plain user's
@@ -64,7 +78,11 @@ public final class Catalog implements AutoCloseable {
         Catalog c = new Catalog(config.dataDir().resolve("catalog"));
         try {
             for (String name : config.contexts()) {
-                c.openContext(name, config.sampleRows());
+                if (config.contextUrl(name).isEmpty()) {
+                    c.openContext(name, config.sampleRows());
+                } else {
+                    c.openExternal(name, config);
+                }
             }
         } catch (SQLException | RuntimeException e) {
             c.close();
@@ -78,9 +96,9 @@ public final class Catalog implements AutoCloseable {
     }
 
     private void openContext(String name, int sampleRows) throws SQLException {
-        Connection admin = DriverManager.getConnection(contextUrl(name) + MODE + CLOSED_BY_US, ADMIN,
-                secrets.password("admin"));
+        Connection admin = openManaged(name, "");
         contextAdmins.put(name, admin);
+        sources.put(name, new Source("org.h2.Driver", contextUrl(name), READER, secrets.password("reader"), name, false));
         try (Statement s = admin.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(name));
             s.execute("CREATE USER IF NOT EXISTS " + READER + " PASSWORD '" + secrets.password("reader") + "'");
@@ -91,12 +109,173 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /** The admin connection to a managed context's H2 database ({@code extra}: more URL settings). */
+    private Connection openManaged(String name, String extra) throws SQLException {
+        return DriverManager.getConnection(contextUrl(name) + MODE + CLOSED_BY_US + extra, ADMIN, secrets.password("admin"));
+    }
+
+    /**
+     * Connects to an external context with its configured credentials and finds its schema
+     * (matched case-insensitively); nothing is created there.
+     */
+    private void openExternal(String name, ServerConfig config) throws SQLException {
+        String url = config.contextUrl(name);
+        String where = "context " + name + " (" + withoutPassword(url) + ")";
+        Connection c;
+        String driver;
+        try {
+            driver = DriverManager.getDriver(url).getClass().getName();
+            c = DriverManager.getConnection(url, config.contextUser(name), config.contextPassword(name));
+        } catch (SQLException e) {
+            throw new SQLException("Cannot connect to " + where + ": " + e.getMessage(), e.getSQLState(),
+                    e.getErrorCode(), e);
+        }
+        contextAdmins.put(name, c);
+        String wanted = config.contextSchema(name);
+        List<String> schemas = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getSchemas()) {
+            while (rs.next()) {
+                schemas.add(rs.getString("TABLE_SCHEM"));
+            }
+        }
+        // The exact spelling if there is one, else the one schema that matches in any case.
+        String schema = schemas.contains(wanted) ? wanted
+                : schemas.stream().filter(x -> x.equalsIgnoreCase(wanted)).findFirst().orElse(null);
+        if (schema == null) {
+            throw new SQLException("The schema '" + wanted + "' of " + where
+                    + " does not exist (setting casjobs.context." + name.toLowerCase(java.util.Locale.ROOT)
+                    + ".schema); schemas there: " + String.join(", ", schemas) + ".");
+        }
+        sources.put(name, new Source(driver, url, config.contextUser(name), config.contextPassword(name), schema, true));
+    }
+
+    /** What {@link #describe} tells of a context: where it lives, its tables and their rows. */
+    public record ContextInfo(String name, boolean external, String location, Map<String, Long> rowCounts,
+            String problem) {
+    }
+
+    /**
+     * Every configured context as it is now, for operators: the database it lives in (an H2 file,
+     * or an external URL without its password), its tables with row counts, or why they cannot be
+     * read. Creates nothing in the contexts; a managed context never opened is reported as such.
+     *
+     * @throws SQLException a managed context's database could not be opened (e.g. a server
+     *                      holds it), with H2's error code
+     */
+    public static List<ContextInfo> describe(ServerConfig config) throws IOException, SQLException {
+        Catalog c = new Catalog(config.dataDir().resolve("catalog"));
+        List<ContextInfo> out = new ArrayList<>();
+        try {
+            for (String name : config.contexts()) {
+                boolean external = !config.contextUrl(name).isEmpty();
+                String location;
+                try {
+                    if (external) {
+                        location = withoutPassword(config.contextUrl(name)) + " (user '" + config.contextUser(name)
+                                + "', schema " + config.contextSchema(name) + ")";
+                        c.openExternal(name, config);
+                    } else {
+                        location = c.contextsDir.resolve(name + ".mv.db").toString();
+                        c.contextAdmins.put(name, c.openManaged(name, ";IFEXISTS=TRUE"));
+                        c.sources.put(name, new Source("org.h2.Driver", c.contextUrl(name), READER, "", name, false));
+                    }
+                } catch (SQLException e) {
+                    if (!external && e.getErrorCode() != DATABASE_NOT_FOUND) {
+                        throw e;
+                    }
+                    out.add(new ContextInfo(name, external, external ? withoutPassword(config.contextUrl(name))
+                            : c.contextsDir.resolve(name + ".mv.db").toString(), Map.of(), external
+                            ? "cannot be read: " + e.getMessage().lines().findFirst().orElse("")
+                            : "not created yet (the server creates it on its first start)"));
+                    continue;
+                }
+                Connection conn = c.contextAdmins.get(name);
+                Source src = c.sources.get(name);
+                String q = conn.getMetaData().getIdentifierQuoteString().trim();
+                Map<String, Long> rows = new LinkedHashMap<>();
+                for (String table : tables(conn, src)) {
+                    try (Statement st = conn.createStatement();
+                         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + q + src.schema() + q + "." + q
+                                 + table.replace(q, q + q) + q)) {
+                        rs.next();
+                        rows.put(table, rs.getLong(1));
+                    }
+                }
+                out.add(new ContextInfo(name, external, location, rows, null));
+            }
+        } finally {
+            c.close();
+        }
+        return out;
+    }
+
+    /**
+     * Drops the tables of the managed Sample context and generates {@code rows} PhotoObj rows
+     * afresh with the fixed seed (creating the context if it was never opened).
+     *
+     * @return the tables and their row counts afterwards
+     * @throws IllegalArgumentException Sample is not configured, or lives in an external database
+     */
+    public static Map<String, Long> regenerateSample(ServerConfig config, int rows) throws IOException, SQLException {
+        String name = config.contexts().stream().filter(x -> x.equalsIgnoreCase("Sample")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Sample is not a configured context (casjobs.contexts = "
+                        + String.join(",", config.contexts()) + "): there is nothing to generate."));
+        if (!config.contextUrl(name).isEmpty()) {
+            throw new IllegalArgumentException("The Sample context is an external database ("
+                    + withoutPassword(config.contextUrl(name)) + "): OpenCasJobs generates only a Sample it manages itself.");
+        }
+        Catalog c = new Catalog(config.dataDir().resolve("catalog"));
+        try {
+            c.openContext(name, 0);
+            Connection admin = c.contextAdmins.get(name);
+            try (Statement st = admin.createStatement()) {
+                for (String table : c.tables(name)) {
+                    st.execute("DROP TABLE IF EXISTS " + quote(name) + "." + quote(table) + " CASCADE");
+                }
+            }
+            SampleCatalog.generate(admin, name, rows, SAMPLE_SEED);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (String table : c.tables(name)) {
+                try (Statement st = admin.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + quote(name) + "." + quote(table))) {
+                    rs.next();
+                    counts.put(table, rs.getLong(1));
+                }
+            }
+            return counts;
+        } finally {
+            c.close();
+        }
+    }
+
+    /** A JDBC URL fit to show: the value of any password parameter in it replaced by ***. */
+    public static String withoutPassword(String url) {
+        return url.replaceAll("(?i)((?:password|pwd)\\s*=)[^;&]*", "$1***");
+    }
+
     /** The tables and views of a context. */
     public List<String> tables(String context) throws SQLException {
+        return tables(contextAdmins.get(context), sources.get(context));
+    }
+
+    private static List<String> tables(Connection c, Source source) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = contextAdmins.get(context).prepareStatement(
+        if (source.external()) {
+            try (ResultSet rs = c.getMetaData().getTables(null, source.schema(), "%", null)) {
+                while (rs.next()) {
+                    String type = rs.getString("TABLE_TYPE");
+                    // '_' in the schema is a pattern's wildcard: keep the schema's own tables only.
+                    if (source.schema().equals(rs.getString("TABLE_SCHEM")) && type != null && List.of("TABLE", "BASE TABLE", "VIEW").contains(type.toUpperCase(java.util.Locale.ROOT))) {
+                        out.add(rs.getString("TABLE_NAME"));
+                    }
+                }
+            }
+            out.sort(null);
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
                 "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
-            ps.setString(1, context);
+            ps.setString(1, source.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
@@ -166,14 +345,21 @@ public final class Catalog implements AutoCloseable {
                         + " AS SELECT * FROM INFORMATION_SCHEMA." + view + " WHERE TABLE_SCHEMA = 'MyDB'");
             }
             s.execute("GRANT SELECT ON SCHEMA " + MYDB_INFO + " TO " + user);
-            for (Map.Entry<String, Connection> ctx : contextAdmins.entrySet()) {
+            for (Map.Entry<String, Source> ctx : sources.entrySet()) {
                 String schema = quote(ctx.getKey());
+                Source src = ctx.getValue();
                 // Only missing links are added: dropping the schema would drop the user's own views too.
+                // The link's credentials are kept in the database's own metadata, which only its admin
+                // may script; users see the table, never the URL's password or the user's.
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
                 for (String table : tables(ctx.getKey())) {
-                    s.execute("CREATE LINKED TABLE IF NOT EXISTS " + schema + "." + quote(table) + "('org.h2.Driver', '"
-                            + contextUrl(ctx.getKey()) + "', '" + READER + "', '" + secrets.password("reader")
-                            + "', " + literal(ctx.getKey()) + ", " + literal(table) + ") READONLY FETCH_SIZE 1000");
+                    if (src.external()) {
+                        dropIfBroken(s, schema + "." + quote(table));
+                    }
+                    s.execute("CREATE LINKED TABLE IF NOT EXISTS " + schema + "." + quote(table) + "("
+                            + literal(src.driver()) + ", " + literal(src.url()) + ", " + literal(src.user()) + ", "
+                            + literal(src.password()) + ", " + literal(src.schema()) + ", " + literal(table)
+                            + ") READONLY FETCH_SIZE 1000");
                 }
                 s.execute("GRANT SELECT ON SCHEMA " + schema + " TO " + user);
             }
@@ -182,6 +368,27 @@ public final class Catalog implements AutoCloseable {
             throw e;
         }
         myDbAdmins.put(wsid, admin);
+    }
+
+    /**
+     * Drops a link to an external context that no longer works (its URL, user or password were
+     * changed in the settings since it was made), so that it is made again with the current
+     * ones. A link a user's view depends on is kept: dropping it would drop the view.
+     */
+    private static void dropIfBroken(Statement s, String linked) {
+        try (ResultSet rs = s.executeQuery("SELECT * FROM " + linked + " WHERE 1 = 0")) {
+            // H2 keeps a link it could not connect when the database opened, without columns.
+            if (rs.getMetaData().getColumnCount() > 0) {
+                return;
+            }
+        } catch (SQLException missingOrBroken) {
+            // dropped below if it exists
+        }
+        try {
+            s.execute("DROP TABLE IF EXISTS " + linked + " RESTRICT");
+        } catch (SQLException kept) {
+            // a user's view depends on it; it works again once the old credentials do
+        }
     }
 
     private static void closeQuietly(Connection c) {
@@ -235,8 +442,13 @@ public final class Catalog implements AutoCloseable {
             }
         }
         myDbAdmins.clear();
-        for (Connection c : contextAdmins.values()) {
-            try (c; Statement s = c.createStatement()) {
+        for (Map.Entry<String, Connection> e : contextAdmins.entrySet()) {
+            Source src = sources.get(e.getKey());
+            if (src != null && src.external()) {
+                closeQuietly(e.getValue()); // not ours to shut down
+                continue;
+            }
+            try (Connection c = e.getValue(); Statement s = c.createStatement()) {
                 s.execute("SHUTDOWN");
             } catch (SQLException ignored) {
                 // already closed

@@ -47,6 +47,14 @@ public final class ServerConfig {
         DEFAULTS.put("casjobs.shutdown.grace.seconds", "30");
     }
 
+    /** What may follow {@code casjobs.context.NAME.}: the per-context settings. */
+    private static final List<String> CONTEXT_SETTINGS = List.of("url", "user", "password", "schema",
+            "batch.minutes", "quick.concurrency", "batch.concurrency");
+    /** Schema names every account's database has already: a context may not take them. */
+    private static final List<String> RESERVED_CONTEXTS = List.of("mydb", "mydb_information", "information_schema",
+            "public");
+    private static final String CONTEXT_NAME = "[A-Za-z][A-Za-z0-9_]{0,63}";
+
     private final Map<String, String> values;
 
     private ServerConfig(Map<String, String> values) {
@@ -101,10 +109,96 @@ public final class ServerConfig {
         if (contexts().isEmpty()) {
             throw invalid("casjobs.contexts", "a comma-separated list of context names");
         }
+        validateContexts();
         String base = get("casjobs.public.base.url");
         if (!base.isEmpty() && !base.matches("https?://[^\\s]+")) {
             throw invalid("casjobs.public.base.url", "an absolute http:// or https:// URL");
         }
+    }
+
+    private void validateContexts() {
+        List<String> seen = new ArrayList<>();
+        for (String c : contexts()) {
+            String lower = c.toLowerCase(Locale.ROOT);
+            if (!c.matches(CONTEXT_NAME)) {
+                throw invalid("casjobs.contexts", "a comma-separated list of context names, each a letter then letters,"
+                        + " digits or _ (at most 64), not '" + c + "'");
+            }
+            if (RESERVED_CONTEXTS.contains(lower)) {
+                throw invalid("casjobs.contexts", "a list of context names other than MyDB, MyDB_Information,"
+                        + " INFORMATION_SCHEMA and PUBLIC, not '" + c + "'");
+            }
+            if (seen.contains(lower)) {
+                throw invalid("casjobs.contexts", "a list of different context names, not '" + c + "' twice");
+            }
+            seen.add(lower);
+        }
+        for (String key : values.keySet()) {
+            if (!key.startsWith("casjobs.context.")) {
+                continue;
+            }
+            String rest = key.substring("casjobs.context.".length());
+            String setting = CONTEXT_SETTINGS.stream().filter(n -> rest.endsWith("." + n)).findFirst().orElse(null);
+            if (setting == null) {
+                throw new IllegalArgumentException("Unknown setting " + key + " (environment " + env(key)
+                        + "): a context's settings are casjobs.context.NAME. followed by one of "
+                        + String.join(", ", CONTEXT_SETTINGS) + ".");
+            }
+            String name = rest.substring(0, rest.length() - setting.length() - 1);
+            boolean myDbQueue = name.equals("mydb") && !List.of("url", "user", "password", "schema").contains(setting);
+            if (!myDbQueue && contexts().stream()
+                    .noneMatch(c -> keyName(c).equals(name) || keyName(c).replace('_', '.').equals(name))) {
+                throw new IllegalArgumentException("Setting " + key + " (environment " + env(key) + ") names context '"
+                        + name + "', which is not in casjobs.contexts (" + String.join(", ", contexts())
+                        + "): a typo, or a context to add to casjobs.contexts.");
+            }
+        }
+        batchQueueMinutes("MyDB");
+        quickConcurrency("MyDB");
+        batchConcurrency("MyDB");
+        for (String c : contexts()) {
+            batchQueueMinutes(c);
+            quickConcurrency(c);
+            batchConcurrency(c);
+            String url = contextSetting(c, "url");
+            if (!url.isEmpty() && !url.startsWith("jdbc:")) {
+                throw invalid(contextKey(c, "url"), "a JDBC URL starting with jdbc: (or empty for the managed H2"
+                        + " database in the data folder), not '" + url + "'");
+            }
+            if (url.isEmpty()) {
+                for (String only : List.of("user", "password", "schema")) {
+                    if (!contextSetting(c, only).isEmpty()) {
+                        throw invalid(contextKey(c, only), "left unset while " + contextKey(c, "url")
+                                + " is empty: it applies only to a context in an external database");
+                    }
+                }
+            } else if (!contextSchema(c).matches("[A-Za-z_][A-Za-z0-9_$]*")) {
+                throw invalid(contextKey(c, "schema"), "a schema name (letters, digits, _ or $), not '"
+                        + contextSchema(c) + "'");
+            }
+        }
+    }
+
+    private static String keyName(String context) {
+        return context.toLowerCase(Locale.ROOT);
+    }
+
+    private static String env(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /**
+     * The key under which {@code setting} of {@code context} is set: {@code casjobs.context.NAME.setting},
+     * or its environment form, where a {@code _} in the name became a dot.
+     */
+    private String contextKey(String context, String setting) {
+        String plain = "casjobs.context." + keyName(context) + "." + setting;
+        String fromEnv = "casjobs.context." + keyName(context).replace('_', '.') + "." + setting;
+        return !values.containsKey(plain) && values.containsKey(fromEnv) ? fromEnv : plain;
+    }
+
+    private String contextSetting(String context, String setting) {
+        return get(contextKey(context, setting));
     }
 
     private String get(String key) {
@@ -112,8 +206,8 @@ public final class ServerConfig {
     }
 
     private static IllegalArgumentException invalid(String key, String allowed) {
-        return new IllegalArgumentException("Invalid setting " + key + " (environment "
-                + key.toUpperCase(Locale.ROOT).replace('.', '_') + "): must be " + allowed + ".");
+        return new IllegalArgumentException("Invalid setting " + key + " (environment " + env(key) + "): must be "
+                + allowed + ".");
     }
 
     private long longIn(String key, long min, long max) {
@@ -204,13 +298,38 @@ public final class ServerConfig {
         return out;
     }
 
+    /**
+     * The JDBC URL of a context that lives in an existing database, or empty for a context in
+     * the managed H2 database under the data folder.
+     */
+    public String contextUrl(String context) {
+        return contextSetting(context, "url");
+    }
+
+    public String contextUser(String context) {
+        return contextSetting(context, "user");
+    }
+
+    public String contextPassword(String context) {
+        return contextSetting(context, "password");
+    }
+
+    /** The schema of an external context whose tables users see (default PUBLIC); else the context's name. */
+    public String contextSchema(String context) {
+        if (contextUrl(context).isEmpty()) {
+            return context;
+        }
+        String schema = contextSetting(context, "schema");
+        return schema.isEmpty() ? "PUBLIC" : schema;
+    }
+
     public int quickQueueMinutes() {
         return intIn("casjobs.queue.quick.minutes", 1, 100_000);
     }
 
     /** Batch queue time limits (minutes) of a context: its own setting, else the global one. */
     public List<Integer> batchQueueMinutes(String context) {
-        String key = "casjobs.context." + context.toLowerCase(Locale.ROOT) + ".batch.minutes";
+        String key = contextKey(context, "batch.minutes");
         return values.containsKey(key) ? minutesList(key) : batchQueueMinutes();
     }
 
@@ -245,7 +364,7 @@ public final class ServerConfig {
     }
 
     private int perContextInt(String context, String name, int min, int max) {
-        String own = "casjobs.context." + context.toLowerCase(Locale.ROOT) + "." + name;
+        String own = contextKey(context, name);
         return intIn(values.containsKey(own) ? own : "casjobs.queue." + name, min, max);
     }
 

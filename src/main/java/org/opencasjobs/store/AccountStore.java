@@ -77,6 +77,31 @@ public final class AccountStore {
         });
     }
 
+    /** Replaces the password hash of an account; false if there is no such account. */
+    public boolean setPasswordHash(long wsid, String passwordHash) {
+        return update("password_hash = ?", passwordHash, wsid);
+    }
+
+    /** Grants or revokes administrator rights; false if there is no such account. */
+    public boolean setAdmin(long wsid, boolean admin) {
+        return update("is_admin = ?", admin, wsid);
+    }
+
+    /** Disables an account (logins refused) or enables it again; false if there is no such account. */
+    public boolean setDisabled(long wsid, boolean disabled) {
+        return update("disabled = ?", disabled, wsid);
+    }
+
+    private boolean update(String set, Object value, long wsid) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET " + set + " WHERE wsid = ?")) {
+                ps.setObject(1, value);
+                ps.setLong(2, wsid);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     public boolean isEmpty() {
         return JdbcWork.query(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM accounts");

@@ -57,6 +57,64 @@ class ServerConfigTest {
     }
 
     @Test
+    void aContextMayLiveInAnExternalDatabase() {
+        ServerConfig c = ServerConfig.load(null, Map.of("CASJOBS_CONTEXT_DR8_URL", "jdbc:postgresql://db/sdss",
+                "CASJOBS_CONTEXT_DR8_USER", "casjobs", "CASJOBS_CONTEXT_DR8_PASSWORD", "pw"),
+                Map.of("casjobs.contexts", "Sample,DR8"));
+        assertEquals("jdbc:postgresql://db/sdss", c.contextUrl("DR8"));
+        assertEquals("casjobs", c.contextUser("dr8"));
+        assertEquals("pw", c.contextPassword("DR8"));
+        assertEquals("PUBLIC", c.contextSchema("DR8"), "the default schema of an external context");
+        assertEquals("", c.contextUrl("Sample"));
+        assertEquals("Sample", c.contextSchema("Sample"), "a managed context's schema is its name");
+        ServerConfig schema = ServerConfig.of(Map.of("casjobs.contexts", "Sample,My_Survey",
+                "casjobs.context.my_survey.url", "jdbc:h2:file:/x", "casjobs.context.my_survey.schema", "dr7"));
+        assertEquals("dr7", schema.contextSchema("My_Survey"));
+        // The environment form of a name with '_' (CASJOBS_CONTEXT_MY_SURVEY_URL) is understood too.
+        ServerConfig env = ServerConfig.load(null, Map.of("CASJOBS_CONTEXT_MY_SURVEY_URL", "jdbc:h2:mem:y"),
+                Map.of("casjobs.contexts", "My_Survey"));
+        assertEquals("jdbc:h2:mem:y", env.contextUrl("My_Survey"));
+    }
+
+    @Test
+    void contextSettingsAreValidated() {
+        String url = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.contexts", "Sample,DR8", "casjobs.context.dr8.url", "postgresql://db/sdss"))).getMessage();
+        assertTrue(url.contains("casjobs.context.dr8.url") && url.contains("CASJOBS_CONTEXT_DR8_URL")
+                && url.contains("jdbc:"), url);
+        String typo = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.contexts", "Sample,DR8", "casjobs.context.dr9.url", "jdbc:h2:mem:x"))).getMessage();
+        assertTrue(typo.contains("casjobs.context.dr9.url") && typo.contains("'dr9'") && typo.contains("casjobs.contexts"),
+                typo);
+        String typoQueue = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.context.smaple.batch.minutes", "60"))).getMessage();
+        assertTrue(typoQueue.contains("casjobs.context.smaple.batch.minutes"), typoQueue);
+        String unknown = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.context.sample.uri", "jdbc:h2:mem:x"))).getMessage();
+        assertTrue(unknown.contains("casjobs.context.sample.uri") && unknown.contains("url"), unknown);
+        String name = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.contexts", "Sample,DR-8"))).getMessage();
+        assertTrue(name.contains("casjobs.contexts") && name.contains("DR-8"), name);
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of("casjobs.contexts", "Sample,MyDB")));
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of("casjobs.contexts", "Sample,sample")));
+        String userOnly = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.context.sample.user", "x"))).getMessage();
+        assertTrue(userOnly.contains("casjobs.context.sample.user") && userOnly.contains("casjobs.context.sample.url"),
+                userOnly);
+        String badQueue = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.context.sample.quick.concurrency", "0"))).getMessage();
+        assertTrue(badQueue.contains("casjobs.context.sample.quick.concurrency"), badQueue);
+        // The queue settings of existing contexts, and of MyDB, still pass.
+        ServerConfig ok = ServerConfig.of(Map.of("casjobs.context.sample.batch.minutes", "60,500",
+                "casjobs.context.sample.quick.concurrency", "2", "casjobs.context.sample.batch.concurrency", "3",
+                "casjobs.context.mydb.batch.minutes", "30"));
+        assertEquals(List.of(60, 500), ok.batchQueueMinutes("Sample"));
+        assertEquals(2, ok.quickConcurrency("Sample"));
+        assertEquals(3, ok.batchConcurrency("Sample"));
+        assertEquals(List.of(30), ok.batchQueueMinutes("MyDB"));
+    }
+
+    @Test
     void estimatesPickTheNearestBatchQueueAndTiesGoToTheShorter() {
         Queues q = new Queues(ServerConfig.of(Map.of("casjobs.queue.batch.minutes", "100,500,60")));
         assertEquals(60, q.batchFor("sample", 1).minutes());
