@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,8 @@ import org.opencasjobs.output.Extractor;
 import org.opencasjobs.output.Outputs;
 import org.opencasjobs.service.CasJobsException;
 import org.opencasjobs.service.JobsService;
-import org.opencasjobs.store.JobStore.Outcome;
 import org.opencasjobs.store.JobStore;
+import org.opencasjobs.store.JobStore.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,8 +108,10 @@ public final class Scheduler implements AutoCloseable {
 
     /** Runs a cycle soon, e.g. after a submission or a cancel request, instead of at the next tick. */
     public void wake() {
-        if (!loop.isShutdown()) {
+        try {
             loop.execute(this::cycleSafely);
+        } catch (RejectedExecutionException stopped) {
+            // the scheduler is stopping: nothing more will start
         }
     }
 
@@ -298,10 +301,11 @@ public final class Scheduler implements AutoCloseable {
     public void stop(Duration grace) {
         stopping = true;
         loop.shutdownNow();
-        workers.values().forEach(w -> w.pool.shutdown());
         long deadline = System.nanoTime() + grace.toNanos();
         try {
+            // A cycle still claiming jobs hands them to the workers: let it end before they stop taking work.
             loop.awaitTermination(5, TimeUnit.SECONDS);
+            workers.values().forEach(w -> w.pool.shutdown());
             // A job between two statements has none to stop yet: keep asking until all are done.
             while (!allStopped() && System.nanoTime() < deadline) {
                 runningJobs.forEach(id -> runner.running().cancel(id));
