@@ -1,0 +1,41 @@
+package org.opencasjobs.cli;
+
+import static org.opencasjobs.cli.DataFolder.inDataFolder;
+
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.config.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code sample generate}: the synthetic Sample context, made again with N rows. */
+@Command(name = "sample", mixinStandardHelpOptions = true, description = "The synthetic Sample context.",
+        subcommands = {SampleCommand.Generate.class})
+public final class SampleCommand {
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Drop the Sample context's tables and generate them again with N PhotoObj rows"
+                    + " (the same data on every machine for the same N).")
+    static final class Generate extends DataFolderCommand {
+        @Option(names = "--rows", required = true, paramLabel = "N", description = "Rows of PhotoObj (0 or more)")
+        int rows;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rows < 0) {
+                throw new ParameterException(spec.commandLine(), "--rows must be 0 or more, not " + rows + ".");
+            }
+            ServerConfig config = config();
+            Files.createDirectories(config.dataDir());
+            return inDataFolder(config, () -> {
+                Map<String, Long> counts = Catalog.regenerateSample(config, rows);
+                print("Generated the Sample context: " + counts.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue() + (e.getValue() == 1 ? " row" : " rows"))
+                        .collect(Collectors.joining(", ")) + ".");
+                return 0;
+            });
+        }
+    }
+}
