@@ -18,6 +18,9 @@ import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.servlet.ServletMapping;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -47,7 +50,12 @@ public final class WebServer implements AutoCloseable {
         byte[] wsdl = readWsdl();
         long requestMaxBytes = config.requestMaxBytes();
         jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
+        HttpConfiguration http = new HttpConfiguration();
+        // Clients that join a base URL ending in '/' with "/Op" send jobs.asmx//Op: accept the empty
+        // segment (AsmxFilter ignores it); every other ambiguous form stays refused.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("DEFAULT+empty-segment",
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         jetty.addConnector(connector);
