@@ -25,6 +25,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.ops.Health;
 import org.opencasjobs.ops.Metrics;
@@ -46,7 +47,8 @@ public final class WebServer implements AutoCloseable {
 
     private final Server jetty;
 
-    public WebServer(ServerConfig config, JobsEndpoint endpoint, Path outputs, Metrics metrics, Health health) {
+    public WebServer(ServerConfig config, JobsEndpoint endpoint, Accounts accounts, Path outputs, Metrics metrics,
+                     Health health) {
         byte[] wsdl = readWsdl();
         long requestMaxBytes = config.requestMaxBytes();
         jetty = new Server();
@@ -71,6 +73,7 @@ public final class WebServer implements AutoCloseable {
         ctx.setMaxFormContentSize((int) Math.min(requestMaxBytes, Integer.MAX_VALUE));
         ctx.setMaxFormKeys(10_000);
         ctx.addFilter(new FilterHolder(new RequestLogFilter(metrics)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(new FilterHolder(new CasUsersCall(accounts)), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new AsmxFilter(endpoint, wsdl, config.publicBaseUrl())), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         ServletHolder cxf = new ServletHolder(new SoapServlet(endpoint));
