@@ -75,7 +75,7 @@ public final class OpenCasJobs implements AutoCloseable {
             JobsService service = new JobsService(accounts, jobStore, queues, catalog, runner, config, clock,
                     scheduler::wake);
             scheduler.start();
-            web = new WebServer(config, new JobsEndpoint(service), outputs.dir(), metrics, health);
+            web = new WebServer(config, new JobsEndpoint(service), accounts, outputs.dir(), metrics, health);
             web.start();
         } catch (Exception | Error e) {
             close();

@@ -56,17 +56,7 @@ public final class Accounts {
         }
         String wsidKey = "wsid:" + wsid;
         String addressKey = "addr:" + clientAddress;
-        // An address may be shared by many users (a NAT, a proxy): it gets more tries than one wsid.
-        int addressMax = maxFailures * ADDRESS_FACTOR;
-        boolean wsidCounted = throttle.tryAttempt(wsidKey, maxFailures);
-        if (!wsidCounted || !throttle.tryAttempt(addressKey, addressMax)) {
-            if (wsidCounted) {
-                throttle.forgive(wsidKey);
-            }
-            long wait = Math.max(throttle.secondsBlocked(wsidKey, maxFailures), throttle.secondsBlocked(addressKey, addressMax));
-            throw new CasJobsException("Too many failed logins for this WebServicesID or from this address. "
-                    + "Try again in " + Math.max(1, wait) + " seconds.");
-        }
+        countAttempt(wsidKey, addressKey, "WebServicesID");
         Optional<AccountStore.StoredAccount> stored = store.find(wsid);
         // An unknown wsid costs a hash too, so answer times do not tell which wsids exist.
         boolean ok = PasswordHasher.verify(pw, stored.map(AccountStore.StoredAccount::passwordHash).orElse(UNKNOWN))
@@ -85,6 +75,48 @@ public final class Accounts {
             remembered.put(key, new Remembered(account, now + cacheMillis));
         }
         return account;
+    }
+
+    /**
+     * The WebServicesID of the account with this user name and password, or -1 when they do not
+     * match an enabled account (casusers.asmx GetWebServiceId). Guesses are throttled like wrong
+     * passwords with a wsid: per account (or per unknown name) and per client address, and an
+     * unknown name costs a hash too, so answer times do not tell which names exist.
+     */
+    public long webServiceId(String username, String password, String clientAddress) {
+        String pw = password == null ? "" : password;
+        String name = username == null ? "" : username.trim();
+        Optional<AccountStore.StoredAccount> stored = name.isEmpty() ? Optional.empty() : store.findByName(name);
+        // A known name shares its throttle with its wsid, so both ways of guessing count together.
+        String accountKey = stored.map(a -> "wsid:" + a.account().wsid())
+                .orElse("name:" + name.toLowerCase(java.util.Locale.ROOT));
+        String addressKey = "addr:" + clientAddress;
+        countAttempt(accountKey, addressKey, "user name");
+        boolean ok = PasswordHasher.verify(pw, stored.map(AccountStore.StoredAccount::passwordHash).orElse(UNKNOWN))
+                && stored.isPresent();
+        if (!ok) {
+            return -1;
+        }
+        throttle.forgive(accountKey);
+        throttle.forgive(addressKey);
+        Account account = stored.get().account();
+        return account.disabled() ? -1 : account.wsid();
+    }
+
+    /** Counts a login attempt for the account and the address, or refuses it when either is at its limit. */
+    private void countAttempt(String accountKey, String addressKey, String what) {
+        // An address may be shared by many users (a NAT, a proxy): it gets more tries than one account.
+        int addressMax = maxFailures * ADDRESS_FACTOR;
+        boolean accountCounted = throttle.tryAttempt(accountKey, maxFailures);
+        if (!accountCounted || !throttle.tryAttempt(addressKey, addressMax)) {
+            if (accountCounted) {
+                throttle.forgive(accountKey);
+            }
+            long wait = Math.max(throttle.secondsBlocked(accountKey, maxFailures),
+                    throttle.secondsBlocked(addressKey, addressMax));
+            throw new CasJobsException("Too many failed logins for this " + what + " or from this address. "
+                    + "Try again in " + Math.max(1, wait) + " seconds.");
+        }
     }
 
     public Account create(String username, String password, boolean admin) {

@@ -2,14 +2,18 @@ package org.opencasjobs.exec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.parser.Token;
@@ -110,7 +114,8 @@ public final class SqlTranslator {
         for (int k = 0; k < pieces.size(); k++) {
             List<Tok> piece = pieces.get(k);
             boolean last = k == pieces.size() - 1;
-            Statement st = parse(sql, piece);
+            Parsed parsed = parse(sql, piece);
+            Statement st = parsed.statement();
             Select select = st instanceof Select s ? s : null;
             PlainSelect withInto = select == null ? null : findInto(select);
             rows = false;
@@ -120,15 +125,15 @@ public final class SqlTranslator {
                 }
                 Table target = intoTarget(withInto);
                 created = target.getUnquotedName();
-                out.add("CREATE TABLE MyDB." + target.getName() + " AS " + rewrite(sql, piece, true, schemas));
+                out.add("CREATE TABLE MyDB." + target.getName() + " AS " + rewrite(sql, piece, parsed.names(), true, schemas));
             } else if (select != null && last && mode != Mode.QUICK) {
                 created = table;
-                out.add("CREATE TABLE MyDB.[" + table + "] AS " + rewrite(sql, piece, false, schemas));
+                out.add("CREATE TABLE MyDB.[" + table + "] AS " + rewrite(sql, piece, parsed.names(), false, schemas));
             } else if (mode == Mode.INTO && last) {
                 throw new CasJobsException("SubmitJobInto needs a query whose last statement is a SELECT.");
             } else {
                 rows = select != null;
-                out.add(rewrite(sql, piece, false, schemas));
+                out.add(rewrite(sql, piece, parsed.names(), false, schemas));
             }
         }
         return new Translation(List.copyOf(out), created, rows);
@@ -145,22 +150,188 @@ public final class SqlTranslator {
 
     // ---- statements ----------------------------------------------------------------------------
 
+    /** A parsed statement and the tokens (indexes in the piece) that must be bracketed as names. */
+    private record Parsed(Statement statement, Set<Integer> names) {}
+
     /**
-     * Parses one statement. JSqlParser reserves words that are fine as names in SQL Server and H2
-     * (Sample.PhotoObj fails on SAMPLE), so a failed parse is retried with the words next to a dot
-     * bracketed; errors are reported from the first attempt, whose positions match the user's text.
+     * Parses one statement. JSqlParser reserves words that are fine as names in SQL Server (an alias
+     * {@code Tables}, a column {@code Start}, the schema in {@code Sample.PhotoObj}). So a failed
+     * parse is retried: first with the words next to a dot bracketed, then, one at a time, with the
+     * keyword the parser stopped at bracketed, as long as SQL Server does not reserve it. Errors are
+     * reported from the first attempt, whose positions match the user's text.
      */
-    private static Statement parse(String sql, List<Tok> piece) {
+    private static Parsed parse(String sql, List<Tok> piece) {
         int from = piece.get(0).start;
-        try {
-            return parseText(sql.substring(from, piece.get(piece.size() - 1).end));
-        } catch (Exception e) {
-            try {
-                return parseText(bracketQualifiedNames(sql, piece));
-            } catch (Exception ignored) {
-                throw new CasJobsException("Syntax error in the query: " + describe(e, sql, from), e);
+        Set<Integer> qualified = new HashSet<>();
+        for (int i = 0; i < piece.size(); i++) {
+            Tok t = piece.get(i);
+            if (t.kind == 'w' && !Character.isDigit(sql.charAt(t.start)) && (dot(sql, piece, i - 1) || dot(sql, piece, i + 1))) {
+                qualified.add(i);
             }
         }
+        Set<Integer> names = new TreeSet<>();
+        boolean withQualified = false;
+        Exception first = null;
+        int lastStop = -1;
+        for (int attempt = 0; attempt <= MAX_NAME_RETRIES; attempt++) {
+            Set<Integer> bracketed = new HashSet<>(names);
+            if (withQualified) {
+                bracketed.addAll(qualified);
+            }
+            int[] at = new int[piece.size()];
+            String text = bracketed(sql, piece, bracketed, at);
+            try {
+                Statement st = parseText(text);
+                // Such words before a dot are names for sure, and H2 may reserve them (Offset.objID).
+                qualified.stream().filter(i -> !dot(sql, piece, i - 1) && isKeywordName(sql, piece.get(i)))
+                        .forEach(names::add);
+                return new Parsed(st, Set.copyOf(names));
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                }
+                lastStop = stoppedAt(e, text, at);
+                int name = keywordAsName(sql, piece, lastStop, bracketed);
+                if (name >= 0) {
+                    names.add(name);
+                } else if (!withQualified && !qualified.isEmpty()) {
+                    withQualified = true;
+                } else {
+                    break;
+                }
+            }
+        }
+        // Past a keyword used as a name, the error is where the parser stopped once it read that as a name.
+        String why = names.isEmpty() || lastStop < 0 ? describe(first, sql, from)
+                : lastStop == piece.size() ? "unexpected end of the statement at " + position(sql, piece.get(lastStop - 1).end) + "."
+                : "unexpected \"" + shorten(piece.get(lastStop).text(sql)) + "\" at " + position(sql, piece.get(lastStop).start) + ".";
+        throw new CasJobsException("Syntax error in the query: " + why, first);
+    }
+
+    /** Line and column (from 1) of an offset in the whole script. */
+    private static String position(String sql, int offset) {
+        int lineStart = sql.lastIndexOf('\n', offset - 1) + 1;
+        long line = sql.substring(0, offset).chars().filter(ch -> ch == '\n').count() + 1;
+        return "line " + line + ", column " + (offset - lineStart + 1);
+    }
+
+    /** How many keywords a statement may use as names. */
+    private static final int MAX_NAME_RETRIES = 16;
+
+    /**
+     * Keywords SQL Server reserves (its documented list): never names unless bracketed, so they are
+     * never bracketed for the user. Every other word SQL Server reads as a name where a name fits.
+     */
+    private static final Set<String> TSQL_RESERVED = Set.of(
+            "ADD", "ALL", "ALTER", "AND", "ANY", "AS", "ASC", "AUTHORIZATION", "BACKUP", "BEGIN", "BETWEEN",
+            "BREAK", "BROWSE", "BULK", "BY", "CASCADE", "CASE", "CHECK", "CHECKPOINT", "CLOSE", "CLUSTERED",
+            "COALESCE", "COLLATE", "COLUMN", "COMMIT", "COMPUTE", "CONSTRAINT", "CONTAINS", "CONTAINSTABLE",
+            "CONTINUE", "CONVERT", "CREATE", "CROSS", "CURRENT", "CURRENT_DATE", "CURRENT_TIME",
+            "CURRENT_TIMESTAMP", "CURRENT_USER", "CURSOR", "DATABASE", "DBCC", "DEALLOCATE", "DECLARE",
+            "DEFAULT", "DELETE", "DENY", "DESC", "DISK", "DISTINCT", "DISTRIBUTED", "DOUBLE", "DROP", "DUMP",
+            "ELSE", "END", "ERRLVL", "ESCAPE", "EXCEPT", "EXEC", "EXECUTE", "EXISTS", "EXIT", "EXTERNAL",
+            "FETCH", "FILE", "FILLFACTOR", "FOR", "FOREIGN", "FREETEXT", "FREETEXTTABLE", "FROM", "FULL",
+            "FUNCTION", "GOTO", "GRANT", "GROUP", "HAVING", "HOLDLOCK", "IDENTITY", "IDENTITY_INSERT",
+            "IDENTITYCOL", "IF", "IN", "INDEX", "INNER", "INSERT", "INTERSECT", "INTO", "IS", "JOIN", "KEY",
+            "KILL", "LEFT", "LIKE", "LINENO", "LOAD", "MERGE", "NATIONAL", "NOCHECK", "NONCLUSTERED", "NOT",
+            "NULL", "NULLIF", "OF", "OFF", "OFFSETS", "ON", "OPEN", "OPENDATASOURCE", "OPENQUERY",
+            "OPENROWSET", "OPENXML", "OPTION", "OR", "ORDER", "OUTER", "OVER", "PERCENT", "PIVOT", "PLAN",
+            "PRECISION", "PRIMARY", "PRINT", "PROC", "PROCEDURE", "PUBLIC", "RAISERROR", "READ", "READTEXT",
+            "RECONFIGURE", "REFERENCES", "REPLICATION", "RESTORE", "RESTRICT", "RETURN", "REVERT", "REVOKE",
+            "RIGHT", "ROLLBACK", "ROWCOUNT", "ROWGUIDCOL", "RULE", "SAVE", "SCHEMA", "SECURITYAUDIT", "SELECT",
+            "SEMANTICKEYPHRASETABLE", "SEMANTICSIMILARITYDETAILSTABLE", "SEMANTICSIMILARITYTABLE",
+            "SESSION_USER", "SET", "SETUSER", "SHUTDOWN", "SOME", "STATISTICS", "SYSTEM_USER", "TABLE",
+            "TABLESAMPLE", "TEXTSIZE", "THEN", "TO", "TOP", "TRAN", "TRANSACTION", "TRIGGER", "TRUNCATE",
+            "TRY_CONVERT", "TSEQUAL", "UNION", "UNIQUE", "UNPIVOT", "UPDATE", "UPDATETEXT", "USE", "USER",
+            "VALUES", "VARYING", "VIEW", "WAITFOR", "WHEN", "WHERE", "WHILE", "WITH", "WITHIN", "WRITETEXT",
+            // not on the list, but statement separators and markers here
+            "GO");
+
+    /** Every word JSqlParser's grammar has a token of its own for. */
+    private static final Set<String> PARSER_KEYWORDS = parserKeywords();
+
+    private static Set<String> parserKeywords() {
+        Set<String> words = new HashSet<>();
+        for (String image : CCJSqlParserConstants.tokenImage) {
+            if (image.length() > 2 && image.startsWith("\"") && image.endsWith("\"")
+                    && image.substring(1, image.length() - 1).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                words.add(image.substring(1, image.length() - 1).toUpperCase(Locale.ROOT));
+            }
+        }
+        return Set.copyOf(words);
+    }
+
+    /**
+     * The token near where the parser stopped that is a keyword of the parser used as a name: the
+     * token itself, or the one after it ({@code SELECT 1 AS Tables} stops at AS, since
+     * {@code SELECT 1} alone is a statement), or the one before. -1 if there is none.
+     */
+    private static int keywordAsName(String sql, List<Tok> piece, int stop, Set<Integer> bracketed) {
+        if (stop < 0) {
+            return -1;
+        }
+        for (int i : new int[] {stop, stop + 1, stop - 1}) {
+            if (i >= 0 && i < piece.size() && !bracketed.contains(i) && isKeywordName(sql, piece.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A word the parser reserves but SQL Server would take for a name: letters first, not reserved. */
+    private static boolean isKeywordName(String sql, Tok t) {
+        char c = sql.charAt(t.start);
+        String word = t.text(sql).toUpperCase(Locale.ROOT);
+        return t.kind == 'w' && (Character.isLetter(c) || c == '_') && PARSER_KEYWORDS.contains(word)
+                && !TSQL_RESERVED.contains(word);
+    }
+
+    /** The piece's text with the given tokens bracketed; {@code at[i]} receives where token i starts in it. */
+    private static String bracketed(String sql, List<Tok> piece, Set<Integer> names, int[] at) {
+        StringBuilder out = new StringBuilder();
+        int copied = piece.get(0).start;
+        for (int i = 0; i < piece.size(); i++) {
+            Tok t = piece.get(i);
+            out.append(sql, copied, t.start);
+            at[i] = out.length();
+            out.append(names.contains(i) ? "[" + t.text(sql) + "]" : t.text(sql));
+            copied = t.end;
+        }
+        return out.toString();
+    }
+
+    /**
+     * The index of the token at which the parser gave up, the number of tokens when it was the end
+     * of the statement, or -1 when it cannot be told.
+     */
+    private static int stoppedAt(Throwable e, String text, int[] at) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ParseException pe && pe.currentToken != null && pe.currentToken.next != null) {
+                Token t = pe.currentToken.next;
+                if (t.kind == 0) {
+                    return at.length; // the end of the statement
+                }
+                if (t.beginLine < 1 || t.beginColumn < 1) {
+                    return -1;
+                }
+                int lineStart = 0;
+                for (int line = 1; line < t.beginLine && lineStart >= 0; line++) {
+                    int nl = text.indexOf('\n', lineStart);
+                    lineStart = nl < 0 ? -1 : nl + 1;
+                }
+                if (lineStart < 0) {
+                    return -1;
+                }
+                int offset = lineStart + t.beginColumn - 1;
+                for (int i = 0; i < at.length; i++) {
+                    if (at[i] == offset && text.regionMatches(true, offset, t.image, 0, t.image.length())) {
+                        return i;
+                    }
+                }
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -174,19 +345,6 @@ public final class SqlTranslator {
                     ? "statements must be separated by ';' or GO outside of any string" : "unrecognized statement");
         }
         return all.get(0);
-    }
-
-    private static String bracketQualifiedNames(String sql, List<Tok> piece) {
-        StringBuilder out = new StringBuilder();
-        int copied = piece.get(0).start;
-        for (int i = 0; i < piece.size(); i++) {
-            Tok t = piece.get(i);
-            if (t.kind == 'w' && !Character.isDigit(sql.charAt(t.start)) && (dot(sql, piece, i - 1) || dot(sql, piece, i + 1))) {
-                out.append(sql, copied, t.start).append('[').append(t.text(sql)).append(']');
-                copied = t.end;
-            }
-        }
-        return out.append(sql, copied, piece.get(piece.size() - 1).end).toString();
     }
 
     /** The SELECT that carries an INTO: SQL Server puts it in the first SELECT of a UNION. */
@@ -234,7 +392,8 @@ public final class SqlTranslator {
      * The statement's own text (without surrounding comments) with the schema qualifiers made
      * canonical and, if asked, the top-level {@code INTO name} removed.
      */
-    private static String rewrite(String sql, List<Tok> piece, boolean dropInto, Map<String, String> schemas) {
+    private static String rewrite(String sql, List<Tok> piece, Set<Integer> names, boolean dropInto,
+                                  Map<String, String> schemas) {
         StringBuilder out = new StringBuilder();
         int copied = piece.get(0).start;
         int depth = 0;
@@ -268,6 +427,9 @@ public final class SqlTranslator {
                     schema = Catalog.MYDB_INFO; // as in SQL Server, a database's TABLES lists its own tables only
                 }
                 replacement = schema + ".";
+            } else if (names.contains(i)) { // a keyword of the parser's used as a name: H2 may reserve it too
+                replacement = "[" + text + "]";
+                skipTo = i;
             }
             if (replacement != null) {
                 out.append(sql, copied, editStart).append(replacement);

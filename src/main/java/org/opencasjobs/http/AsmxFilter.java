@@ -60,7 +60,7 @@ public final class AsmxFilter implements Filter {
             } else if (path.length() == base.length()) {
                 serviceAddress(req, resp, chain, base);
             } else if (path.charAt(base.length()) == '/') {
-                HttpCall.invoke(this, req, resp, path.substring(base.length() + 1));
+                HttpCall.invoke(this, req, resp, operationName(path, base));
             } else {
                 chain.doFilter(request, response);
             }
@@ -74,6 +74,15 @@ public final class AsmxFilter implements Filter {
         StringBuffer url = req.getRequestURL();
         int pathStart = url.indexOf("/", url.indexOf("//") + 2);
         return pathStart < 0 ? url.toString() : url.substring(0, pathStart);
+    }
+
+    /** The {Op} of {base}/{Op}; {base}//{Op} too, as clients whose base URL ends in '/' send it. */
+    static String operationName(String path, String base) {
+        int start = base.length();
+        while (start < path.length() && path.charAt(start) == '/') {
+            start++;
+        }
+        return path.substring(start);
     }
 
     static String basePath(String path) {

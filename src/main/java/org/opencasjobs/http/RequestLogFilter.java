@@ -83,6 +83,7 @@ final class RequestLogFilter implements Filter {
     /** The protocol label: how an operation was called, or what kind of resource was asked for. */
     static String protocol(HttpServletRequest req, String path) {
         String base = AsmxFilter.basePath(path);
+        base = base == null ? CasUsersCall.basePath(path) : base;
         if (base == null) {
             return path.startsWith(Outputs.URL_PATH + "/") ? "download" : "other";
         }

@@ -18,10 +18,14 @@ import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.servlet.ServletMapping;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.ops.Health;
 import org.opencasjobs.ops.Metrics;
@@ -43,11 +47,17 @@ public final class WebServer implements AutoCloseable {
 
     private final Server jetty;
 
-    public WebServer(ServerConfig config, JobsEndpoint endpoint, Path outputs, Metrics metrics, Health health) {
+    public WebServer(ServerConfig config, JobsEndpoint endpoint, Accounts accounts, Path outputs, Metrics metrics,
+                     Health health) {
         byte[] wsdl = readWsdl();
         long requestMaxBytes = config.requestMaxBytes();
         jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
+        HttpConfiguration http = new HttpConfiguration();
+        // Clients that join a base URL ending in '/' with "/Op" send jobs.asmx//Op: accept the empty
+        // segment (AsmxFilter ignores it); every other ambiguous form stays refused.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("DEFAULT+empty-segment",
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         jetty.addConnector(connector);
@@ -63,6 +73,7 @@ public final class WebServer implements AutoCloseable {
         ctx.setMaxFormContentSize((int) Math.min(requestMaxBytes, Integer.MAX_VALUE));
         ctx.setMaxFormKeys(10_000);
         ctx.addFilter(new FilterHolder(new RequestLogFilter(metrics)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(new FilterHolder(new CasUsersCall(accounts)), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new AsmxFilter(endpoint, wsdl, config.publicBaseUrl())), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         ServletHolder cxf = new ServletHolder(new SoapServlet(endpoint));

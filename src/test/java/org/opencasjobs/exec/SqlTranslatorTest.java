@@ -339,4 +339,75 @@ class SqlTranslatorTest {
         assertEquals(List.of(call), SqlTranslator.quick(call).statements());
         assertEquals(List.of("SET SCHEMA MyDB"), SqlTranslator.quick("SET SCHEMA MyDB").statements());
     }
+
+    @Test
+    void theCasJobsCommandLineToolsTablesQueryListsMyDbTables() throws SQLException {
+        run(SqlTranslator.quick("SELECT TOP 1 objID INTO mydb.Stars FROM PhotoObj"));
+        // "Tables" is a JSqlParser keyword; SQL Server reads it as the alias it is here.
+        var t = SqlTranslator.quick("select table_name as Tables from INFORMATION_SCHEMA.Tables"
+                + " where TABLE_TYPE = 'BASE TABLE'", "Sample");
+        assertEquals(List.of("select table_name as [Tables] from MyDB_Information.Tables where TABLE_TYPE = 'BASE TABLE'"),
+                t.statements());
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(t.statements().get(0))) {
+            assertEquals("Tables", rs.getMetaData().getColumnLabel(1));
+            assertTrue(rs.next());
+            assertEquals("Stars", rs.getString(1));
+            assertFalse(rs.next(), "only MyDB's tables");
+        }
+    }
+
+    @Test
+    void parserKeywordsThatSqlServerAllowsAsNamesWork() throws SQLException {
+        // Each is a keyword of JSqlParser (and some of H2) but no reserved word of SQL Server.
+        List<String> everywhere = List.of("Tables", "Start", "Limit", "Global", "Connect", "Output", "Sample", "Only",
+                "Minus", "Prior", "Trim", "Both", "Final", "Grouping", "Ignore", "Lateral", "Semi", "Xor");
+        // H2 reserves these too: they work where the parser needs them bracketed (see the report of G1)
+        List<String> asAliases = List.of("Offset", "Window", "Qualify", "Unknown", "True", "False");
+        for (String w : java.util.stream.Stream.concat(everywhere.stream(), asAliases.stream()).toList()) {
+            List<String> queries = new ArrayList<>(List.of("SELECT 1 AS " + w, "SELECT 1 " + w,
+                    "SELECT objID AS " + w + " FROM PhotoObj WHERE objID = 1"));
+            if (everywhere.contains(w)) {
+                queries.addAll(List.of("SELECT " + w + ".objID FROM PhotoObj " + w + " WHERE " + w + ".objID = 1",
+                    "SELECT x." + w + " FROM (SELECT objID AS " + w + " FROM PhotoObj) AS x WHERE x." + w + " = 1 ORDER BY x." + w));
+            }
+            for (String sql : queries) {
+                SqlTranslator.Translation t;
+                try {
+                    t = SqlTranslator.quick(sql, "Sample");
+                } catch (CasJobsException e) {
+                    throw new AssertionError(sql + ": " + e.getMessage(), e);
+                }
+                assertEquals(List.of(List.<Object>of(1)), run(t).stream()
+                        .map(r -> List.<Object>of(((Number) r.get(0)).intValue())).toList(), sql + " -> " + t.statements());
+            }
+        }
+        // as column and table names of MyDB tables
+        run(SqlTranslator.quick("CREATE TABLE MyDB.Start (Tables INT, Global INT, Output VARCHAR(9))"));
+        run(SqlTranslator.quick("INSERT INTO MyDB.Start (Tables, Global, Output) VALUES (1, 2, 'x')"));
+        assertEquals(List.of(List.of(1, 2, "x")),
+                run(SqlTranslator.quick("SELECT Tables, Global, Output FROM mydb.Start WHERE Tables = 1 ORDER BY Global")));
+        var into = SqlTranslator.quick("SELECT objID AS Tables INTO mydb.Limit FROM PhotoObj WHERE objID < 3");
+        assertEquals("Limit", into.createdTable());
+        run(into);
+        assertEquals(2, count("MyDB.[Limit]"));
+    }
+
+    @Test
+    void wordsSqlServerReservesStayErrors() {
+        for (String sql : List.of("SELECT 1 AS From", "SELECT objID FROM PhotoObj Where", "SELECT 1 AS Fetch",
+                "SELECT 1 AS Union", "SELECT 1 Tables Start")) {
+            String m = error(() -> SqlTranslator.quick(sql));
+            assertTrue(m.startsWith("Syntax error in the query: "), sql + ": " + m);
+        }
+        // the first error is reported, positioned in the user's own text
+        assertEquals("Syntax error in the query: unexpected \"AS\" at line 1, column 10.",
+                error(() -> SqlTranslator.quick("SELECT 1 AS Fetch")));
+        // past keywords used as names, the error is the one plain names give
+        for (String[] pair : new String[][] {{"SELECT 1 AS Tables\n, 2 AS Start FROM , PhotoObj", "SELECT 1 AS Tablez\n, 2 AS Stard FROM , PhotoObj"},
+                {"SELECT 1 AS Tables, 2 Limit FROM PhotoObj WHERE", "SELECT 1 AS Tablez, 2 Limiz FROM PhotoObj WHERE"}}) {
+            String m = error(() -> SqlTranslator.quick(pair[0]));
+            assertEquals(error(() -> SqlTranslator.quick(pair[1])), m);
+            assertTrue(m.matches("Syntax error in the query: unexpected .* at line \\d+, column \\d+\\."), m);
+        }
+    }
 }

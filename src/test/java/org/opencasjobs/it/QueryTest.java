@@ -452,6 +452,23 @@ class QueryTest {
         assertEquals(List.of("Beta"), listTables(dave));
     }
 
+    /** The CasJobs Java command-line tool's {@code tables} command: a system quick job in MyDB over SOAP 1.2. */
+    private static final String CLI_TABLES =
+            "select table_name as Tables from INFORMATION_SCHEMA.Tables where TABLE_TYPE = 'BASE TABLE'";
+
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void commandLineToolTablesListsOnlyTheCallersMyDbTables(Via via) throws Exception {
+        User erin = new User(s.server.accounts().create(unique("erin"), "erin-pw", false), "erin-pw");
+        assertEquals("[Tables]:String\n", quick(via, erin, CLI_TABLES, "MyDB", "quickie", true), "a new MyDB is empty");
+        quick(Via.GET, erin, "CREATE TABLE Gamma (a INT)", "MYDB");
+        quick(Via.GET, erin, "SELECT TOP 1 objID INTO mydb.Delta FROM PhotoObj", "Sample");
+        quick(Via.GET, bob, "CREATE TABLE " + unique("NotErins") + " (a INT)", "MYDB");
+        List<String> l = lines(quick(via, erin, CLI_TABLES, "MyDB", "quickie", true));
+        assertEquals("[Tables]:String", l.get(0));
+        assertEquals(List.of("\"Delta\"", "\"Gamma\""), l.subList(1, l.size()).stream().sorted().toList());
+    }
+
     @Test
     void listTablesRunsAsAHiddenSystemJob() throws Exception {
         listTables(alice);
