@@ -13,7 +13,7 @@ import javax.xml.namespace.QName;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
 import java.nio.file.Path;
-import org.eclipse.jetty.ee11.servlet.DefaultServlet;
+import org.eclipse.jetty.ee11.servlet.ResourceServlet;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
@@ -87,10 +87,9 @@ public final class WebServer implements AutoCloseable {
                 .map(base -> base.substring(0, base.lastIndexOf('/')) + "/*").toArray(String[]::new));
         ctx.getServletHandler().addServletMapping(mapping);
 
-        // Extract files: Jetty's default servlet gives Content-Length, Range requests and 404s.
-        ServletHolder files = new ServletHolder("outputs", DefaultServlet.class);
+        // Extract files: Jetty's resource servlet gives Content-Length, Range requests and 404s.
+        ServletHolder files = new ServletHolder("outputs", ResourceServlet.class);
         files.setInitParameter("baseResource", outputs.toUri().toString());
-        files.setInitParameter("pathInfoOnly", "true");
         files.setInitParameter("dirAllowed", "false");
         files.setInitParameter("acceptRanges", "true");
         ctx.addServlet(files, Outputs.URL_PATH + "/*");
