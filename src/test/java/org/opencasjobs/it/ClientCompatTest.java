@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.opencasjobs.it.TestServer.ALICE_PW;
 import static org.opencasjobs.it.TestServer.form;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -188,23 +186,13 @@ class ClientCompatTest {
     @Test
     void getWebServiceIdPasswordsStayOutOfTheLog() throws Exception {
         String secret = "Zq7-Unlogged-Passw0rd";
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        String log = LogCapture.during(() -> {
             s.get(WSID_URL + "?" + form("userid", "alice", "password", secret));
             s.get("/services/casusers.asmx//GetWebServiceId?" + form("userid", "alice", "Password", secret));
             s.get("/casusers.asmx/GetWebServiceId?" + form("userid", "alice", "PASSWORD", secret));
             s.post(WSID_URL, form("userid", "alice", "password", secret), "Content-Type", "application/x-www-form-urlencoded");
             s.get("/services/casusers.asmx/NoSuchOp?" + form("userid", "alice", "password", secret));
-            for (int i = 0; i < 100 && captured.toString(StandardCharsets.UTF_8).split("GetWebServiceId|NoSuchOp", -1).length < 6; i++) {
-                Thread.sleep(50);
-            }
-        } finally {
-            System.setErr(original);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
-        original.print(log);
+        }, captured -> captured.split("GetWebServiceId|NoSuchOp", -1).length >= 6);
         assertTrue(log.contains("GetWebServiceId wsid=-1"), log);
         assertTrue(log.contains("NoSuchOp"), log);
         assertFalse(log.contains(secret), log);

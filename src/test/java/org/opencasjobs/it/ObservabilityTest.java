@@ -9,8 +9,6 @@ import static org.opencasjobs.it.TestServer.soap11;
 import static org.opencasjobs.it.TestServer.soap12;
 import static org.opencasjobs.it.TestServer.x;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -41,47 +39,10 @@ class ObservabilityTest {
         s.close();
     }
 
-    /**
-     * Runs {@code calls} and returns what the service logged meanwhile (SLF4J simple logs to
-     * stderr). A request's line is written once its answer is sent, a transition's once it is
-     * committed, so the capture lasts until every {@code expected} text has appeared (or a
-     * generous bound has passed, and the assertions then say what is missing).
-     */
-    private static String logOf(Calls calls, String... expected) throws Exception {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            calls.run();
-            for (int i = 0; i < 200 && !containsAll(captured.toString(StandardCharsets.UTF_8), expected); i++) {
-                Thread.sleep(50);
-            }
-        } finally {
-            System.setErr(original);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
-        original.print(log);
-        return log;
-    }
-
-    private static boolean containsAll(String log, String... expected) {
-        for (String e : expected) {
-            if (!log.contains(e)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @FunctionalInterface
-    private interface Calls {
-        void run() throws Exception;
-    }
-
     @Test
     void passwordsNeverReachTheLogWhicheverWayTheyAreSent() throws Exception {
         long wsid = s.alice.wsid();
-        String log = logOf(() -> {
+        String log = LogCapture.during(() -> {
             // HTTP GET: the password is in the query string, right and wrong, in every spelling.
             s.get(ASMX + "/GetJobs?" + form("owner_wsid", wsid, "owner_pw", ALICE_PW, "conditions", "",
                     "includeSystem", "false"));
@@ -116,7 +77,7 @@ class ObservabilityTest {
     @Test
     void aBatchJobLogsItsRequestAndEachTransition() throws Exception {
         long[] id = new long[1];
-        String log = logOf(() -> {
+        String log = LogCapture.during(() -> {
             id[0] = submitTop3();
             awaitFinal(id[0]);
         }, " 1 > 5", "http-get SubmitJob");
