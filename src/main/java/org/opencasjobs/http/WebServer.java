@@ -4,6 +4,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,9 +13,8 @@ import java.util.concurrent.TimeoutException;
 import javax.xml.namespace.QName;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
-import java.nio.file.Path;
-import org.eclipse.jetty.ee11.servlet.ResourceServlet;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ResourceServlet;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.servlet.ServletMapping;
@@ -29,12 +29,12 @@ import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.ops.Health;
 import org.opencasjobs.ops.Metrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.opencasjobs.soap.Faults;
 import org.opencasjobs.output.Extractor;
 import org.opencasjobs.output.Outputs;
+import org.opencasjobs.soap.Faults;
 import org.opencasjobs.soap.JobsEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Embedded Jetty serving jobs.asmx: the ASMX filter in front of the CXF servlet, which hosts
