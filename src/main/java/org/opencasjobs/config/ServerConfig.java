@@ -72,7 +72,17 @@ public final class ServerConfig {
             } catch (IOException e) {
                 throw new IllegalArgumentException("Cannot read configuration file " + file + ": " + e.getMessage());
             }
-            p.stringPropertyNames().forEach(k -> v.put(k.toLowerCase(Locale.ROOT), p.getProperty(k).trim()));
+            for (String k : p.stringPropertyNames()) {
+                String key = k.toLowerCase(Locale.ROOT);
+                // A misspelt setting would otherwise be ignored in silence. (The environment is not
+                // checked this way: CASJOBS_WSID and CASJOBS_PW belong to the Python casjobs client.)
+                if (!DEFAULTS.containsKey(key) && !key.startsWith("casjobs.context.")) {
+                    throw new IllegalArgumentException("Unknown setting " + k + " in " + file
+                            + ": the settings are " + String.join(", ", DEFAULTS.keySet())
+                            + " and casjobs.context.NAME.*.");
+                }
+                v.put(key, p.getProperty(k).trim());
+            }
         }
         env.forEach((k, val) -> {
             if (k.startsWith("CASJOBS_")) {

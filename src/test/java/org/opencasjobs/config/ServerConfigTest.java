@@ -25,6 +25,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void aMisspeltSettingInTheFileStopsTheStartButStrayEnvironmentVariablesDoNot(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("casjobs.properties");
+        Files.writeString(file, "casjobs.port=9000\ncasjobs.queue.batch.minuts=60\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.load(file, Map.of(), Map.of()));
+        assertTrue(e.getMessage().startsWith("Unknown setting casjobs.queue.batch.minuts in " + file), e.getMessage());
+        assertTrue(e.getMessage().contains("casjobs.queue.batch.minutes"), e.getMessage());
+        // The Python casjobs client's own variables may share the shell the server starts from.
+        assertEquals(8080, ServerConfig.load(null, Map.of("CASJOBS_WSID", "123", "CASJOBS_PW", "x"), Map.of()).port());
+    }
+
+    @Test
     void fileThenEnvironmentThenOverrides(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("casjobs.properties");
         Files.writeString(file, "casjobs.port=9000\ncasjobs.contexts=DR7, DR8\ncasjobs.context.DR8.batch.minutes=60,500\n");
