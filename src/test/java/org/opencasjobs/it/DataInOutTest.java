@@ -13,7 +13,6 @@ import static org.opencasjobs.it.TestServer.BOB_PW;
 import static org.opencasjobs.it.TestServer.NS;
 import static org.opencasjobs.it.TestServer.form;
 
-import jakarta.xml.ws.BindingProvider;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,7 +52,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opencasjobs.wire.CJJob;
-import org.opencasjobs.wire.Jobs;
 import org.opencasjobs.wire.JobsSoap;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -158,10 +156,7 @@ class DataInOutTest {
     }
 
     static JobsSoap client(TestServer server, String path) {
-        JobsSoap c = new Jobs().getJobsSoap12();
-        ((BindingProvider) c).getRequestContext().put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY,
-                "http://127.0.0.1:" + server.server.port() + path);
-        return c;
+        return server.client(true, path);
     }
 
     static JobsSoap client() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.xml.ws.BindingProvider;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.util.List;
 import java.util.stream.Stream;
@@ -18,7 +17,6 @@ import org.opencasjobs.wire.CJJob;
 import org.opencasjobs.wire.CJQueue;
 import org.opencasjobs.wire.CJType;
 import org.opencasjobs.wire.Job;
-import org.opencasjobs.wire.Jobs;
 import org.opencasjobs.wire.JobsSoap;
 
 /** Every implemented operation through the CXF client generated from our WSDL, on both SOAP ports. */
@@ -41,10 +39,7 @@ class GeneratedClientTest {
     }
 
     private static JobsSoap client(String port) {
-        Jobs service = new Jobs();
-        JobsSoap c = port.equals("JobsSoap") ? service.getJobsSoap() : service.getJobsSoap12();
-        ((BindingProvider) c).getRequestContext().put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, server.url());
-        return c;
+        return server.client(port.equals("JobsSoap12"));
     }
 
     private static String faultOf(org.junit.jupiter.api.function.Executable call) {

@@ -11,7 +11,6 @@ import static org.opencasjobs.it.TestServer.BOB_PW;
 import static org.opencasjobs.it.TestServer.NS;
 import static org.opencasjobs.it.TestServer.form;
 
-import jakarta.xml.ws.BindingProvider;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -31,7 +30,6 @@ import org.opencasjobs.auth.Account;
 import org.opencasjobs.wire.CJJob;
 import org.opencasjobs.wire.ExecuteQuickJobDSResponse;
 import org.opencasjobs.wire.Job;
-import org.opencasjobs.wire.Jobs;
 import org.opencasjobs.wire.JobsSoap;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -103,10 +101,7 @@ class QueryTest {
     }
 
     static JobsSoap client(TestServer server, Via via) {
-        Jobs service = new Jobs();
-        JobsSoap c = via == Via.SOAP11 ? service.getJobsSoap() : service.getJobsSoap12();
-        ((BindingProvider) c).getRequestContext().put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, server.url());
-        return c;
+        return server.client(via != Via.SOAP11);
     }
 
     static JobsSoap client(Via via) {

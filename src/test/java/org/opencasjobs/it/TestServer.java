@@ -14,10 +14,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import jakarta.xml.ws.BindingProvider;
 import org.opencasjobs.OpenCasJobs;
 import org.opencasjobs.auth.Account;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.service.JobsService;
+import org.opencasjobs.wire.Jobs;
+import org.opencasjobs.wire.JobsSoap;
 
 /**
  * The real service on a free port with a temporary data folder, three accounts (alice, bob and
@@ -69,6 +72,20 @@ public final class TestServer implements AutoCloseable {
     /** The service address, e.g. {@code http://127.0.0.1:PORT/services/jobs.asmx}. */
     public String url() {
         return "http://127.0.0.1:" + server.port() + "/services/jobs.asmx";
+    }
+
+    /** A client generated from our WSDL, on its SOAP 1.2 or 1.1 port, calling {@code path} of this server. */
+    public JobsSoap client(boolean soap12, String path) {
+        Jobs service = new Jobs();
+        JobsSoap c = soap12 ? service.getJobsSoap12() : service.getJobsSoap();
+        ((BindingProvider) c).getRequestContext().put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY,
+                "http://127.0.0.1:" + server.port() + path);
+        return c;
+    }
+
+    /** A generated client calling the service address, {@code /services/jobs.asmx}. */
+    public JobsSoap client(boolean soap12) {
+        return client(soap12, "/services/jobs.asmx");
     }
 
     public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
