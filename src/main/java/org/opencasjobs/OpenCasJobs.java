@@ -13,12 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.opencasjobs.auth.Account;
+import org.opencasjobs.jobs.Account;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
-import org.opencasjobs.exec.QueryRunner;
-import org.opencasjobs.exec.RunningStatements;
+import org.opencasjobs.exec.JobExecutor;
 import org.opencasjobs.exec.Scheduler;
 import org.opencasjobs.http.WebServer;
 import org.opencasjobs.jobs.JobStatus;
@@ -66,13 +65,13 @@ public final class OpenCasJobs implements AutoCloseable {
             demo = config.demoAccount() && accountStore.isEmpty() ? createDemo(config.dataDir()) : null;
             jobStore = new JobStore(database.dataSource());
             Queues queues = new Queues(config);
-            QueryRunner runner = new QueryRunner(catalog, new RunningStatements());
             Outputs outputs = new Outputs(config.dataDir().resolve("outputs"), config.outputRetention(), clock);
-            scheduler = new Scheduler(jobStore, queues, catalog, runner, outputs, clock, 200,
-                    config::batchConcurrency, config.secondsPerMinute(), metrics);
+            JobExecutor executor = new JobExecutor(jobStore, catalog, outputs, clock, queues.catalogs(),
+                    config.secondsPerMinute(), config::quickConcurrency, metrics);
+            scheduler = new Scheduler(jobStore, queues, executor, outputs, 200, config::batchConcurrency, metrics);
             metrics.countJobsWith(() -> activeJobCounts(queues));
             health.add("jobstore", Health.database(database.dataSource())).add("catalog", catalog::check);
-            JobsService service = new JobsService(accounts, jobStore, queues, catalog, runner, config, clock,
+            JobsService service = new JobsService(accounts, jobStore, queues, catalog, executor, config, clock,
                     scheduler::wake);
             scheduler.start();
             web = new WebServer(config, new JobsEndpoint(service), accounts, outputs.dir(), metrics, health);

@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.Account;
+import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.store.AccountStore;
 
 /**

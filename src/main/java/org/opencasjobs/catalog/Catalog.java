@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opencasjobs.config.ServerConfig;
-import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.jobs.MyDb;
 
 /**
  * Where user SQL runs, apart from the job store. Each context is an H2 database of its own
@@ -28,11 +28,6 @@ import org.opencasjobs.jobs.Queues;
 public final class Catalog implements AutoCloseable {
     /** SQL Server's dialect and identifier case, fixed when a database is created. */
     static final String MODE = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
-    /**
-     * A schema of views over INFORMATION_SCHEMA.TABLES and COLUMNS limited to MyDB, in each
-     * account's database: as in SQL Server, where a database's TABLES lists its own tables only.
-     */
-    public static final String MYDB_INFO = "MyDB_Information";
     /** No trace files; closed by {@link #close()} after the workers stop, not by H2's shutdown hook. */
     private static final String CLOSED_BY_US = ";TRACE_LEVEL_FILE=0;DB_CLOSE_ON_EXIT=FALSE";
     private static final String ADMIN = "catalog_admin";
@@ -311,8 +306,8 @@ public final class Catalog implements AutoCloseable {
         Connection c = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve("U" + wsid) + ";IFEXISTS=TRUE",
                 "U" + wsid, secrets.password("user:" + wsid));
         try (Statement s = c.createStatement()) {
-            s.execute("SET SCHEMA " + Queues.MYDB); // fails (90079) if the user dropped its MyDB
-            s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(Queues.MYDB) ? Queues.MYDB : context));
+            s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
+            s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context));
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -336,15 +331,15 @@ public final class Catalog implements AutoCloseable {
         try (Statement s = admin.createStatement()) {
             s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD '" + secrets.password("user:" + wsid) + "'");
             s.execute("ALTER USER " + user + " SET PASSWORD '" + secrets.password("user:" + wsid) + "'");
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + Queues.MYDB + " AUTHORIZATION " + user);
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + MyDb.NAME + " AUTHORIZATION " + user);
             s.execute("SET CACHE_SIZE 8192"); // a modest cache: there is one database per account
             s.execute("SET WRITE_DELAY 0"); // a finished job's table survives a crash
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + MYDB_INFO);
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + MyDb.INFO_SCHEMA);
             for (String view : List.of("TABLES", "COLUMNS")) {
-                s.execute("CREATE OR REPLACE VIEW " + MYDB_INFO + "." + view
+                s.execute("CREATE OR REPLACE VIEW " + MyDb.INFO_SCHEMA + "." + view
                         + " AS SELECT * FROM INFORMATION_SCHEMA." + view + " WHERE TABLE_SCHEMA = 'MyDB'");
             }
-            s.execute("GRANT SELECT ON SCHEMA " + MYDB_INFO + " TO " + user);
+            s.execute("GRANT SELECT ON SCHEMA " + MyDb.INFO_SCHEMA + " TO " + user);
             for (Map.Entry<String, Source> ctx : sources.entrySet()) {
                 String schema = quote(ctx.getKey());
                 Source src = ctx.getValue();
@@ -405,7 +400,7 @@ public final class Catalog implements AutoCloseable {
     public static boolean myDbTableExists(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
                 + " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = UPPER(?)")) {
-            ps.setString(1, Queues.MYDB);
+            ps.setString(1, MyDb.NAME);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -29,8 +29,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.h2.api.ErrorCode;
-import org.opencasjobs.exec.SqlErrors;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.MyDb;
+import org.opencasjobs.jobs.CasJobsException;
 
 /**
  * {@code UploadData} (CONTRACT §7, NOTES §8.8): loads CSV text into a table of the account's
@@ -94,7 +94,7 @@ import org.opencasjobs.service.CasJobsException;
  */
 public final class CsvUpload {
     /** The schema of every user table; case matters to H2. */
-    static final String SCHEMA = "MyDB";
+    static final String SCHEMA = MyDb.NAME;
     static final int BATCH_ROWS = 1000;
     static final int MIN_VARCHAR = 16;
     static final int MAX_VARCHAR = 8000;
@@ -187,14 +187,7 @@ public final class CsvUpload {
             throw new CasJobsException("No table name given: name the MyDB table to upload into (" + NAME_RULE
                     + ", e.g. MyTable_1).");
         }
-        String t = table.strip();
-        String lower = t.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("mydb.")) {
-            t = t.substring(5);
-        } else if (lower.startsWith("[mydb].")) {
-            t = t.substring(7);
-        }
-        t = unbracket(t.strip());
+        String t = MyDb.tableName(table);
         if (!validName(t)) {
             throw new CasJobsException("'" + table + "' is not a valid table name: " + NAME_RULE
                     + " (e.g. MyTable_1), at most " + MAX_NAME + " characters.");

@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.opencasjobs.auth.Account;
+import org.opencasjobs.jobs.Account;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.store.AccountStore;

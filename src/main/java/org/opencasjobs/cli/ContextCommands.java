@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
-import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.jobs.MyDb;
 import picocli.CommandLine.Command;
 
 /** {@code context list}: where each context lives, its tables with row counts, and its queues. */
@@ -38,9 +38,9 @@ public final class ContextCommands {
                     }
                     out.append(queues(config, c.name())).append('\n');
                 }
-                out.append(Queues.MYDB).append(": one H2 file per account, ")
+                out.append(MyDb.NAME).append(": one H2 file per account, ")
                         .append(config.dataDir().resolve("catalog").resolve("mydb").resolve("U<wsid>.mv.db")).append('\n')
-                        .append(queues(config, Queues.MYDB));
+                        .append(queues(config, MyDb.NAME));
                 print(out.toString());
                 return 0;
             });

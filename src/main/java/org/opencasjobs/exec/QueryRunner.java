@@ -5,7 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.opencasjobs.catalog.Catalog;
-import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.dialect.SqlTranslator;
+import org.opencasjobs.jobs.MyDb;
 
 /**
  * Runs a job's translated SQL as the job owner's database user, in its context, within a time
@@ -77,7 +78,7 @@ public final class QueryRunner {
 
     private static long countRows(Connection c, String table) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + Queues.MYDB + "." + quote(table))) {
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + MyDb.NAME + "." + quote(table))) {
             rs.next();
             return rs.getLong(1);
         }
@@ -86,7 +87,7 @@ public final class QueryRunner {
     /** Removes a half-written table; the connection is still usable after a cancel. */
     private static void dropQuietly(Connection c, String table) {
         try (Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + Queues.MYDB + "." + quote(table));
+            s.execute("DROP TABLE IF EXISTS " + MyDb.NAME + "." + quote(table));
         } catch (SQLException ignored) {
             // the job's own error is the one to report
         }

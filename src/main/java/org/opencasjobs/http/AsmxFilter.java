@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.opencasjobs.ops.RequestOrigin;
 import org.opencasjobs.wire.JobsSoap;
 
 /**

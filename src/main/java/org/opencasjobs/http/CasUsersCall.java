@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.ops.CurrentRequest;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
 
 /**
  * The one operation of CasJobs' user service that clients call: {@code casusers.asmx/GetWebServiceId}

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.opencasjobs.config.ServerConfig;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
 
 /** The contexts users may name, each with a quick queue and one or more batch queues. */
 public final class Queues {

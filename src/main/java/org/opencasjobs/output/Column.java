@@ -12,8 +12,8 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Locale;
-import org.opencasjobs.catalog.DataSetXml;
-import org.opencasjobs.catalog.TypedCsv;
+import org.opencasjobs.output.DataSetXml;
+import org.opencasjobs.output.TypedCsv;
 
 /**
  * One column of an extracted table: what it holds, how a value is read from the result set, and

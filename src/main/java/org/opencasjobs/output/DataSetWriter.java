@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
-import org.opencasjobs.catalog.DataSetXml;
+import org.opencasjobs.output.DataSetXml;
 
 /**
  * Streams a result as the file .NET's {@code DataSet.WriteXml(path, XmlWriteMode.WriteSchema)}

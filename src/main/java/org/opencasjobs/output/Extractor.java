@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.jobs.MyDb;
 import uk.ac.starlink.fits.FitsTableWriter;
 import uk.ac.starlink.table.ColumnInfo;
 import uk.ac.starlink.table.DescribedValue;
@@ -70,14 +71,9 @@ import uk.ac.starlink.votable.VOTableWriter;
  *     XmlWriteMode.WriteSchema)} writes, see {@link DataSetWriter}.</li>
  * </ul>
  * Column names are the table's, made unique as ADO.NET does (see
- * {@link org.opencasjobs.catalog.TypedCsv#columnNames}).
+ * {@link org.opencasjobs.output.TypedCsv#columnNames}).
  */
 public final class Extractor {
-    /**
-     * The schema that holds users' tables, always quoted: unquoted it becomes MYDB on a
-     * database opened without DATABASE_TO_UPPER=FALSE (a user's plain JDBC URL).
-     */
-    static final String MYDB = "MyDB";
 
     private Extractor() {
     }
@@ -152,7 +148,8 @@ public final class Extractor {
     public static long extract(Connection c, String table, Format format, Path file, Consumer<Statement> running)
             throws SQLException, IOException {
         String name = resolveTable(c, table);
-        String sql = "SELECT * FROM " + quote(MYDB) + "." + quote(name);
+        // MyDB quoted: unquoted it becomes MYDB on a database opened without DATABASE_TO_UPPER=FALSE.
+        String sql = "SELECT * FROM " + quote(MyDb.NAME) + "." + quote(name);
         boolean lazy = setLazy(c, true);
         boolean done = false;
         try {
@@ -200,7 +197,7 @@ public final class Extractor {
         if (!wanted.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
                     + " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = UPPER(?)")) {
-                ps.setString(1, MYDB);
+                ps.setString(1, MyDb.NAME);
                 ps.setString(2, wanted);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -14,7 +14,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 import org.opencasjobs.catalog.Catalog;
-import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.jobs.MyDb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +57,7 @@ public final class Outputs {
         // The file is named after the table, but a table name may hold anything ([../x]): keep it
         // to letters, digits, '_' and '-', so the file stays inside its token folder.
         Path file = tokenDir.resolve(table.replaceAll("[^A-Za-z0-9_-]", "_") + "." + format.extension());
-        try (Connection c = catalog.connect(wsid, Queues.MYDB)) {
+        try (Connection c = catalog.connect(wsid, MyDb.NAME)) {
             long rows = Extractor.extract(c, table, format, file);
             return new Written(rows, URL_PATH + "/" + folder + "/" + file.getFileName());
         } catch (SQLException | IOException | RuntimeException e) {

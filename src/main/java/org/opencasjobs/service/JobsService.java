@@ -6,70 +6,53 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
-import java.util.function.ToIntFunction;
+import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.catalog.CsvUpload;
-import org.opencasjobs.catalog.DataSetXml;
-import org.opencasjobs.catalog.TypedCsv;
+import org.opencasjobs.catalog.SqlErrors;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.dialect.SqlTranslator;
+import org.opencasjobs.exec.JobExecutor;
 import org.opencasjobs.exec.QueryRunner;
-import org.opencasjobs.exec.SqlErrors;
-import org.opencasjobs.exec.SqlTranslator;
-import org.opencasjobs.auth.Account;
-import org.opencasjobs.auth.Accounts;
-import org.opencasjobs.jobs.Conditions;
+import org.opencasjobs.jobs.Account;
+import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.Job;
-import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.JobType;
+import org.opencasjobs.jobs.MyDb;
 import org.opencasjobs.jobs.NewJob;
 import org.opencasjobs.jobs.Queue;
 import org.opencasjobs.jobs.Queues;
+import org.opencasjobs.jobs.ServiceState;
+import org.opencasjobs.output.DataSetXml;
+import org.opencasjobs.output.TypedCsv;
+import org.opencasjobs.store.Conditions;
 import org.opencasjobs.store.JobStore;
-import org.opencasjobs.store.JobStore.Outcome;
 
 /** The use cases of jobs.asmx, free of any protocol: every rule about accounts, jobs and queues. */
 public final class JobsService {
-    /** The Get/SetServiceState name of the scheduler itself; queues are named {@code Context/minutes}. */
-    public static final String SCHEDULER = "Scheduler";
-    public static final String RUNNING = "RUNNING";
-    public static final String SUSPENDING = "SUSPENDING";
-    public static final String SUSPENDED = "SUSPENDED";
-    public static final String WAKING = "WAKING";
-
     private final Accounts accounts;
     private final JobStore jobs;
     private final Queues queues;
     private final Clock clock;
-    private final QueryRunner runner;
+    private final JobExecutor executor;
     private final Catalog catalog;
     private final long uploadMaxBytes;
     private final Runnable jobsChanged;
     private final long quickMaxRows;
-    private final int secondsPerMinute;
-    private final ToIntFunction<String> quickConcurrency;
-    /** Per context, the slots of its quick queue. */
-    private final Map<String, Semaphore> quickSlots = new ConcurrentHashMap<>();
 
     /** {@code jobsChanged} is told of submissions and cancel requests (it wakes the scheduler). */
-    public JobsService(Accounts accounts, JobStore jobs, Queues queues, Catalog catalog, QueryRunner runner,
+    public JobsService(Accounts accounts, JobStore jobs, Queues queues, Catalog catalog, JobExecutor executor,
                        ServerConfig config, Clock clock, Runnable jobsChanged) {
         this.catalog = catalog;
         this.uploadMaxBytes = config.uploadMaxBytes();
         this.accounts = accounts;
         this.jobs = jobs;
         this.queues = queues;
-        this.runner = runner;
+        this.executor = executor;
         this.clock = clock;
         this.jobsChanged = jobsChanged;
         this.quickMaxRows = config.quickMaxRows();
-        this.secondsPerMinute = config.secondsPerMinute();
-        this.quickConcurrency = config::quickConcurrency;
     }
 
     private Account login(Credentials who) {
@@ -101,42 +84,8 @@ public final class JobsService {
         SqlTranslator.Translation sql = SqlTranslator.quick(q, queues.catalogs());
         long id = jobs.insert(new NewJob(a.wsid(), queue, system, JobType.QUERY, emptyToNull(taskName), q, null,
                 queue.context(), 0, who.clientAddress(), null), now());
-        jobs.transition(id, JobStatus.READY, JobStatus.STARTED, now());
-        int limit = queue.minutes() * secondsPerMinute;
-        Semaphore slots = quickSlots.computeIfAbsent(queue.context(), c -> new Semaphore(quickConcurrency.applyAsInt(c), true));
-        try {
-            if (!slots.tryAcquire(limit, TimeUnit.SECONDS)) {
-                throw failQuick(id, "The " + queue.context() + " quick queue stayed busy for its whole "
-                        + queue.minutes() + "-minute limit; try again, or submit a batch job.");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failQuick(id, "The server is stopping; try again later.");
-        }
-        try {
-            QueryRunner.Result<T> r = runner.run(id, a.wsid(), queue.context(), sql, limit, reader);
-            jobs.transition(id, JobStatus.STARTED, JobStatus.FINISHED, now(),
-                    new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null, null));
-            return r.answer() != null ? r.answer() : noRows.apply(r.rows());
-        } catch (SQLException e) {
-            throw failQuick(id, SqlErrors.wasCanceled(e)
-                    ? "The query ran longer than the " + queue.minutes() + "-minute limit of the " + queue.context()
-                      + " quick queue and was stopped. Submit it as a batch job (SubmitJob) to give it more time."
-                    : SqlErrors.message(e));
-        } catch (CasJobsException e) {
-            throw failQuick(id, e.getMessage());
-        } catch (RuntimeException | Error e) {
-            failQuick(id, "The query failed because of an internal error; the operators can find it in the server"
-                    + " log under job " + id + ".");
-            throw e;
-        } finally {
-            slots.release();
-        }
-    }
-
-    private CasJobsException failQuick(long id, String message) {
-        jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now(), Outcome.error(message));
-        return new CasJobsException(message);
+        QueryRunner.Result<T> r = executor.executeNow(id, a.wsid(), queue, sql, reader);
+        return r.answer() != null ? r.answer() : noRows.apply(r.rows());
     }
 
     /** Queues a batch query after checking its syntax; a SELECT without INTO writes a new MyDB table. */
@@ -177,18 +126,16 @@ public final class JobsService {
                 .findFirst().orElseThrow(() -> new CasJobsException("Unknown output type '" + type + "'. Use one of: "
                         + String.join(", ", jobs.jobTypes().stream().map(JobType::type)
                         .filter(x -> !x.equals(JobType.QUERY)).toList()) + "."));
-        // As UploadData accepts them: [T], mydb.T and [mydb].[T] all name MyDB table T.
-        String name = table == null ? "" : table.trim().replaceFirst("(?i)^\\[?mydb]?\\.", "")
-                .replaceAll("^\\[(.*)]$", "$1");
-        try (Connection c = catalog.connect(a.wsid(), Queues.MYDB)) {
+        String name = MyDb.tableName(table);
+        try (Connection c = catalog.connect(a.wsid(), MyDb.NAME)) {
             if (name.isEmpty() || !Catalog.myDbTableExists(c, name)) {
                 throw new CasJobsException("Table '" + name + "' does not exist in MyDB.");
             }
         } catch (SQLException e) {
             throw new CasJobsException(SqlErrors.message(e), e);
         }
-        Queue queue = queues.batchFor(Queues.MYDB, 0);
-        long id = jobs.insert(new NewJob(a.wsid(), queue, false, t.type(), name, null, null, Queues.MYDB, 0,
+        Queue queue = queues.batchFor(MyDb.NAME, 0);
+        long id = jobs.insert(new NewJob(a.wsid(), queue, false, t.type(), name, null, null, MyDb.NAME, 0,
                 who.clientAddress(), outputBase), now());
         jobsChanged.run();
         return id;
@@ -205,7 +152,7 @@ public final class JobsService {
                     + uploadMaxBytes + " this server accepts in one upload. Split it into several UploadData calls"
                     + " (the first with tableExists=false, the others with tableExists=true).");
         }
-        try (Connection c = catalog.connect(a.wsid(), Queues.MYDB)) {
+        try (Connection c = catalog.connect(a.wsid(), MyDb.NAME)) {
             CsvUpload.load(c, table, data, tableExists);
         } catch (SQLException e) {
             throw new CasJobsException(SqlErrors.message(e), e);
@@ -231,13 +178,8 @@ public final class JobsService {
             return;
         }
         checkOwner(a, job);
-        if (job.quick()) {
-            return;
-        }
-        // Compare-and-set from each cancellable status in turn: whoever moves it first wins.
-        if (jobs.transition(jobId, JobStatus.READY, JobStatus.CANCELING, now())
-                || jobs.transition(jobId, JobStatus.STARTED, JobStatus.CANCELING, now())) {
-            jobsChanged.run();
+        if (executor.abort(job)) {
+            jobsChanged.run(); // the scheduler completes the cancel of a job that has not started
         }
     }
 
@@ -267,28 +209,26 @@ public final class JobsService {
 
     public String getServiceState(Credentials who, String serviceName) {
         requireAdmin(login(who));
-        return jobs.serviceState(canonicalServiceName(serviceName)).orElse(RUNNING);
+        return jobs.serviceState(canonicalServiceName(serviceName)).orElse(ServiceState.RUNNING).name();
     }
 
     /** Suspends (SUSPENDING) or wakes (WAKING) a queue or the scheduler; the scheduler completes the change. */
     public void setServiceState(Credentials who, String serviceName, String state) {
         requireAdmin(login(who));
         String name = canonicalServiceName(serviceName);
-        String s = state == null ? "" : state.trim().toUpperCase(Locale.ROOT);
-        if (!s.equals(SUSPENDING) && !s.equals(WAKING)) {
-            throw new CasJobsException("Unknown state '" + state + "'. Use SUSPENDING or WAKING.");
-        }
+        ServiceState s = ServiceState.request(state).orElseThrow(
+                () -> new CasJobsException("Unknown state '" + state + "'. Use SUSPENDING or WAKING."));
         jobs.setServiceState(name, s);
     }
 
 
     private String canonicalServiceName(String serviceName) {
         String n = serviceName == null ? "" : serviceName.trim();
-        if (n.equalsIgnoreCase(SCHEDULER)) {
-            return SCHEDULER;
+        if (n.equalsIgnoreCase(ServiceState.SCHEDULER)) {
+            return ServiceState.SCHEDULER;
         }
         return queues.byServiceName(n).map(Queue::serviceName).orElseThrow(() -> {
-            List<String> names = new ArrayList<>(List.of(SCHEDULER));
+            List<String> names = new ArrayList<>(List.of(ServiceState.SCHEDULER));
             queues.all().forEach(q -> names.add(q.serviceName()));
             return new CasJobsException("Unknown service '" + serviceName + "'. Services: "
                     + String.join(", ", names) + ".");

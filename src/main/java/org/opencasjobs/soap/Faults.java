@@ -7,7 +7,7 @@ import org.apache.cxf.interceptor.Fault;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
 import org.opencasjobs.ops.CurrentRequest;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package org.opencasjobs.soap;
 
 import jakarta.jws.WebService;
-import org.opencasjobs.http.RequestOrigin;
+import org.opencasjobs.ops.RequestOrigin;
 import org.opencasjobs.ops.CurrentRequest;
 import org.opencasjobs.service.Credentials;
 import org.opencasjobs.service.JobsService;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.opencasjobs.auth.Account;
+import org.opencasjobs.jobs.Account;
 
 /** The accounts table. Password hashes leave this class only for verification. */
 public final class AccountStore {

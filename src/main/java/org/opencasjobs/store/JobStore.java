@@ -11,11 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.opencasjobs.jobs.Conditions;
+import org.opencasjobs.store.Conditions;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.JobType;
 import org.opencasjobs.jobs.NewJob;
+import org.opencasjobs.jobs.ServiceState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -277,27 +278,27 @@ public final class JobStore {
     }
 
     /** The stored state of a queue or the scheduler, if one was ever set. */
-    public Optional<String> serviceState(String name) {
+    public Optional<ServiceState> serviceState(String name) {
         return JdbcWork.query(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT state FROM service_states WHERE service_name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                    return rs.next() ? Optional.of(ServiceState.valueOf(rs.getString(1))) : Optional.empty();
                 }
             }
         });
     }
 
-    public void setServiceState(String name, String state) {
+    public void setServiceState(String name, ServiceState state) {
         JdbcWork.transaction(ds, c -> {
             try (PreparedStatement up = c.prepareStatement("UPDATE service_states SET state = ? WHERE service_name = ?")) {
-                up.setString(1, state);
+                up.setString(1, state.name());
                 up.setString(2, name);
                 if (up.executeUpdate() == 0) {
                     try (PreparedStatement in = c.prepareStatement(
                             "INSERT INTO service_states (service_name, state) VALUES (?, ?)")) {
                         in.setString(1, name);
-                        in.setString(2, state);
+                        in.setString(2, state.name());
                         in.executeUpdate();
                     }
                 }
@@ -306,14 +307,20 @@ public final class JobStore {
         });
     }
 
-    /** Moves every service in state {@code from} to {@code to} (one scheduler cycle's step). */
-    public void advanceServiceStates(String from, String to) {
+    /** Completes every pending request (SUSPENDING to SUSPENDED, WAKING to RUNNING): one scheduler cycle's step. */
+    public void completeServiceStateRequests() {
         JdbcWork.query(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE service_states SET state = ? WHERE state = ?")) {
-                ps.setString(1, to);
-                ps.setString(2, from);
-                return ps.executeUpdate();
+            for (ServiceState from : ServiceState.values()) {
+                ServiceState to = from.completed().orElse(null);
+                if (to != null) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE service_states SET state = ? WHERE state = ?")) {
+                        ps.setString(1, to.name());
+                        ps.setString(2, from.name());
+                        ps.executeUpdate();
+                    }
+                }
             }
+            return null;
         });
     }
 

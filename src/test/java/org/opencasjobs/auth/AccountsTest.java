@@ -14,7 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencasjobs.config.ServerConfig;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.Account;
+import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.store.AccountStore;
 import org.opencasjobs.store.JobStoreDatabase;
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.opencasjobs.output.TypedCsv;
 
 class SampleCatalogTest {
     private static final AtomicInteger DB = new AtomicInteger();

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.jobs.Queues;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
 
 class ServerConfigTest {
     @Test

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.opencasjobs.catalog.SqlErrors;
 
 /** The scheduler's watchdog stops statements past their job's deadline, whatever their own timeout says. */
 class RunningStatementsTest {

@@ -147,7 +147,7 @@ class ClientCompatTest {
 
     @Test
     void getWebServiceIdAnswersMinusOneForADisabledAccount() throws Exception {
-        org.opencasjobs.auth.Account carol = s.server.accounts().create("carol-disabled", "carol-pw", false);
+        org.opencasjobs.jobs.Account carol = s.server.accounts().create("carol-disabled", "carol-pw", false);
         assertEquals(Long.toString(carol.wsid()), mastWsid(s, WSID_URL, "carol-disabled", "carol-pw"));
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + s.dataDir.resolve("jobstore")
                 + ";TRACE_LEVEL_FILE=0;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");

@@ -1045,15 +1045,15 @@ class DataInOutTest {
         String t = unique("Vanishing");
         upload(t, "a\n1\n", false);
         Set<Path> before = outputFolders();
-        s.server.jobStore().setServiceState(org.opencasjobs.service.JobsService.SCHEDULER,
-                org.opencasjobs.service.JobsService.SUSPENDED);
+        s.server.jobStore().setServiceState(org.opencasjobs.jobs.ServiceState.SCHEDULER,
+                org.opencasjobs.jobs.ServiceState.SUSPENDED);
         long id;
         try {
             id = extract(s, Via.GET, alice, ALICE_PW, t, "CSV");
             quick(s, alice, ALICE_PW, "DROP TABLE " + t);
         } finally {
-            s.server.jobStore().setServiceState(org.opencasjobs.service.JobsService.SCHEDULER,
-                    org.opencasjobs.service.JobsService.RUNNING);
+            s.server.jobStore().setServiceState(org.opencasjobs.jobs.ServiceState.SCHEDULER,
+                    org.opencasjobs.jobs.ServiceState.RUNNING);
         }
         Map<String, String> j = awaitJob(s, Via.GET, alice, ALICE_PW, id);
         assertEquals("4", j.get("Status"), () -> "job " + j);

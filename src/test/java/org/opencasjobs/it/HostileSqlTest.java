@@ -30,7 +30,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.opencasjobs.auth.Account;
+import org.opencasjobs.jobs.Account;
 
 /**
  * Hostile SQL against a real server (CONTRACT.md §6: "One user can never read or change another

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.OpenCasJobs;
-import org.opencasjobs.auth.Account;
+import org.opencasjobs.jobs.Account;
 import org.opencasjobs.config.ServerConfig;
 
 /** A user's MyDB keeps its tables and views, and SQL Server's dialect, across restarts. */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.opencasjobs.auth.Account;
+import org.opencasjobs.jobs.Account;
 import org.opencasjobs.wire.CJJob;
 import org.opencasjobs.wire.ExecuteQuickJobDSResponse;
 import org.opencasjobs.wire.Job;

@@ -19,7 +19,7 @@ import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.opencasjobs.auth.Account;
+import org.opencasjobs.jobs.Account;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.w3c.dom.Element;

@@ -29,7 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.opencasjobs.auth.Account;
+import org.opencasjobs.jobs.Account;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 

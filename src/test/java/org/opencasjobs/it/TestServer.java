@@ -1,5 +1,6 @@
 package org.opencasjobs.it;
 
+import jakarta.xml.ws.BindingProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,11 +15,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import jakarta.xml.ws.BindingProvider;
 import org.opencasjobs.OpenCasJobs;
-import org.opencasjobs.auth.Account;
 import org.opencasjobs.config.ServerConfig;
-import org.opencasjobs.service.JobsService;
+import org.opencasjobs.jobs.Account;
+import org.opencasjobs.jobs.ServiceState;
 import org.opencasjobs.wire.Jobs;
 import org.opencasjobs.wire.JobsSoap;
 
@@ -65,7 +65,7 @@ public final class TestServer implements AutoCloseable {
      * can: for tests of the job lifecycle that must not race a job running to its end.
      */
     public TestServer holdJobs() {
-        server.jobStore().setServiceState(JobsService.SCHEDULER, JobsService.SUSPENDED);
+        server.jobStore().setServiceState(ServiceState.SCHEDULER, ServiceState.SUSPENDED);
         return this;
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.opencasjobs.catalog.TypedCsv;
+import org.opencasjobs.output.TypedCsv;
 
 class ColumnTest {
     @Test

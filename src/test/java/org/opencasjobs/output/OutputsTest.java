@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
-import org.opencasjobs.jobs.Queues;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.jobs.MyDb;
 
 /** {@link Outputs}: token folders, their expiry ({@link Outputs#sweep}) and cleanup after a failed extract. */
 class OutputsTest {
@@ -142,7 +142,7 @@ class OutputsTest {
         ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
         try (Catalog catalog = Catalog.open(config)) {
             long wsid = 4242;
-            try (Connection c = catalog.connect(wsid, Queues.MYDB); Statement st = c.createStatement()) {
+            try (Connection c = catalog.connect(wsid, MyDb.NAME); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE MyDB.Kept (id BIGINT, name VARCHAR(20))");
                 st.execute("INSERT INTO MyDB.Kept VALUES (1, 'one'), (2, NULL)");
             }

@@ -1,4 +1,4 @@
-package org.opencasjobs.auth;
+package org.opencasjobs.jobs;
 
 import java.time.LocalDateTime;
 

@@ -1,4 +1,4 @@
-package org.opencasjobs.exec;
+package org.opencasjobs.dialect;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +24,8 @@ import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SetOperationList;
-import org.opencasjobs.catalog.Catalog;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.MyDb;
+import org.opencasjobs.jobs.CasJobsException;
 
 /**
  * Checks the syntax of CasJobs SQL (SQL Server dialect) and turns it into statements that H2 runs in
@@ -63,7 +63,7 @@ public final class SqlTranslator {
 
     private enum Mode { QUICK, BATCH, INTO }
 
-    /** {@code information_schema.tables} and {@code .columns} read {@link Catalog#MYDB_INFO}'s views. */
+    /** {@code information_schema.tables} and {@code .columns} read {@link MyDb#INFO_SCHEMA}'s views. */
     /** Built-in functions that name server paths, which users have no business seeing. */
     private static final java.util.Set<String> HIDDEN_FUNCTIONS = java.util.Set.of("DATABASE_PATH");
     private static final java.util.Set<String> MYDB_INFO_VIEWS = java.util.Set.of("tables", "columns");
@@ -95,7 +95,7 @@ public final class SqlTranslator {
         for (String name : catalogs) {
             schemas.put(name.toLowerCase(Locale.ROOT), name);
         }
-        schemas.put("mydb", "MyDB");
+        schemas.put("mydb", MyDb.NAME);
         schemas.put("information_schema", "INFORMATION_SCHEMA");
         List<Tok> toks = sql == null ? List.of() : tokens(sql);
         for (Tok t : toks) {
@@ -385,7 +385,7 @@ public final class SqlTranslator {
     }
 
     private static boolean isMyDb(String name) {
-        return name.equalsIgnoreCase("mydb");
+        return MyDb.is(name);
     }
 
     /**
@@ -424,7 +424,7 @@ public final class SqlTranslator {
                     skipTo = i + 3;
                 } else if (schema.equals("INFORMATION_SCHEMA") && i + 2 < piece.size()
                         && MYDB_INFO_VIEWS.contains(key(piece.get(i + 2).text(sql)))) {
-                    schema = Catalog.MYDB_INFO; // as in SQL Server, a database's TABLES lists its own tables only
+                    schema = MyDb.INFO_SCHEMA; // as in SQL Server, a database's TABLES lists its own tables only
                 }
                 replacement = schema + ".";
             } else if (names.contains(i)) { // a keyword of the parser's used as a name: H2 may reserve it too

@@ -1,4 +1,4 @@
-package org.opencasjobs.exec;
+package org.opencasjobs.catalog;
 
 import java.sql.SQLException;
 

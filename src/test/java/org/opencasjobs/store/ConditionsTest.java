@@ -1,4 +1,4 @@
-package org.opencasjobs.jobs;
+package org.opencasjobs.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
 
 /** Checks the generated SQL text and, against an in-memory H2 jobs table, which rows it selects. */
 class ConditionsTest {

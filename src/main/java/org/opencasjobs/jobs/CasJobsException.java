@@ -1,4 +1,4 @@
-package org.opencasjobs.service;
+package org.opencasjobs.jobs;
 
 /**
  * An error whose message is meant for the user: what was wrong and what to do.

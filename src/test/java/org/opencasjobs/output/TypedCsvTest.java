@@ -1,4 +1,4 @@
-package org.opencasjobs.catalog;
+package org.opencasjobs.output;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
 
 class TypedCsvTest {
     private static final AtomicInteger DB = new AtomicInteger();

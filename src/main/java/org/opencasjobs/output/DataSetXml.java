@@ -1,4 +1,4 @@
-package org.opencasjobs.catalog;
+package org.opencasjobs.output;
 
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import org.opencasjobs.catalog.TypedCsv.Kind;
+import org.opencasjobs.output.TypedCsv.Kind;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -83,7 +83,7 @@ public final class DataSetXml {
      * them into the response).
      *
      * @param maxRows the most rows a quick result may have (negative: no limit); a larger result
-     *                is refused with the same {@link org.opencasjobs.service.CasJobsException} as
+     *                is refused with the same {@link org.opencasjobs.jobs.CasJobsException} as
      *                {@link TypedCsv#write}
      */
     public static List<Element> write(ResultSet rs, long maxRows) throws SQLException {

@@ -1,4 +1,4 @@
-package org.opencasjobs.catalog;
+package org.opencasjobs.output;
 
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -15,7 +15,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
 
 /**
  * Renders a JDBC result as the "typed CSV" text that {@code ExecuteQuickJob} returns

@@ -1,6 +1,4 @@
-package org.opencasjobs.exec;
-
-import org.opencasjobs.catalog.Catalog;
+package org.opencasjobs.dialect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.jobs.MyDb;
 
 /** Translates CasJobs SQL and runs the result on H2 set up like a user's database. */
 class SqlTranslatorTest {
@@ -36,8 +35,8 @@ class SqlTranslatorTest {
             s.execute("CREATE SCHEMA MyDB");
             s.execute("CREATE SCHEMA Sample");
             // as each account's database has it (Catalog.provision)
-            s.execute("CREATE SCHEMA " + Catalog.MYDB_INFO);
-            s.execute("CREATE VIEW " + Catalog.MYDB_INFO + ".TABLES AS SELECT * FROM INFORMATION_SCHEMA.TABLES"
+            s.execute("CREATE SCHEMA " + MyDb.INFO_SCHEMA);
+            s.execute("CREATE VIEW " + MyDb.INFO_SCHEMA + ".TABLES AS SELECT * FROM INFORMATION_SCHEMA.TABLES"
                     + " WHERE TABLE_SCHEMA = 'MyDB'");
             s.execute("CREATE TABLE Sample.PhotoObj(objID BIGINT, ra FLOAT, dec FLOAT, r REAL, type INT)");
             s.execute("INSERT INTO Sample.PhotoObj VALUES (1, 0.5, 10, 17.5, 3), (2, 1.5, 20, 18.5, 6),"

@@ -1,8 +1,8 @@
-package org.opencasjobs.http;
+package org.opencasjobs.ops;
 
 /**
  * Where the request this thread serves came from: the client's address (login throttling) and
- * the base URL it used (links handed back, such as OutputLoc). Set by {@link AsmxFilter} for
+ * the base URL it used (links handed back, such as OutputLoc). Set by the HTTP layer's ASMX filter for
  * every request, so the endpoint knows both on all four protocols.
  */
 public final class RequestOrigin {
@@ -25,11 +25,11 @@ public final class RequestOrigin {
         return o == null ? "http://localhost" : o.baseUrl;
     }
 
-    static void set(String address, String baseUrl) {
+    public static void set(String address, String baseUrl) {
         CURRENT.set(new Origin(address, baseUrl));
     }
 
-    static void clear() {
+    public static void clear() {
         CURRENT.remove();
     }
 }

@@ -1,4 +1,4 @@
-package org.opencasjobs.jobs;
+package org.opencasjobs.store;
 
 import java.sql.Timestamp;
 import java.time.DateTimeException;
@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
 
 /**
  * Turns the {@code conditions} argument of GetJobs into a WHERE fragment over the {@code jobs} table.

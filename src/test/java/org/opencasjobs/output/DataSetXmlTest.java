@@ -1,4 +1,4 @@
-package org.opencasjobs.catalog;
+package org.opencasjobs.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +30,7 @@ import javax.xml.validation.SchemaFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opencasjobs.service.CasJobsException;
+import org.opencasjobs.jobs.CasJobsException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;

@@ -1,0 +1,336 @@
+package org.opencasjobs.exec;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
+import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.catalog.SqlErrors;
+import org.opencasjobs.dialect.SqlTranslator;
+import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.jobs.Job;
+import org.opencasjobs.jobs.JobStatus;
+import org.opencasjobs.jobs.JobType;
+import org.opencasjobs.jobs.Queue;
+import org.opencasjobs.ops.Metrics;
+import org.opencasjobs.output.Extractor;
+import org.opencasjobs.output.Outputs;
+import org.opencasjobs.store.JobStore;
+import org.opencasjobs.store.JobStore.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way a job runs, quick or queued: it is claimed (0 → 1), kept within its queue's limits,
+ * runs its SQL or extract, and ends with one compare-and-set transition whose message the user
+ * reads; a table it was creating is removed if it does not finish. This class also owns the
+ * cancel protocol: {@link #abort} moves a job to canceling (2) and stops its statement; the run
+ * that sees its statement stopped, or {@link #tick} for a job that never started, moves it to
+ * cancelled (3). Which queued job runs when is the {@link Scheduler}'s business.
+ */
+public final class JobExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(JobExecutor.class);
+    static final String RESTARTED = "The server restarted while this job was running; please submit it again.";
+
+    /** The work of one job: its answer (quick jobs) and what the ending transition records. */
+    private record Done<T>(T answer, Outcome outcome) {
+    }
+
+    private interface Work<T> {
+        Done<T> run() throws SQLException, IOException;
+    }
+
+    /** A started job: its id, its queue and when it started (for the run metrics). */
+    private record Run(long jobId, Queue queue, LocalDateTime started) {
+    }
+
+    /** How a run ended: its final status (READY when re-queued) and, for users, its answer or error. */
+    private record Ended<T>(JobStatus status, T answer, String error) {
+    }
+
+    private final JobStore jobs;
+    private final Catalog catalog;
+    private final QueryRunner runner;
+    private final Outputs outputs;
+    private final Clock clock;
+    private final String[] catalogs;
+    private final int secondsPerMinute;
+    private final ToIntFunction<String> quickConcurrency;
+    private final Metrics metrics;
+    /** Per context, the slots of its quick queue. */
+    private final Map<String, Semaphore> quickSlots = new ConcurrentHashMap<>();
+    /** Set when the server stops: queued jobs stopped from now on wait again instead of failing. */
+    private volatile boolean stopping;
+
+    /**
+     * @param catalogs         the catalog contexts' names, for translating queued queries
+     * @param quickConcurrency per context, how many quick jobs run at once
+     */
+    public JobExecutor(JobStore jobs, Catalog catalog, Outputs outputs, Clock clock, String[] catalogs,
+                       int secondsPerMinute, ToIntFunction<String> quickConcurrency, Metrics metrics) {
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.runner = new QueryRunner(catalog, new RunningStatements());
+        this.outputs = outputs;
+        this.clock = clock;
+        this.catalogs = catalogs.clone();
+        this.secondsPerMinute = secondsPerMinute;
+        this.quickConcurrency = quickConcurrency;
+        this.metrics = metrics;
+    }
+
+    private LocalDateTime now() {
+        return LocalDateTime.now(clock);
+    }
+
+    /** Claims a waiting job for a run: 0 → 1; false if another actor moved it first. */
+    boolean claim(long jobId) {
+        return jobs.transition(jobId, JobStatus.READY, JobStatus.STARTED, now());
+    }
+
+    // ---------------------------------------------------------------- execute now
+
+    /**
+     * Runs a new quick job (ready, just recorded) at once in its context's quick queue and returns
+     * the answer of its last statement, null if that returned no rows.
+     *
+     * @throws CasJobsException the job failed; it has ended failed (4) with this message
+     */
+    public <T> QueryRunner.Result<T> executeNow(long jobId, long wsid, Queue queue, SqlTranslator.Translation sql,
+                                                QueryRunner.RowsReader<T> reader) {
+        if (!claim(jobId)) {
+            throw new IllegalStateException("quick job " + jobId + " was moved before it started");
+        }
+        Run run = new Run(jobId, queue, now());
+        int limit = queue.minutes() * secondsPerMinute;
+        Semaphore slots = quickSlots.computeIfAbsent(queue.context(),
+                c -> new Semaphore(quickConcurrency.applyAsInt(c), true));
+        Ended<QueryRunner.Result<T>> ended;
+        try {
+            if (!slots.tryAcquire(limit, TimeUnit.SECONDS)) {
+                ended = fail(run, "The " + queue.context() + " quick queue stayed busy for its whole "
+                        + queue.minutes() + "-minute limit; try again, or submit a batch job.");
+            } else {
+                try {
+                    ended = run(run, "query", () -> query(jobId, wsid, queue, sql, reader));
+                } finally {
+                    slots.release();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ended = fail(run, "The server is stopping; try again later.");
+        }
+        if (ended.status() != JobStatus.FINISHED) {
+            throw new CasJobsException(ended.error());
+        }
+        return ended.answer();
+    }
+
+    // ---------------------------------------------------------------- execute queued
+
+    /** Runs a queued job that {@link #claim} has started, to its final state (or back to the queue when stopping). */
+    void executeQueued(long jobId, Queue queue) {
+        Job job = jobs.find(jobId).orElseThrow();
+        metrics.jobStarted(queue.serviceName(), Duration.between(job.timeSubmit(), job.timeStart()));
+        if (stopping) {
+            requeue(jobId);
+            return;
+        }
+        Run run = new Run(jobId, queue, job.timeStart());
+        if (!job.type().equals(JobType.QUERY)) {
+            run(run, "extract", () -> extract(job));
+            return;
+        }
+        run(run, "job", () -> {
+            SqlTranslator.Translation sql = job.intoTable() != null
+                    ? SqlTranslator.into(job.query(), job.intoTable(), catalogs)
+                    : SqlTranslator.batch(job.query(), "Job" + jobId, catalogs);
+            return query(jobId, job.wsid(), queue, sql, JobExecutor::countRows);
+        });
+    }
+
+    private <T> Done<QueryRunner.Result<T>> query(long jobId, long wsid, Queue queue, SqlTranslator.Translation sql,
+                                                  QueryRunner.RowsReader<T> reader) throws SQLException {
+        QueryRunner.Result<T> r = runner.run(jobId, wsid, queue.context(), sql, queue.minutes() * secondsPerMinute,
+                reader);
+        return new Done<>(r, new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null,
+                null));
+    }
+
+    /** An extract job: the MyDB table named by TaskName, written in the format named by Type. */
+    private Done<Void> extract(Job job) throws SQLException, IOException {
+        Outputs.Written w = outputs.extract(catalog, job.wsid(), job.taskName(), Extractor.Format.of(job.type()));
+        String base = job.outputBase() == null ? "" : job.outputBase();
+        return new Done<>(null, new Outcome(w.rows(), null, null, base + w.urlPath(), null));
+    }
+
+    // ---------------------------------------------------------------- the end of a run
+
+    /**
+     * Runs a started job's work and ends it: finished, cancelled when its statement was stopped
+     * by a cancel, back to the queue when stopped by a shutdown, failed otherwise, with a message
+     * in the user's terms. {@code what} names the job in the message of an internal error.
+     */
+    private <T> Ended<T> run(Run run, String what, Work<T> work) {
+        long jobId = run.jobId();
+        try {
+            Done<T> done = work.run();
+            // A cancel that arrives as the job completes is too late: what happened stands.
+            if (!end(run, JobStatus.FINISHED, done.outcome())) {
+                LOG.warn("job {} finished, but its status had changed meanwhile", jobId);
+            }
+            return new Ended<>(JobStatus.FINISHED, done.answer(), null);
+        } catch (SQLException e) {
+            if (!SqlErrors.wasCanceled(e)) {
+                // A real error, even after a cancel was asked for: what happened stands.
+                return fail(run, SqlErrors.message(e));
+            }
+            if (jobs.transition(jobId, JobStatus.CANCELING, JobStatus.CANCELLED, now())) {
+                ended(run, JobStatus.CANCELLED);
+                return new Ended<>(JobStatus.CANCELLED, null, "Job " + jobId + " was cancelled.");
+            }
+            if (stopping && !run.queue().quick() && requeue(jobId)) {
+                return new Ended<>(JobStatus.READY, null, null);
+            }
+            return fail(run, overLimit(run.queue()));
+        } catch (CasJobsException e) {
+            return fail(run, e.getMessage());
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.error("job {} failed unexpectedly", jobId, e);
+            Ended<T> failed = fail(run, "The " + what + " failed because of an internal error; the operators"
+                    + " can find it in the server log under job " + jobId + ".");
+            if (e instanceof Error error) {
+                throw error;
+            }
+            return failed;
+        }
+    }
+
+    private static String overLimit(Queue queue) {
+        return queue.quick()
+                ? "The query ran longer than the " + queue.minutes() + "-minute limit of the " + queue.context()
+                  + " quick queue and was stopped. Submit it as a batch job (SubmitJob) to give it more time."
+                : "The job ran longer than the " + queue.minutes() + "-minute limit of the " + queue.serviceName()
+                  + " queue and was stopped.";
+    }
+
+    private <T> Ended<T> fail(Run run, String message) {
+        end(run, JobStatus.FAILED, Outcome.error(message));
+        return new Ended<>(JobStatus.FAILED, null, message);
+    }
+
+    /** Ends a started job, or one asked to cancel while it ran; false if neither. */
+    private boolean end(Run run, JobStatus to, Outcome outcome) {
+        LocalDateTime now = now();
+        boolean moved = jobs.transition(run.jobId(), JobStatus.STARTED, to, now, outcome)
+                || jobs.transition(run.jobId(), JobStatus.CANCELING, to, now, outcome);
+        if (moved) {
+            ended(run, to);
+        }
+        return moved;
+    }
+
+    private void ended(Run run, JobStatus status) {
+        if (!run.queue().quick()) { // the run metrics are about batch queues
+            metrics.jobEnded(run.queue().serviceName(), status.name().toLowerCase(Locale.ROOT),
+                    Duration.between(run.started(), now()));
+        }
+    }
+
+    /**
+     * A job stopped because the server is shutting down waits again, from the start, for the
+     * next start of the server (its half-written table was dropped by the runner).
+     */
+    private boolean requeue(long jobId) {
+        if (jobs.transition(jobId, JobStatus.STARTED, JobStatus.READY, now())) {
+            LOG.info("job {} re-queued: the server is shutting down", jobId);
+            return true;
+        }
+        if (jobs.transition(jobId, JobStatus.CANCELING, JobStatus.CANCELLED, now())) {
+            LOG.info("job {} cancelled as the server shut down", jobId);
+            return true;
+        }
+        return false;
+    }
+
+    private static Long countRows(java.sql.ResultSet rs) throws SQLException {
+        long n = 0;
+        while (rs.next()) {
+            n++;
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- cancel and stop
+
+    /**
+     * Asks a waiting or running queued job to stop: 0 or 1 → 2 (quick jobs cannot be cancelled),
+     * and stops its statement if it runs in this process. The job reaches 3 when its run sees the
+     * statement stopped, or at the next {@link #tick} if it never started.
+     *
+     * @return true if this call moved the job to canceling
+     */
+    public boolean abort(Job job) {
+        if (job.quick()) {
+            return false;
+        }
+        // Compare-and-set from each cancellable status in turn: whoever moves it first wins.
+        boolean moved = jobs.transition(job.jobId(), JobStatus.READY, JobStatus.CANCELING, now())
+                || jobs.transition(job.jobId(), JobStatus.STARTED, JobStatus.CANCELING, now());
+        if (moved) {
+            runner.running().cancel(job.jobId());
+        }
+        return moved;
+    }
+
+    /**
+     * One scheduler cycle's enforcement: stops statements past their job's deadline, stops again
+     * the statements of jobs asked to cancel (a job between two statements had none to stop),
+     * and cancels (2 → 3) jobs asked to cancel before they started.
+     */
+    void tick() {
+        runner.running().cancelOverdue();
+        for (long id : jobs.idsWithStatus(JobStatus.CANCELING, false)) {
+            if (!runner.running().cancel(id) && jobs.find(id).map(j -> j.timeStart() == null).orElse(false)
+                    && jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, now())) {
+                LOG.info("job {} cancelled before it started", id);
+            }
+        }
+    }
+
+    /**
+     * A single node owns every job, so at start-up nothing is running: jobs left started by a
+     * process that died fail, and jobs left canceling are cancelled.
+     */
+    void recover() {
+        LocalDateTime now = now();
+        for (long id : jobs.idsWithStatus(JobStatus.STARTED, false)) {
+            if (jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now, Outcome.error(RESTARTED))) {
+                LOG.info("job {} failed: left started by a previous run", id);
+            }
+        }
+        for (long id : jobs.idsWithStatus(JobStatus.CANCELING, false)) {
+            if (jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, now)) {
+                LOG.info("job {} cancelled: left canceling by a previous run", id);
+            }
+        }
+    }
+
+    /** From now on, queued jobs whose statements stop go back to their queue. */
+    void beginStop() {
+        stopping = true;
+    }
+
+    /** Stops the statement of a job running here, if it has one now. */
+    void stopStatement(long jobId) {
+        runner.running().cancel(jobId);
+    }
+}
