@@ -13,13 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.opencasjobs.jobs.Account;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.exec.JobExecutor;
 import org.opencasjobs.exec.Scheduler;
 import org.opencasjobs.http.WebServer;
+import org.opencasjobs.jobs.Account;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.Queue;
 import org.opencasjobs.jobs.Queues;
@@ -29,6 +29,8 @@ import org.opencasjobs.output.Outputs;
 import org.opencasjobs.service.JobsService;
 import org.opencasjobs.soap.JobsEndpoint;
 import org.opencasjobs.store.AccountStore;
+import org.opencasjobs.store.JdbcAccountStore;
+import org.opencasjobs.store.JdbcJobStore;
 import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStoreDatabase;
 import org.slf4j.Logger;
@@ -59,11 +61,11 @@ public final class OpenCasJobs implements AutoCloseable {
         database = JobStoreDatabase.open(config, metrics.registry());
         try {
             catalog = Catalog.open(config);
-            AccountStore accountStore = new AccountStore(database.dataSource());
+            AccountStore accountStore = new JdbcAccountStore(database.dataSource());
             accounts = new Accounts(accountStore, clock, config.loginMaxFailures(), config.loginWindowSeconds(),
                     config.loginCacheSeconds());
             demo = config.demoAccount() && accountStore.isEmpty() ? createDemo(config.dataDir()) : null;
-            jobStore = new JobStore(database.dataSource());
+            jobStore = new JdbcJobStore(database.dataSource());
             Queues queues = new Queues(config);
             Outputs outputs = new Outputs(config.dataDir().resolve("outputs"), config.outputRetention(), clock);
             JobExecutor executor = new JobExecutor(jobStore, catalog, outputs, clock, queues.catalogs(),

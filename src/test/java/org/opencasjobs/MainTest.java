@@ -26,12 +26,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencasjobs.jobs.Account;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.jobs.Account;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.store.AccountStore;
+import org.opencasjobs.store.JdbcAccountStore;
 import org.opencasjobs.store.JobStoreDatabase;
 import picocli.CommandLine;
 
@@ -85,7 +86,7 @@ class MainTest {
     /** Logs in as the service does; null when refused, else the account. */
     static String login(Path data, long wsid, String password) {
         try (JobStoreDatabase db = JobStoreDatabase.open(ServerConfig.of(Map.of("casjobs.data.dir", data.toString())))) {
-            Accounts accounts = new Accounts(new AccountStore(db.dataSource()), Clock.systemDefaultZone(), 100, 60, 0);
+            Accounts accounts = new Accounts(new JdbcAccountStore(db.dataSource()), Clock.systemDefaultZone(), 100, 60, 0);
             try {
                 return accounts.authenticate(wsid, password, "test").username();
             } catch (CasJobsException e) {
@@ -110,7 +111,7 @@ class MainTest {
         String printed = out.toString(StandardCharsets.UTF_8).trim();
         assertTrue(printed.matches("\\d{9}"), "only the wsid: " + printed);
         try (JobStoreDatabase db = JobStoreDatabase.open(ServerConfig.of(Map.of("casjobs.data.dir", data.toString())))) {
-            AccountStore.StoredAccount a = new AccountStore(db.dataSource()).find(Long.parseLong(printed)).orElseThrow();
+            AccountStore.StoredAccount a = new JdbcAccountStore(db.dataSource()).find(Long.parseLong(printed)).orElseThrow();
             assertEquals("carol", a.account().username());
             assertTrue(a.account().admin());
         }

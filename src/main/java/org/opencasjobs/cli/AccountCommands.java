@@ -8,10 +8,11 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.opencasjobs.jobs.Account;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.jobs.Account;
 import org.opencasjobs.store.AccountStore;
+import org.opencasjobs.store.JdbcAccountStore;
 import org.opencasjobs.store.JobStoreDatabase;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -40,7 +41,7 @@ public final class AccountCommands {
             Files.createDirectories(config.dataDir());
             return inDataFolder(config, () -> {
                 try (JobStoreDatabase db = JobStoreDatabase.open(config)) {
-                    Account a = accounts(new AccountStore(db.dataSource())).create(username, password, admin);
+                    Account a = accounts(new JdbcAccountStore(db.dataSource())).create(username, password, admin);
                     print(String.valueOf(a.wsid()));
                 }
                 return 0;
@@ -56,7 +57,7 @@ public final class AccountCommands {
             return inJobStore(config(), db -> {
                 List<String[]> rows = new ArrayList<>();
                 rows.add(new String[] {"WSID", "USERNAME", "ADMIN", "DISABLED", "CREATED"});
-                for (Account a : new AccountStore(db.dataSource()).list()) {
+                for (Account a : new JdbcAccountStore(db.dataSource()).list()) {
                     rows.add(new String[] {String.valueOf(a.wsid()), a.username(), yesNo(a.admin()), yesNo(a.disabled()),
                         a.created().truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ')});
                 }
@@ -99,7 +100,7 @@ public final class AccountCommands {
         @Override
         public Integer call() throws Exception {
             return inJobStore(config(), db -> {
-                AccountStore store = new AccountStore(db.dataSource());
+                AccountStore store = new JdbcAccountStore(db.dataSource());
                 print(change(store, account.find(store)));
                 return 0;
             });

@@ -1,131 +1,36 @@
 package org.opencasjobs.store;
 
-import java.security.SecureRandom;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.opencasjobs.jobs.Account;
 
-/** The accounts table. Password hashes leave this class only for verification. */
-public final class AccountStore {
+/** Where accounts are kept. Password hashes leave it only for verification. */
+public interface AccountStore {
     /** An account with its stored password hash. */
-    public record StoredAccount(Account account, String passwordHash) {
-    }
-
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String COLUMNS = "wsid, username, password_hash, is_admin, disabled, created";
-
-    private final DataSource ds;
-
-    public AccountStore(DataSource ds) {
-        this.ds = ds;
+    record StoredAccount(Account account, String passwordHash) {
     }
 
     /**
      * Adds an account under a new random 9-digit wsid (like the original service's) and returns
      * it; a wsid that is taken already is drawn again.
      */
-    public Account create(String username, String passwordHash, boolean admin, LocalDateTime now) {
-        return JdbcWork.query(ds, c -> {
-            if (findByName(username).isPresent()) {
-                throw new IllegalArgumentException("An account named '" + username + "' exists already.");
-            }
-            while (true) {
-                long wsid = 100_000_000L + RANDOM.nextInt(900_000_000);
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, FALSE, ?)")) {
-                    ps.setLong(1, wsid);
-                    ps.setString(2, username);
-                    ps.setString(3, passwordHash);
-                    ps.setBoolean(4, admin);
-                    ps.setTimestamp(5, Timestamp.valueOf(now));
-                    ps.executeUpdate();
-                    return new Account(wsid, username, admin, false, now);
-                } catch (SQLException e) {
-                    if (find(wsid).isEmpty()) {
-                        throw e; // not a wsid clash
-                    }
-                }
-            }
-        });
-    }
+    Account create(String username, String passwordHash, boolean admin, LocalDateTime now);
 
-    public Optional<StoredAccount> find(long wsid) {
-        return one("wsid = ?", wsid);
-    }
+    Optional<StoredAccount> find(long wsid);
 
-    public Optional<StoredAccount> findByName(String username) {
-        return one("username = ?", username);
-    }
+    Optional<StoredAccount> findByName(String username);
 
-    public List<Account> list() {
-        return JdbcWork.query(ds, c -> {
-            List<Account> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM accounts ORDER BY wsid");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs).account());
-                }
-            }
-            return out;
-        });
-    }
+    List<Account> list();
 
     /** Replaces the password hash of an account; false if there is no such account. */
-    public boolean setPasswordHash(long wsid, String passwordHash) {
-        return update("password_hash = ?", passwordHash, wsid);
-    }
+    boolean setPasswordHash(long wsid, String passwordHash);
 
     /** Grants or revokes administrator rights; false if there is no such account. */
-    public boolean setAdmin(long wsid, boolean admin) {
-        return update("is_admin = ?", admin, wsid);
-    }
+    boolean setAdmin(long wsid, boolean admin);
 
     /** Disables an account (logins refused) or enables it again; false if there is no such account. */
-    public boolean setDisabled(long wsid, boolean disabled) {
-        return update("disabled = ?", disabled, wsid);
-    }
+    boolean setDisabled(long wsid, boolean disabled);
 
-    private boolean update(String set, Object value, long wsid) {
-        return JdbcWork.query(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET " + set + " WHERE wsid = ?")) {
-                ps.setObject(1, value);
-                ps.setLong(2, wsid);
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    public boolean isEmpty() {
-        return JdbcWork.query(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM accounts");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) == 0;
-            }
-        });
-    }
-
-    private Optional<StoredAccount> one(String where, Object key) {
-        return JdbcWork.query(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM accounts WHERE " + where)) {
-                ps.setObject(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-                }
-            }
-        });
-    }
-
-    private static StoredAccount read(ResultSet rs) throws SQLException {
-        Account a = new Account(rs.getLong("wsid"), rs.getString("username"), rs.getBoolean("is_admin"),
-                rs.getBoolean("disabled"), rs.getTimestamp("created").toLocalDateTime());
-        return new StoredAccount(a, rs.getString("password_hash"));
-    }
+    boolean isEmpty();
 }

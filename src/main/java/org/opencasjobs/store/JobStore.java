@@ -1,96 +1,35 @@
 package org.opencasjobs.store;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
-import org.opencasjobs.store.Conditions;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.JobType;
 import org.opencasjobs.jobs.NewJob;
 import org.opencasjobs.jobs.ServiceState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Jobs, job types and service states in the job store. A job's status changes only by
- * compare-and-set ({@code UPDATE … WHERE status = expected}) together with a row in
- * job_transitions, so two actors can never both move the same job.
+ * Where jobs, job types and service states are kept. A job's status changes only by
+ * compare-and-set together with a recorded transition, so two actors can never both move the
+ * same job. {@link JdbcJobStore} keeps them in a SQL database (H2 by default).
  */
-public final class JobStore {
-    private static final String COLUMNS = "jobid, wsid, status, queue, is_quick, is_system, context, job_type,"
-            + " task_name, query, modified_query, target, params, into_table, created_table, output_loc, output_base, error, message,"
-            + " host_ip, rows_affected, estimate, time_submit, time_start, time_end";
-
-    private static final Logger LOG = LoggerFactory.getLogger("org.opencasjobs.jobs");
-
+public interface JobStore {
     /** A count of active jobs of one queue in one status. */
-    public record ActiveCount(String context, int queueMinutes, boolean quick, JobStatus status, long count) {
+    record ActiveCount(String context, int queueMinutes, boolean quick, JobStatus status, long count) {
     }
 
     /** One recorded status change. */
-    public record Transition(long jobId, JobStatus from, JobStatus to, LocalDateTime at) {
-    }
-
-    private final DataSource ds;
-
-    public JobStore(DataSource ds) {
-        this.ds = ds;
+    record Transition(long jobId, JobStatus from, JobStatus to, LocalDateTime at) {
     }
 
     /** Records a new job, ready (0), and returns its id. */
-    public long insert(NewJob j, LocalDateTime now) {
-        return JdbcWork.query(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (wsid, status, queue, is_quick, is_system,"
-                    + " context, job_type, task_name, query, into_table, target, estimate, host_ip, output_base, time_submit)"
-                    + " VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                ps.setLong(1, j.wsid());
-                ps.setInt(2, j.queue().minutes());
-                ps.setBoolean(3, j.queue().quick());
-                ps.setBoolean(4, j.system());
-                ps.setString(5, j.queue().context());
-                ps.setString(6, j.type());
-                ps.setString(7, j.taskName());
-                ps.setString(8, j.query());
-                ps.setString(9, j.intoTable());
-                ps.setString(10, j.target());
-                ps.setInt(11, j.estimate());
-                ps.setString(12, j.hostIp());
-                ps.setString(13, j.outputBase());
-                ps.setTimestamp(14, Timestamp.valueOf(now));
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    long id = keys.getLong(1);
-                    LOG.info("job {} submitted by wsid {} to {} ({}{})", id, j.wsid(), j.queue().serviceName(),
-                            j.type(), j.queue().quick() ? ", quick" : "");
-                    return id;
-                }
-            }
-        });
-    }
+    long insert(NewJob j, LocalDateTime now);
 
-    public Optional<Job> find(long jobId) {
-        return JdbcWork.query(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE jobid = ?")) {
-                ps.setLong(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-                }
-            }
-        });
-    }
+    Optional<Job> find(long jobId);
 
     /** What a job produced, recorded with the transition that ends it; null fields are left as they are. */
-    public record Outcome(Long rows, String createdTable, String modifiedQuery, String outputLoc, String error) {
+    record Outcome(Long rows, String createdTable, String modifiedQuery, String outputLoc, String error) {
         public static final Outcome NONE = new Outcome(null, null, null, null, null);
 
         public static Outcome error(String message) {
@@ -102,240 +41,38 @@ public final class JobStore {
      * Moves a job from {@code from} to {@code to} if it is still in {@code from}; false if another
      * actor changed it first. Starting sets TimeStart; reaching a final status sets TimeEnd.
      */
-    public boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now) {
+    default boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now) {
         return transition(jobId, from, to, now, Outcome.NONE);
     }
 
     /** As {@link #transition(long, JobStatus, JobStatus, LocalDateTime)}, recording {@code outcome} too. */
-    public boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now, Outcome outcome) {
-        List<String> sets = new ArrayList<>(List.of("status = ?"));
-        List<Object> values = new ArrayList<>(List.of(to.code));
-        if (to == JobStatus.STARTED || to.isFinal()) {
-            sets.add(to == JobStatus.STARTED ? "time_start = ?" : "time_end = ?");
-            values.add(Timestamp.valueOf(now));
-        } else if (to == JobStatus.READY) {
-            sets.add("time_start = NULL"); // re-queued: it has not started as far as anyone can tell
-        }
-        addIfSet(sets, values, "rows_affected", outcome.rows());
-        addIfSet(sets, values, "created_table", outcome.createdTable());
-        addIfSet(sets, values, "modified_query", outcome.modifiedQuery());
-        addIfSet(sets, values, "output_loc", outcome.outputLoc());
-        addIfSet(sets, values, "error", outcome.error());
-        values.add(jobId);
-        values.add(from.code);
-        return JdbcWork.transaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE jobs SET " + String.join(", ", sets) + " WHERE jobid = ? AND status = ?")) {
-                for (int i = 0; i < values.size(); i++) {
-                    ps.setObject(i + 1, values.get(i));
-                }
-                if (ps.executeUpdate() != 1) {
-                    return false;
-                }
-            }
-            recordTransition(c, jobId, from, to, now);
-            LOG.info("job {} {} > {}{}", jobId, from.code, to.code,
-                    outcome.error() == null ? "" : ": " + outcome.error().replaceAll("\\s+", " "));
-            return true;
-        });
-    }
+    boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now, Outcome outcome);
 
     /** How many jobs are ready, started or canceling, per context, queue (minutes) and status. */
-    public List<ActiveCount> activeCounts() {
-        return JdbcWork.query(ds, c -> {
-            List<ActiveCount> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT context, queue, is_quick, status, COUNT(*) FROM jobs"
-                    + " WHERE status IN (0, 1, 2) GROUP BY context, queue, is_quick, status");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new ActiveCount(rs.getString(1), rs.getInt(2), rs.getBoolean(3), JobStatus.of(rs.getInt(4)),
-                            rs.getLong(5)));
-                }
-            }
-            return out;
-        });
-    }
-
-    private static void addIfSet(List<String> sets, List<Object> values, String column, Object value) {
-        if (value != null) {
-            sets.add(column + " = ?");
-            values.add(value);
-        }
-    }
+    List<ActiveCount> activeCounts();
 
     /** Ids of the oldest waiting jobs of a batch queue, at most {@code limit}. */
-    public List<Long> waitingIds(String context, int queueMinutes, int limit) {
-        return JdbcWork.query(ds, c -> {
-            List<Long> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = 0"
-                    + " AND is_quick = FALSE AND context = ? AND queue = ? ORDER BY jobid FETCH FIRST ? ROWS ONLY")) {
-                ps.setString(1, context);
-                ps.setInt(2, queueMinutes);
-                ps.setInt(3, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getLong(1));
-                    }
-                }
-            }
-            return out;
-        });
-    }
+    List<Long> waitingIds(String context, int queueMinutes, int limit);
 
-    private static void recordTransition(Connection c, long jobId, JobStatus from, JobStatus to, LocalDateTime now)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO job_transitions (jobid, from_status, to_status, changed_at) VALUES (?, ?, ?, ?)")) {
-            ps.setLong(1, jobId);
-            ps.setInt(2, from.code);
-            ps.setInt(3, to.code);
-            ps.setTimestamp(4, Timestamp.valueOf(now));
-            ps.executeUpdate();
-        }
-    }
-
-    public List<Transition> transitions(long jobId) {
-        return JdbcWork.query(ds, c -> {
-            List<Transition> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT from_status, to_status, changed_at"
-                    + " FROM job_transitions WHERE jobid = ? ORDER BY id")) {
-                ps.setLong(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Transition(jobId, JobStatus.of(rs.getInt(1)), JobStatus.of(rs.getInt(2)),
-                                rs.getTimestamp(3).toLocalDateTime()));
-                    }
-                }
-            }
-            return out;
-        });
-    }
+    /** The recorded status changes of a job, oldest first. */
+    List<Transition> transitions(long jobId);
 
     /** Ids of jobs in {@code status}, oldest first; with {@code neverStarted}, only those without TimeStart. */
-    public List<Long> idsWithStatus(JobStatus status, boolean neverStarted) {
-        return JdbcWork.query(ds, c -> {
-            List<Long> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = ?"
-                    + (neverStarted ? " AND time_start IS NULL" : "") + " ORDER BY jobid")) {
-                ps.setInt(1, status.code);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getLong(1));
-                    }
-                }
-            }
-            return out;
-        });
-    }
+    List<Long> idsWithStatus(JobStatus status, boolean neverStarted);
 
     /**
      * Jobs matching {@code where}, newest first; {@code owner} null means every user's jobs
      * (administrators), and system jobs only with {@code includeSystem}.
      */
-    public List<Job> list(Conditions.Where where, Long owner, boolean includeSystem) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE 1 = 1");
-        List<Object> params = new ArrayList<>();
-        if (owner != null) {
-            sql.append(" AND wsid = ?");
-            params.add(owner);
-        }
-        if (!includeSystem) {
-            sql.append(" AND is_system = FALSE");
-        }
-        if (!where.sql().isEmpty()) {
-            sql.append(" AND ").append(where.sql());
-            params.addAll(where.params());
-        }
-        sql.append(" ORDER BY jobid DESC");
-        return JdbcWork.query(ds, c -> {
-            List<Job> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < params.size(); i++) {
-                    ps.setObject(i + 1, params.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(read(rs));
-                    }
-                }
-            }
-            return out;
-        });
-    }
+    List<Job> list(Conditions.Where where, Long owner, boolean includeSystem);
 
-    public List<JobType> jobTypes() {
-        return JdbcWork.query(ds, c -> {
-            List<JobType> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT type_name, description FROM job_types ORDER BY sort_order");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new JobType(rs.getString(1), rs.getString(2)));
-                }
-            }
-            return out;
-        });
-    }
+    List<JobType> jobTypes();
 
     /** The stored state of a queue or the scheduler, if one was ever set. */
-    public Optional<ServiceState> serviceState(String name) {
-        return JdbcWork.query(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT state FROM service_states WHERE service_name = ?")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(ServiceState.valueOf(rs.getString(1))) : Optional.empty();
-                }
-            }
-        });
-    }
+    Optional<ServiceState> serviceState(String name);
 
-    public void setServiceState(String name, ServiceState state) {
-        JdbcWork.transaction(ds, c -> {
-            try (PreparedStatement up = c.prepareStatement("UPDATE service_states SET state = ? WHERE service_name = ?")) {
-                up.setString(1, state.name());
-                up.setString(2, name);
-                if (up.executeUpdate() == 0) {
-                    try (PreparedStatement in = c.prepareStatement(
-                            "INSERT INTO service_states (service_name, state) VALUES (?, ?)")) {
-                        in.setString(1, name);
-                        in.setString(2, state.name());
-                        in.executeUpdate();
-                    }
-                }
-            }
-            return null;
-        });
-    }
+    void setServiceState(String name, ServiceState state);
 
     /** Completes every pending request (SUSPENDING to SUSPENDED, WAKING to RUNNING): one scheduler cycle's step. */
-    public void completeServiceStateRequests() {
-        JdbcWork.query(ds, c -> {
-            for (ServiceState from : ServiceState.values()) {
-                ServiceState to = from.completed().orElse(null);
-                if (to != null) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE service_states SET state = ? WHERE state = ?")) {
-                        ps.setString(1, to.name());
-                        ps.setString(2, from.name());
-                        ps.executeUpdate();
-                    }
-                }
-            }
-            return null;
-        });
-    }
-
-    private static Job read(ResultSet rs) throws SQLException {
-        return new Job(rs.getLong("jobid"), rs.getLong("wsid"), JobStatus.of(rs.getInt("status")), rs.getInt("queue"),
-                rs.getBoolean("is_quick"), rs.getBoolean("is_system"), rs.getString("context"),
-                rs.getString("job_type"), rs.getString("task_name"), rs.getString("query"),
-                rs.getString("modified_query"), rs.getString("target"), rs.getString("params"),
-                rs.getString("into_table"), rs.getString("created_table"), rs.getString("output_loc"), rs.getString("output_base"), rs.getString("error"),
-                rs.getString("message"), rs.getString("host_ip"), rs.getLong("rows_affected"),
-                rs.getInt("estimate"), time(rs, "time_submit"), time(rs, "time_start"), time(rs, "time_end"));
-    }
-
-    private static LocalDateTime time(ResultSet rs, String column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toLocalDateTime();
-    }
+    void completeServiceStateRequests();
 }

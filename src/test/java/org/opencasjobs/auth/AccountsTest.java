@@ -17,6 +17,7 @@ import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Account;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.store.AccountStore;
+import org.opencasjobs.store.JdbcAccountStore;
 import org.opencasjobs.store.JobStoreDatabase;
 
 class AccountsTest {
@@ -49,7 +50,7 @@ class AccountsTest {
     void open() {
         db = JobStoreDatabase.open(ServerConfig.of(Map.of(
                 "casjobs.jobstore.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")));
-        accounts = new Accounts(new AccountStore(db.dataSource()), clock, 3, 60, 30);
+        accounts = new Accounts(new JdbcAccountStore(db.dataSource()), clock, 3, 60, 30);
         alice = accounts.create("alice", "right", false);
     }
 

@@ -38,6 +38,7 @@ import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
+import org.opencasjobs.store.JdbcJobStore;
 import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStoreDatabase;
 
@@ -211,7 +212,7 @@ class ProcessKillRecoveryTest {
         long wsid = Long.parseLong(demo.getProperty("wsid"));
         // Before anything runs again: the stores open at once and show the defined state.
         try (JobStoreDatabase db = JobStoreDatabase.open(config)) {
-            JobStore store = new JobStore(db.dataSource());
+            JobStore store = new JdbcJobStore(db.dataSource());
             for (long id : List.of(first, second)) {
                 Job j = store.find(id).orElseThrow();
                 assertEquals(JobStatus.READY, j.status(), "job " + id + " is back in the queue");

@@ -19,6 +19,7 @@ import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.NewJob;
 import org.opencasjobs.jobs.Queue;
+import org.opencasjobs.store.JdbcJobStore;
 import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStoreDatabase;
 
@@ -46,7 +47,7 @@ class RestartRecoveryTest {
         }
         // What a process that died mid-work leaves behind: a started job, and a started job being canceled.
         try (JobStoreDatabase db = JobStoreDatabase.open(config())) {
-            JobStore store = new JobStore(db.dataSource());
+            JobStore store = new JdbcJobStore(db.dataSource());
             LocalDateTime now = LocalDateTime.now();
             Queue q = new Queue("Sample", 500, false);
             waiting = store.insert(new NewJob(demoWsid, q, false, "QUERY", "w", "SELECT 1 AS one", null, "Sample", 500, "x", null), now);

@@ -1,0 +1,316 @@
+package org.opencasjobs.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.opencasjobs.jobs.Job;
+import org.opencasjobs.jobs.JobStatus;
+import org.opencasjobs.jobs.JobType;
+import org.opencasjobs.jobs.NewJob;
+import org.opencasjobs.jobs.ServiceState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job store in a SQL database reached through JDBC. A status changes by
+ * {@code UPDATE … WHERE status = expected} together with a row in job_transitions, in one
+ * transaction.
+ */
+public final class JdbcJobStore implements JobStore {
+    private static final String COLUMNS = "jobid, wsid, status, queue, is_quick, is_system, context, job_type,"
+            + " task_name, query, modified_query, target, params, into_table, created_table, output_loc, output_base, error, message,"
+            + " host_ip, rows_affected, estimate, time_submit, time_start, time_end";
+
+    private static final Logger LOG = LoggerFactory.getLogger("org.opencasjobs.jobs");
+
+    private final DataSource ds;
+
+    public JdbcJobStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    @Override
+    public long insert(NewJob j, LocalDateTime now) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (wsid, status, queue, is_quick, is_system,"
+                    + " context, job_type, task_name, query, into_table, target, estimate, host_ip, output_base, time_submit)"
+                    + " VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, j.wsid());
+                ps.setInt(2, j.queue().minutes());
+                ps.setBoolean(3, j.queue().quick());
+                ps.setBoolean(4, j.system());
+                ps.setString(5, j.queue().context());
+                ps.setString(6, j.type());
+                ps.setString(7, j.taskName());
+                ps.setString(8, j.query());
+                ps.setString(9, j.intoTable());
+                ps.setString(10, j.target());
+                ps.setInt(11, j.estimate());
+                ps.setString(12, j.hostIp());
+                ps.setString(13, j.outputBase());
+                ps.setTimestamp(14, Timestamp.valueOf(now));
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    long id = keys.getLong(1);
+                    LOG.info("job {} submitted by wsid {} to {} ({}{})", id, j.wsid(), j.queue().serviceName(),
+                            j.type(), j.queue().quick() ? ", quick" : "");
+                    return id;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<Job> find(long jobId) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE jobid = ?")) {
+                ps.setLong(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now, Outcome outcome) {
+        List<String> sets = new ArrayList<>(List.of("status = ?"));
+        List<Object> values = new ArrayList<>(List.of(to.code));
+        if (to == JobStatus.STARTED || to.isFinal()) {
+            sets.add(to == JobStatus.STARTED ? "time_start = ?" : "time_end = ?");
+            values.add(Timestamp.valueOf(now));
+        } else if (to == JobStatus.READY) {
+            sets.add("time_start = NULL"); // re-queued: it has not started as far as anyone can tell
+        }
+        addIfSet(sets, values, "rows_affected", outcome.rows());
+        addIfSet(sets, values, "created_table", outcome.createdTable());
+        addIfSet(sets, values, "modified_query", outcome.modifiedQuery());
+        addIfSet(sets, values, "output_loc", outcome.outputLoc());
+        addIfSet(sets, values, "error", outcome.error());
+        values.add(jobId);
+        values.add(from.code);
+        return JdbcWork.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE jobs SET " + String.join(", ", sets) + " WHERE jobid = ? AND status = ?")) {
+                for (int i = 0; i < values.size(); i++) {
+                    ps.setObject(i + 1, values.get(i));
+                }
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            recordTransition(c, jobId, from, to, now);
+            LOG.info("job {} {} > {}{}", jobId, from.code, to.code,
+                    outcome.error() == null ? "" : ": " + outcome.error().replaceAll("\\s+", " "));
+            return true;
+        });
+    }
+
+    @Override
+    public List<ActiveCount> activeCounts() {
+        return JdbcWork.query(ds, c -> {
+            List<ActiveCount> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT context, queue, is_quick, status, COUNT(*) FROM jobs"
+                    + " WHERE status IN (0, 1, 2) GROUP BY context, queue, is_quick, status");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ActiveCount(rs.getString(1), rs.getInt(2), rs.getBoolean(3), JobStatus.of(rs.getInt(4)),
+                            rs.getLong(5)));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static void addIfSet(List<String> sets, List<Object> values, String column, Object value) {
+        if (value != null) {
+            sets.add(column + " = ?");
+            values.add(value);
+        }
+    }
+
+    @Override
+    public List<Long> waitingIds(String context, int queueMinutes, int limit) {
+        return JdbcWork.query(ds, c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = 0"
+                    + " AND is_quick = FALSE AND context = ? AND queue = ? ORDER BY jobid FETCH FIRST ? ROWS ONLY")) {
+                ps.setString(1, context);
+                ps.setInt(2, queueMinutes);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static void recordTransition(Connection c, long jobId, JobStatus from, JobStatus to, LocalDateTime now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO job_transitions (jobid, from_status, to_status, changed_at) VALUES (?, ?, ?, ?)")) {
+            ps.setLong(1, jobId);
+            ps.setInt(2, from.code);
+            ps.setInt(3, to.code);
+            ps.setTimestamp(4, Timestamp.valueOf(now));
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<Transition> transitions(long jobId) {
+        return JdbcWork.query(ds, c -> {
+            List<Transition> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT from_status, to_status, changed_at"
+                    + " FROM job_transitions WHERE jobid = ? ORDER BY id")) {
+                ps.setLong(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Transition(jobId, JobStatus.of(rs.getInt(1)), JobStatus.of(rs.getInt(2)),
+                                rs.getTimestamp(3).toLocalDateTime()));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Long> idsWithStatus(JobStatus status, boolean neverStarted) {
+        return JdbcWork.query(ds, c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = ?"
+                    + (neverStarted ? " AND time_start IS NULL" : "") + " ORDER BY jobid")) {
+                ps.setInt(1, status.code);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Job> list(Conditions.Where where, Long owner, boolean includeSystem) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (owner != null) {
+            sql.append(" AND wsid = ?");
+            params.add(owner);
+        }
+        if (!includeSystem) {
+            sql.append(" AND is_system = FALSE");
+        }
+        if (!where.sql().isEmpty()) {
+            sql.append(" AND ").append(where.sql());
+            params.addAll(where.params());
+        }
+        sql.append(" ORDER BY jobid DESC");
+        return JdbcWork.query(ds, c -> {
+            List<Job> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<JobType> jobTypes() {
+        return JdbcWork.query(ds, c -> {
+            List<JobType> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT type_name, description FROM job_types ORDER BY sort_order");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new JobType(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<ServiceState> serviceState(String name) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state FROM service_states WHERE service_name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(ServiceState.valueOf(rs.getString(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void setServiceState(String name, ServiceState state) {
+        JdbcWork.transaction(ds, c -> {
+            try (PreparedStatement up = c.prepareStatement("UPDATE service_states SET state = ? WHERE service_name = ?")) {
+                up.setString(1, state.name());
+                up.setString(2, name);
+                if (up.executeUpdate() == 0) {
+                    try (PreparedStatement in = c.prepareStatement(
+                            "INSERT INTO service_states (service_name, state) VALUES (?, ?)")) {
+                        in.setString(1, name);
+                        in.setString(2, state.name());
+                        in.executeUpdate();
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void completeServiceStateRequests() {
+        JdbcWork.query(ds, c -> {
+            for (ServiceState from : ServiceState.values()) {
+                ServiceState to = from.completed().orElse(null);
+                if (to != null) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE service_states SET state = ? WHERE state = ?")) {
+                        ps.setString(1, to.name());
+                        ps.setString(2, from.name());
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private static Job read(ResultSet rs) throws SQLException {
+        return new Job(rs.getLong("jobid"), rs.getLong("wsid"), JobStatus.of(rs.getInt("status")), rs.getInt("queue"),
+                rs.getBoolean("is_quick"), rs.getBoolean("is_system"), rs.getString("context"),
+                rs.getString("job_type"), rs.getString("task_name"), rs.getString("query"),
+                rs.getString("modified_query"), rs.getString("target"), rs.getString("params"),
+                rs.getString("into_table"), rs.getString("created_table"), rs.getString("output_loc"), rs.getString("output_base"), rs.getString("error"),
+                rs.getString("message"), rs.getString("host_ip"), rs.getLong("rows_affected"),
+                rs.getInt("estimate"), time(rs, "time_submit"), time(rs, "time_start"), time(rs, "time_end"));
+    }
+
+    private static LocalDateTime time(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toLocalDateTime();
+    }
+}
