@@ -5,7 +5,7 @@ import static org.opencasjobs.cli.DataFolder.inDataFolder;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.opencasjobs.OpenCasJobs;
+import org.opencasjobs.app.OpenCasJobs;
 import org.opencasjobs.config.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

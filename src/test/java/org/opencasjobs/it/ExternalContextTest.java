@@ -131,7 +131,7 @@ class ExternalContextTest {
                 "casjobs.demo.account", "false", "casjobs.contexts", "Ext", "casjobs.context.ext.url", url,
                 "casjobs.context.ext.user", "owner", "casjobs.context.ext.password", "first-pw"));
         long wsid;
-        try (org.opencasjobs.OpenCasJobs first = start(settings)) {
+        try (org.opencasjobs.app.OpenCasJobs first = start(settings)) {
             wsid = first.accounts().create("carol", "pw", false).wsid();
             assertTrue(galaxies(first, wsid).contains("\n7\n"), galaxies(first, wsid));
         }
@@ -139,7 +139,7 @@ class ExternalContextTest {
             st.execute("ALTER USER owner SET PASSWORD 'second-pw'");
         }
         settings.put("casjobs.context.ext.password", "second-pw");
-        try (org.opencasjobs.OpenCasJobs second = start(settings)) {
+        try (org.opencasjobs.app.OpenCasJobs second = start(settings)) {
             String body = galaxies(second, wsid);
             assertTrue(body.contains("\n7\n"), body);
         } finally {
@@ -149,12 +149,12 @@ class ExternalContextTest {
         }
     }
 
-    private static org.opencasjobs.OpenCasJobs start(Map<String, String> settings) throws Exception {
-        return org.opencasjobs.OpenCasJobs.start(org.opencasjobs.config.ServerConfig.of(settings),
+    private static org.opencasjobs.app.OpenCasJobs start(Map<String, String> settings) throws Exception {
+        return org.opencasjobs.app.OpenCasJobs.start(org.opencasjobs.config.ServerConfig.of(settings),
                 java.time.Clock.systemDefaultZone());
     }
 
-    private static String galaxies(org.opencasjobs.OpenCasJobs server, long wsid) throws Exception {
+    private static String galaxies(org.opencasjobs.app.OpenCasJobs server, long wsid) throws Exception {
         java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
                 + server.port() + "/services/jobs.asmx/ExecuteQuickJob?" + form("wsid", wsid, "pw", "pw",
                 "qry", "SELECT id FROM Galaxies", "context", "Ext", "taskname", "t", "isSystem", "false"))).build();

@@ -12,7 +12,7 @@ import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencasjobs.OpenCasJobs;
+import org.opencasjobs.app.OpenCasJobs;
 import org.opencasjobs.jobs.Account;
 import org.opencasjobs.config.ServerConfig;
 

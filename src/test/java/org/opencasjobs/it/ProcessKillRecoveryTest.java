@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencasjobs.OpenCasJobs;
+import org.opencasjobs.app.OpenCasJobs;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Job;

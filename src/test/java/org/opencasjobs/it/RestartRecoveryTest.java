@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencasjobs.OpenCasJobs;
+import org.opencasjobs.app.OpenCasJobs;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;

@@ -15,7 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.opencasjobs.OpenCasJobs;
+import org.opencasjobs.app.OpenCasJobs;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Account;
 import org.opencasjobs.jobs.ServiceState;

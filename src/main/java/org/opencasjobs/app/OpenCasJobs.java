@@ -1,4 +1,4 @@
-package org.opencasjobs;
+package org.opencasjobs.app;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
