@@ -19,30 +19,11 @@ import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.store.AccountStore;
 import org.opencasjobs.store.JdbcAccountStore;
 import org.opencasjobs.store.JobStoreDatabase;
+import org.opencasjobs.testing.ManualClock;
 
 class AccountsTest {
-    /** A clock tests move by hand, so throttling windows pass without sleeping. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-28T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private JobStoreDatabase db;
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-28T10:00:00Z"));
     private Accounts accounts;
     private Account alice;
 
@@ -85,7 +66,7 @@ class AccountsTest {
         }
         assertTrue(failure(alice.wsid(), "right", "fresh-address").startsWith("Too many failed logins"),
                 "even the right password waits once the limit is reached");
-        clock.now = clock.now.plus(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "right", "fresh-address").wsid());
     }
 

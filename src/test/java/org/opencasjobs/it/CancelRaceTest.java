@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.store.JobStore;
+import org.opencasjobs.testing.Await;
 
 /** Many CancelJob calls racing each other and the scheduler: exactly one wins each step. */
 class CancelRaceTest {
@@ -58,7 +59,7 @@ class CancelRaceTest {
         pool.shutdown();
 
         JobStore store = server.server.jobStore();
-        Job job = waitForFinal(store, target);
+        Job job = Await.finalJob(store, target);
         assertEquals(JobStatus.CANCELLED, job.status());
         assertNotNull(job.timeEnd());
         List<String> steps = store.transitions(target).stream().map(t -> t.from().code + ">" + t.to().code).toList();
@@ -69,14 +70,5 @@ class CancelRaceTest {
             assertEquals(JobStatus.READY, o.status(), "job " + other + " untouched");
             assertEquals(List.of(), store.transitions(other));
         }
-    }
-
-    private static Job waitForFinal(JobStore store, long id) throws InterruptedException {
-        Job job = store.find(id).orElseThrow();
-        for (int i = 0; i < 50 && !job.status().isFinal(); i++) {
-            Thread.sleep(100);
-            job = store.find(id).orElseThrow();
-        }
-        return job;
     }
 }

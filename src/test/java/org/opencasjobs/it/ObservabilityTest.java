@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opencasjobs.testing.Await;
 
 /**
  * The operator's view: one log line per request and per job transition with no password in
@@ -79,7 +80,7 @@ class ObservabilityTest {
         long[] id = new long[1];
         String log = LogCapture.during(() -> {
             id[0] = submitTop3();
-            awaitFinal(id[0]);
+            Await.finalJob(s.server.jobStore(), id[0]);
         }, " 1 > 5", "http-get SubmitJob");
         long wsid = s.alice.wsid();
         assertTrue(log.contains("http-get SubmitJob wsid=" + wsid + " job=" + id[0] + " -> 200 ok"), log);
@@ -92,7 +93,7 @@ class ObservabilityTest {
     void metricsCountRequestsJobsAndPools() throws Exception {
         long wsid = s.alice.wsid();
         long id = submitTop3();
-        awaitFinal(id);
+        Await.finalJob(s.server.jobStore(), id);
         s.get(ASMX + "/GetJobStatus?" + form("wsid", wsid, "pw", WRONG_PW, "jobid", id));
 
         HttpResponse<String> r = s.get("/metrics");
@@ -151,15 +152,4 @@ class ObservabilityTest {
                 "qry", "SELECT TOP 3 objID FROM PhotoObj", "context", "Sample", "taskname", "obs", "estimate", 500)).body();
         return Long.parseLong(body.replaceAll("(?s).*<long[^>]*>(\\d+)</long>.*", "$1"));
     }
-
-    private static void awaitFinal(long id) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            if (s.server.jobStore().find(id).map(j -> j.status().isFinal()).orElse(false)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("job " + id + " did not end: " + s.server.jobStore().find(id).map(j -> j.status()));
-    }
-
 }

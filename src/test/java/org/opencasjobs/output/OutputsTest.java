@@ -30,6 +30,7 @@ import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
+import org.opencasjobs.testing.ManualClock;
 
 /** {@link Outputs}: token folders, their expiry ({@link Outputs#sweep}) and cleanup after a failed extract. */
 class OutputsTest {
@@ -37,38 +38,6 @@ class OutputsTest {
 
     @TempDir
     Path tmp;
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        private Instant now;
-
-        ManualClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** A token folder holding one file; the folder's mtime set to {@code mtime} (last, as adding the file changes it). */
     static Path folder(Path dir, String name, Instant mtime) throws IOException {

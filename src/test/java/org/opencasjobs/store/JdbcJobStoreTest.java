@@ -1,0 +1,150 @@
+package org.opencasjobs.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.jobs.Job;
+import org.opencasjobs.jobs.JobStatus;
+import org.opencasjobs.jobs.JobType;
+import org.opencasjobs.jobs.NewJob;
+import org.opencasjobs.jobs.Queue;
+import org.opencasjobs.jobs.ServiceState;
+
+/** The job store on an in-memory H2: what it records, and compare-and-set as the only way a status changes. */
+class JdbcJobStoreTest {
+    private static final LocalDateTime T0 = LocalDateTime.of(2026, 12, 1, 12, 0);
+    private static final Queue BATCH = new Queue("Sample", 500, false);
+    private static final Queue QUICK = new Queue("Sample", 1, true);
+
+    private JobStoreDatabase db;
+    private JobStore store;
+
+    @BeforeEach
+    void open() {
+        db = JobStoreDatabase.open(ServerConfig.of(Map.of(
+                "casjobs.jobstore.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")));
+        store = new JdbcJobStore(db.dataSource());
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private long submit(long wsid, Queue queue, boolean system, String task) {
+        return store.insert(new NewJob(wsid, queue, system, JobType.QUERY, task, "SELECT 1", null, queue.context(), 0,
+                "10.0.0.1", null), T0);
+    }
+
+    @Test
+    void aNewJobIsReadyWithWhatWasSubmitted() {
+        long id = submit(7, BATCH, false, "first");
+        Job job = store.find(id).orElseThrow();
+        assertEquals(JobStatus.READY, job.status());
+        assertEquals(7, job.wsid());
+        assertEquals("first", job.taskName());
+        assertEquals(500, job.queueMinutes());
+        assertEquals(T0, job.timeSubmit());
+        assertNull(job.timeStart());
+        assertTrue(submit(7, BATCH, false, "second") > id, "ids grow");
+        assertEquals(Optional.empty(), store.find(id + 1000));
+    }
+
+    @Test
+    void ofTwoMovesFromTheSameStatusOnlyOneWins() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            long id = submit(7, BATCH, false, null);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Callable<Boolean> start = () -> store.transition(id, JobStatus.READY, JobStatus.STARTED, T0);
+                Callable<Boolean> cancel = () -> store.transition(id, JobStatus.READY, JobStatus.CANCELING, T0);
+                Future<Boolean> a = pool.submit(start);
+                Future<Boolean> b = pool.submit(cancel);
+                assertTrue(a.get() ^ b.get(), "exactly one move wins");
+                JobStatus winner = a.get() ? JobStatus.STARTED : JobStatus.CANCELING;
+                assertEquals(winner, store.find(id).orElseThrow().status());
+                assertEquals(List.of(new JobStore.Transition(id, JobStatus.READY, winner, T0)), store.transitions(id));
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void theEndingMoveRecordsItsOutcomeAndTime() {
+        long id = submit(7, BATCH, false, null);
+        assertTrue(store.transition(id, JobStatus.READY, JobStatus.STARTED, T0.plusMinutes(1)));
+        assertFalse(store.transition(id, JobStatus.READY, JobStatus.FINISHED, T0.plusMinutes(2)), "not ready any more");
+        assertTrue(store.transition(id, JobStatus.STARTED, JobStatus.FINISHED, T0.plusMinutes(2),
+                new JobStore.Outcome(42L, "T", "CREATE TABLE …", null, null)));
+        Job job = store.find(id).orElseThrow();
+        assertEquals(JobStatus.FINISHED, job.status());
+        assertEquals(42, job.rows());
+        assertEquals("T", job.createdTable());
+        assertEquals(T0.plusMinutes(1), job.timeStart());
+        assertEquals(T0.plusMinutes(2), job.timeEnd());
+        assertNull(job.error());
+    }
+
+    @Test
+    void aRequeuedJobHasNotStartedAsFarAsAnyoneCanTell() {
+        long id = submit(7, BATCH, false, null);
+        store.transition(id, JobStatus.READY, JobStatus.STARTED, T0);
+        store.transition(id, JobStatus.STARTED, JobStatus.READY, T0.plusSeconds(5));
+        assertNull(store.find(id).orElseThrow().timeStart());
+        assertEquals(List.of(id), store.idsWithStatus(JobStatus.READY, true));
+    }
+
+    @Test
+    void waitingJobsComeOldestFirstFromTheirOwnQueueOnly() {
+        long first = submit(7, BATCH, false, null);
+        submit(7, QUICK, false, null);
+        submit(7, new Queue("Sample", 1440, false), false, null);
+        long second = submit(8, BATCH, false, null);
+        long third = submit(7, BATCH, false, null);
+        store.transition(second, JobStatus.READY, JobStatus.STARTED, T0);
+        assertEquals(List.of(first, third), store.waitingIds("Sample", 500, 5));
+        assertEquals(List.of(first), store.waitingIds("Sample", 500, 1));
+        assertEquals(List.of(), store.waitingIds("MyDB", 500, 5));
+    }
+
+    @Test
+    void listingFiltersByOwnerSystemJobsAndConditions() {
+        long mine = submit(7, BATCH, false, "alpha");
+        long system = submit(7, BATCH, true, "beta");
+        long theirs = submit(8, BATCH, false, "alpha");
+        Conditions.Where none = Conditions.parse("", false);
+        assertEquals(List.of(mine), ids(store.list(none, 7L, false)), "own, not system");
+        assertEquals(List.of(system, mine), ids(store.list(none, 7L, true)), "newest first");
+        assertEquals(List.of(theirs, mine), ids(store.list(Conditions.parse("taskname:alpha", true), null, false)));
+    }
+
+    private static List<Long> ids(List<Job> jobs) {
+        return jobs.stream().map(Job::jobId).toList();
+    }
+
+    @Test
+    void requestedServiceStatesCompleteAtTheCycleStep() {
+        assertEquals(Optional.empty(), store.serviceState("Sample/500"));
+        store.setServiceState("Sample/500", ServiceState.SUSPENDING);
+        store.setServiceState(ServiceState.SCHEDULER, ServiceState.WAKING);
+        store.completeServiceStateRequests();
+        assertEquals(Optional.of(ServiceState.SUSPENDED), store.serviceState("Sample/500"));
+        assertEquals(Optional.of(ServiceState.RUNNING), store.serviceState(ServiceState.SCHEDULER));
+    }
+}
