@@ -31,28 +31,27 @@ public final class Catalog implements AutoCloseable {
     /** No trace files; closed by {@link #close()} after the workers stop, not by H2's shutdown hook. */
     private static final String CLOSED_BY_US = ";TRACE_LEVEL_FILE=0;DB_CLOSE_ON_EXIT=FALSE";
     private static final String ADMIN = "catalog_admin";
-    private static final String READER = "reader";
+    static final String READER = "reader";
     /** A fixed seed: the sample catalog is the same on every machine. */
     static final long SAMPLE_SEED = 20031118L;
     /** H2's error for a database that does not exist, opened with IFEXISTS=TRUE. */
-    private static final int DATABASE_NOT_FOUND = 90146;
 
-    private final Path contextsDir;
+    final Path contextsDir;
     private final Path mydbDir;
     private final CatalogSecrets secrets;
     /**
      * How linked tables reach a context: the JDBC driver class, URL and credentials, and the
      * schema there whose tables are linked.
      */
-    private record Source(String driver, String url, String user, String password, String schema, boolean external) {
+    record Source(String driver, String url, String user, String password, String schema, boolean external) {
     }
 
     /**
      * One connection per context keeps its database open and lists its tables: as the admin for
      * a managed context, with the configured credentials for an external one.
      */
-    private final Map<String, Connection> contextAdmins = new LinkedHashMap<>();
-    private final Map<String, Source> sources = new LinkedHashMap<>();
+    final Map<String, Connection> contextAdmins = new LinkedHashMap<>();
+    final Map<String, Source> sources = new LinkedHashMap<>();
     /**
      * Per account, an admin connection that holds its database open: H2 applies the SQL Server
      * mode and identifier case only when a database is opened with them, which a plain user's
@@ -60,7 +59,7 @@ public final class Catalog implements AutoCloseable {
      */
     private final Map<Long, Connection> myDbAdmins = new ConcurrentHashMap<>();
 
-    private Catalog(Path dir) throws IOException {
+    Catalog(Path dir) throws IOException {
         contextsDir = dir.resolve("contexts");
         mydbDir = dir.resolve("mydb");
         Files.createDirectories(contextsDir);
@@ -86,11 +85,11 @@ public final class Catalog implements AutoCloseable {
         return c;
     }
 
-    private String contextUrl(String name) {
+    String contextUrl(String name) {
         return "jdbc:h2:file:" + contextsDir.resolve(name);
     }
 
-    private void openContext(String name, int sampleRows) throws SQLException {
+    void openContext(String name, int sampleRows) throws SQLException {
         Connection admin = openManaged(name, "");
         contextAdmins.put(name, admin);
         sources.put(name, new Source("org.h2.Driver", contextUrl(name), READER, secrets.password("reader"), name, false));
@@ -105,7 +104,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     /** The admin connection to a managed context's H2 database ({@code extra}: more URL settings). */
-    private Connection openManaged(String name, String extra) throws SQLException {
+    Connection openManaged(String name, String extra) throws SQLException {
         return DriverManager.getConnection(contextUrl(name) + MODE + CLOSED_BY_US + extra, ADMIN, secrets.password("admin"));
     }
 
@@ -113,7 +112,7 @@ public final class Catalog implements AutoCloseable {
      * Connects to an external context with its configured credentials and finds its schema
      * (matched case-insensitively); nothing is created there.
      */
-    private void openExternal(String name, ServerConfig config) throws SQLException {
+    void openExternal(String name, ServerConfig config) throws SQLException {
         String url = config.contextUrl(name);
         String where = "context " + name + " (" + withoutPassword(url) + ")";
         Connection c;
@@ -144,105 +143,6 @@ public final class Catalog implements AutoCloseable {
         sources.put(name, new Source(driver, url, config.contextUser(name), config.contextPassword(name), schema, true));
     }
 
-    /** What {@link #describe} tells of a context: where it lives, its tables and their rows. */
-    public record ContextInfo(String name, boolean external, String location, Map<String, Long> rowCounts,
-            String problem) {
-    }
-
-    /**
-     * Every configured context as it is now, for operators: the database it lives in (an H2 file,
-     * or an external URL without its password), its tables with row counts, or why they cannot be
-     * read. Creates nothing in the contexts; a managed context never opened is reported as such.
-     *
-     * @throws SQLException a managed context's database could not be opened (e.g. a server
-     *                      holds it), with H2's error code
-     */
-    public static List<ContextInfo> describe(ServerConfig config) throws IOException, SQLException {
-        Catalog c = new Catalog(config.dataDir().resolve("catalog"));
-        List<ContextInfo> out = new ArrayList<>();
-        try {
-            for (String name : config.contexts()) {
-                boolean external = !config.contextUrl(name).isEmpty();
-                String location;
-                try {
-                    if (external) {
-                        location = withoutPassword(config.contextUrl(name)) + " (user '" + config.contextUser(name)
-                                + "', schema " + config.contextSchema(name) + ")";
-                        c.openExternal(name, config);
-                    } else {
-                        location = c.contextsDir.resolve(name + ".mv.db").toString();
-                        c.contextAdmins.put(name, c.openManaged(name, ";IFEXISTS=TRUE"));
-                        c.sources.put(name, new Source("org.h2.Driver", c.contextUrl(name), READER, "", name, false));
-                    }
-                } catch (SQLException e) {
-                    if (!external && e.getErrorCode() != DATABASE_NOT_FOUND) {
-                        throw e;
-                    }
-                    out.add(new ContextInfo(name, external, external ? withoutPassword(config.contextUrl(name))
-                            : c.contextsDir.resolve(name + ".mv.db").toString(), Map.of(), external
-                            ? "cannot be read: " + e.getMessage().lines().findFirst().orElse("")
-                            : "not created yet (the server creates it on its first start)"));
-                    continue;
-                }
-                Connection conn = c.contextAdmins.get(name);
-                Source src = c.sources.get(name);
-                String q = conn.getMetaData().getIdentifierQuoteString().trim();
-                Map<String, Long> rows = new LinkedHashMap<>();
-                for (String table : tables(conn, src)) {
-                    try (Statement st = conn.createStatement();
-                         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + q + src.schema() + q + "." + q
-                                 + table.replace(q, q + q) + q)) {
-                        rs.next();
-                        rows.put(table, rs.getLong(1));
-                    }
-                }
-                out.add(new ContextInfo(name, external, location, rows, null));
-            }
-        } finally {
-            c.close();
-        }
-        return out;
-    }
-
-    /**
-     * Drops the tables of the managed Sample context and generates {@code rows} PhotoObj rows
-     * afresh with the fixed seed (creating the context if it was never opened).
-     *
-     * @return the tables and their row counts afterwards
-     * @throws IllegalArgumentException Sample is not configured, or lives in an external database
-     */
-    public static Map<String, Long> regenerateSample(ServerConfig config, int rows) throws IOException, SQLException {
-        String name = config.contexts().stream().filter(x -> x.equalsIgnoreCase("Sample")).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Sample is not a configured context (casjobs.contexts = "
-                        + String.join(",", config.contexts()) + "): there is nothing to generate."));
-        if (!config.contextUrl(name).isEmpty()) {
-            throw new IllegalArgumentException("The Sample context is an external database ("
-                    + withoutPassword(config.contextUrl(name)) + "): OpenCasJobs generates only a Sample it manages itself.");
-        }
-        Catalog c = new Catalog(config.dataDir().resolve("catalog"));
-        try {
-            c.openContext(name, 0);
-            Connection admin = c.contextAdmins.get(name);
-            try (Statement st = admin.createStatement()) {
-                for (String table : c.tables(name)) {
-                    st.execute("DROP TABLE IF EXISTS " + quote(name) + "." + quote(table) + " CASCADE");
-                }
-            }
-            SampleCatalog.generate(admin, name, rows, SAMPLE_SEED);
-            Map<String, Long> counts = new LinkedHashMap<>();
-            for (String table : c.tables(name)) {
-                try (Statement st = admin.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + quote(name) + "." + quote(table))) {
-                    rs.next();
-                    counts.put(table, rs.getLong(1));
-                }
-            }
-            return counts;
-        } finally {
-            c.close();
-        }
-    }
-
     /** A JDBC URL fit to show: the value of any password parameter in it replaced by ***. */
     public static String withoutPassword(String url) {
         return url.replaceAll("(?i)((?:password|pwd)\\s*=)[^;&]*", "$1***");
@@ -253,7 +153,7 @@ public final class Catalog implements AutoCloseable {
         return tables(contextAdmins.get(context), sources.get(context));
     }
 
-    private static List<String> tables(Connection c, Source source) throws SQLException {
+    static List<String> tables(Connection c, Source source) throws SQLException {
         List<String> out = new ArrayList<>();
         if (source.external()) {
             try (ResultSet rs = c.getMetaData().getTables(null, source.schema(), "%", null)) {

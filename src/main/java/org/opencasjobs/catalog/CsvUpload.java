@@ -29,8 +29,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.h2.api.ErrorCode;
-import org.opencasjobs.jobs.MyDb;
 import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.jobs.MyDb;
 
 /**
  * {@code UploadData} (CONTRACT §7, NOTES §8.8): loads CSV text into a table of the account's

@@ -5,7 +5,7 @@ import static org.opencasjobs.cli.DataFolder.inDataFolder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.catalog.ContextAdmin;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.MyDb;
 import picocli.CommandLine.Command;
@@ -22,7 +22,7 @@ public final class ContextCommands {
             ServerConfig config = config();
             return inDataFolder(config, () -> {
                 StringBuilder out = new StringBuilder();
-                for (Catalog.ContextInfo c : Catalog.describe(config)) {
+                for (ContextAdmin.ContextInfo c : ContextAdmin.describe(config)) {
                     out.append(c.name()).append(": ").append(c.external() ? "external database " : "H2 file ")
                             .append(c.location()).append('\n');
                     if (c.problem() != null) {

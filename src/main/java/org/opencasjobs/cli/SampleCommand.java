@@ -5,7 +5,7 @@ import static org.opencasjobs.cli.DataFolder.inDataFolder;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.catalog.ContextAdmin;
 import org.opencasjobs.config.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +30,7 @@ public final class SampleCommand {
             ServerConfig config = config();
             Files.createDirectories(config.dataDir());
             return inDataFolder(config, () -> {
-                Map<String, Long> counts = Catalog.regenerateSample(config, rows);
+                Map<String, Long> counts = ContextAdmin.regenerateSample(config, rows);
                 print("Generated the Sample context: " + counts.entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue() + (e.getValue() == 1 ? " row" : " rows"))
                         .collect(Collectors.joining(", ")) + ".");

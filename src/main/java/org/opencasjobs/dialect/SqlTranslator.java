@@ -24,8 +24,8 @@ import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SetOperationList;
-import org.opencasjobs.jobs.MyDb;
 import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.jobs.MyDb;
 
 /**
  * Checks the syntax of CasJobs SQL (SQL Server dialect) and turns it into statements that H2 runs in

@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.opencasjobs.auth.Accounts;
-import org.opencasjobs.ops.CurrentRequest;
 import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.ops.CurrentRequest;
 
 /**
  * The one operation of CasJobs' user service that clients call: {@code casusers.asmx/GetWebServiceId}

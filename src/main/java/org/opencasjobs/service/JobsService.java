@@ -221,7 +221,6 @@ public final class JobsService {
         jobs.setServiceState(name, s);
     }
 
-
     private String canonicalServiceName(String serviceName) {
         String n = serviceName == null ? "" : serviceName.trim();
         if (n.equalsIgnoreCase(ServiceState.SCHEDULER)) {

@@ -6,8 +6,8 @@ import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.interceptor.Fault;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
-import org.opencasjobs.ops.CurrentRequest;
 import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.ops.CurrentRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

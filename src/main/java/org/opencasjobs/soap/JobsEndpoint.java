@@ -1,8 +1,8 @@
 package org.opencasjobs.soap;
 
 import jakarta.jws.WebService;
-import org.opencasjobs.ops.RequestOrigin;
 import org.opencasjobs.ops.CurrentRequest;
+import org.opencasjobs.ops.RequestOrigin;
 import org.opencasjobs.service.Credentials;
 import org.opencasjobs.service.JobsService;
 import org.opencasjobs.wire.ArrayOfCJJob;

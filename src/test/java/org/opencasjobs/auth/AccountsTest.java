@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Account;
 import org.opencasjobs.jobs.CasJobsException;
-import org.opencasjobs.store.AccountStore;
 import org.opencasjobs.store.JdbcAccountStore;
 import org.opencasjobs.store.JobStoreDatabase;
 import org.opencasjobs.testing.ManualClock;

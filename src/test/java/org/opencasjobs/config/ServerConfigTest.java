@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencasjobs.jobs.Queues;
 import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.jobs.Queues;
 
 class ServerConfigTest {
     @Test

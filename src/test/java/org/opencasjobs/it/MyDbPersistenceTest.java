@@ -13,8 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.app.OpenCasJobs;
-import org.opencasjobs.jobs.Account;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.jobs.Account;
 
 /** A user's MyDB keeps its tables and views, and SQL Server's dialect, across restarts. */
 class MyDbPersistenceTest {

@@ -1,0 +1,124 @@
+package org.opencasjobs.catalog;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.opencasjobs.config.ServerConfig;
+
+/**
+ * What operators do to contexts with the server stopped (the {@code context list} and
+ * {@code sample generate} commands): read what each context holds, and make the Sample again.
+ */
+public final class ContextAdmin {
+    /** H2's error for a database that does not exist, opened with IFEXISTS=TRUE. */
+    private static final int DATABASE_NOT_FOUND = 90146;
+
+    private ContextAdmin() {
+    }
+
+    /** What {@link #describe} tells of a context: where it lives, its tables and their rows. */
+    public record ContextInfo(String name, boolean external, String location, Map<String, Long> rowCounts,
+            String problem) {
+    }
+
+    /**
+     * Every configured context as it is now, for operators: the database it lives in (an H2 file,
+     * or an external URL without its password), its tables with row counts, or why they cannot be
+     * read. Creates nothing in the contexts; a managed context never opened is reported as such.
+     *
+     * @throws SQLException a managed context's database could not be opened (e.g. a server
+     *                      holds it), with H2's error code
+     */
+    public static List<ContextInfo> describe(ServerConfig config) throws IOException, SQLException {
+        Catalog c = new Catalog(config.dataDir().resolve("catalog"));
+        List<ContextInfo> out = new ArrayList<>();
+        try {
+            for (String name : config.contexts()) {
+                boolean external = !config.contextUrl(name).isEmpty();
+                String location;
+                try {
+                    if (external) {
+                        location = Catalog.withoutPassword(config.contextUrl(name)) + " (user '" + config.contextUser(name)
+                                + "', schema " + config.contextSchema(name) + ")";
+                        c.openExternal(name, config);
+                    } else {
+                        location = c.contextsDir.resolve(name + ".mv.db").toString();
+                        c.contextAdmins.put(name, c.openManaged(name, ";IFEXISTS=TRUE"));
+                        c.sources.put(name, new Catalog.Source("org.h2.Driver", c.contextUrl(name), Catalog.READER, "", name, false));
+                    }
+                } catch (SQLException e) {
+                    if (!external && e.getErrorCode() != DATABASE_NOT_FOUND) {
+                        throw e;
+                    }
+                    out.add(new ContextInfo(name, external, external ? Catalog.withoutPassword(config.contextUrl(name))
+                            : c.contextsDir.resolve(name + ".mv.db").toString(), Map.of(), external
+                            ? "cannot be read: " + e.getMessage().lines().findFirst().orElse("")
+                            : "not created yet (the server creates it on its first start)"));
+                    continue;
+                }
+                Connection conn = c.contextAdmins.get(name);
+                Catalog.Source src = c.sources.get(name);
+                String q = conn.getMetaData().getIdentifierQuoteString().trim();
+                Map<String, Long> rows = new LinkedHashMap<>();
+                for (String table : Catalog.tables(conn, src)) {
+                    try (Statement st = conn.createStatement();
+                         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + q + src.schema() + q + "." + q
+                                 + table.replace(q, q + q) + q)) {
+                        rs.next();
+                        rows.put(table, rs.getLong(1));
+                    }
+                }
+                out.add(new ContextInfo(name, external, location, rows, null));
+            }
+        } finally {
+            c.close();
+        }
+        return out;
+    }
+
+    /**
+     * Drops the tables of the managed Sample context and generates {@code rows} PhotoObj rows
+     * afresh with the fixed seed (creating the context if it was never opened).
+     *
+     * @return the tables and their row counts afterwards
+     * @throws IllegalArgumentException Sample is not configured, or lives in an external database
+     */
+    public static Map<String, Long> regenerateSample(ServerConfig config, int rows) throws IOException, SQLException {
+        String name = config.contexts().stream().filter(x -> x.equalsIgnoreCase("Sample")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Sample is not a configured context (casjobs.contexts = "
+                        + String.join(",", config.contexts()) + "): there is nothing to generate."));
+        if (!config.contextUrl(name).isEmpty()) {
+            throw new IllegalArgumentException("The Sample context is an external database ("
+                    + Catalog.withoutPassword(config.contextUrl(name)) + "): OpenCasJobs generates only a Sample it manages itself.");
+        }
+        Catalog c = new Catalog(config.dataDir().resolve("catalog"));
+        try {
+            c.openContext(name, 0);
+            Connection admin = c.contextAdmins.get(name);
+            try (Statement st = admin.createStatement()) {
+                for (String table : c.tables(name)) {
+                    st.execute("DROP TABLE IF EXISTS " + Catalog.quote(name) + "." + Catalog.quote(table) + " CASCADE");
+                }
+            }
+            SampleCatalog.generate(admin, name, rows, Catalog.SAMPLE_SEED);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (String table : c.tables(name)) {
+                try (Statement st = admin.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + Catalog.quote(name) + "." + Catalog.quote(table))) {
+                    rs.next();
+                    counts.put(table, rs.getLong(1));
+                }
+            }
+            return counts;
+        } finally {
+            c.close();
+        }
+    }
+
+}
