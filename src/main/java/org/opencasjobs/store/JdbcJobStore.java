@@ -29,6 +29,9 @@ public final class JdbcJobStore implements JobStore {
             + " task_name, query, modified_query, target, params, into_table, created_table, output_loc, output_base, error, message,"
             + " host_ip, rows_affected, estimate, time_submit, time_start, time_end";
 
+    /** The width of jobs.error (V1 migration). */
+    static final int ERROR_CHARS = 4000;
+
     private static final Logger LOG = LoggerFactory.getLogger("org.opencasjobs.jobs");
 
     private final DataSource ds;
@@ -95,7 +98,7 @@ public final class JdbcJobStore implements JobStore {
         addIfSet(sets, values, "created_table", outcome.createdTable());
         addIfSet(sets, values, "modified_query", outcome.modifiedQuery());
         addIfSet(sets, values, "output_loc", outcome.outputLoc());
-        addIfSet(sets, values, "error", outcome.error());
+        addIfSet(sets, values, "error", fit(outcome.error(), ERROR_CHARS));
         values.add(jobId);
         values.add(from.code);
         return JdbcWork.transaction(ds, c -> {
@@ -129,6 +132,17 @@ public final class JdbcJobStore implements JobStore {
             }
             return out;
         });
+    }
+
+    /**
+     * A message shortened to fit its column: a job's ending must never fail because the
+     * database's message about the user's SQL was long (it would stay started for good).
+     */
+    static String fit(String message, int max) {
+        if (message == null || message.length() <= max) {
+            return message;
+        }
+        return message.substring(0, max - 1) + "…";
     }
 
     private static void addIfSet(List<String> sets, List<Object> values, String column, Object value) {

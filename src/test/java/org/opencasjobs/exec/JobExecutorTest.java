@@ -97,6 +97,16 @@ class JobExecutorTest {
     }
 
     @Test
+    void aQueuedJobWhoseErrorIsVeryLongStillEnds() {
+        long id = core.queued(core.alice, "Sample", "SELECT CAST('" + "x".repeat(5000) + "' AS INT) AS n", null);
+        executor.claim(id);
+        executor.executeQueued(id, core.queues.batchFor("Sample", 0));
+        Job job = jobs.find(id).orElseThrow();
+        assertEquals(JobStatus.FAILED, job.status());
+        assertTrue(job.error().contains("xxxx"), job.error());
+    }
+
+    @Test
     void aQuickJobPastItsLimitFailsSayingWhichLimit() {
         long id = newQuick(LONG);
         CasJobsException e = assertThrows(CasJobsException.class, () -> quick(id, LONG));

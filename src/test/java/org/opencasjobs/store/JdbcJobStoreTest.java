@@ -102,6 +102,18 @@ class JdbcJobStoreTest {
     }
 
     @Test
+    void anErrorLongerThanItsColumnStillEndsTheJob() {
+        long id = submit(7, BATCH, false, null);
+        store.transition(id, JobStatus.READY, JobStatus.STARTED, T0);
+        String huge = "Data conversion error converting \"" + "x".repeat(5000) + "\"";
+        assertTrue(store.transition(id, JobStatus.STARTED, JobStatus.FAILED, T0, JobStore.Outcome.error(huge)));
+        Job job = store.find(id).orElseThrow();
+        assertEquals(JobStatus.FAILED, job.status());
+        assertEquals(JdbcJobStore.ERROR_CHARS, job.error().length());
+        assertTrue(job.error().startsWith("Data conversion error converting \"xxx") && job.error().endsWith("…"));
+    }
+
+    @Test
     void aRequeuedJobHasNotStartedAsFarAsAnyoneCanTell() {
         long id = submit(7, BATCH, false, null);
         store.transition(id, JobStatus.READY, JobStatus.STARTED, T0);
