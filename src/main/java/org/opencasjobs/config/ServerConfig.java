@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,57 +15,128 @@ import java.util.Properties;
 
 /**
  * Every setting of the service, built once from defaults, then an optional properties file, then
- * environment variables, then command-line overrides; validated before anything starts.
+ * environment variables, then command-line overrides; parsed and validated once, before anything starts.
  * Setting {@code casjobs.some.name} is read from the environment as {@code CASJOBS_SOME_NAME}.
+ *
+ * <p>Each setting is declared once below ({@link Setting}: key, default, parser with its bounds); the
+ * parsed values are kept by setting, and the getters only look them up.
  */
 public final class ServerConfig {
-    /** The settings with their defaults; the order is the order of the README's table. */
-    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
-    static {
-        DEFAULTS.put("casjobs.port", "8080");
-        DEFAULTS.put("casjobs.bind.address", "0.0.0.0");
-        DEFAULTS.put("casjobs.data.dir", "data");
-        DEFAULTS.put("casjobs.public.base.url", "");
-        DEFAULTS.put("casjobs.request.max.bytes", String.valueOf(512L * 1024 * 1024));
-        DEFAULTS.put("casjobs.upload.max.bytes", String.valueOf(256L * 1024 * 1024));
-        DEFAULTS.put("casjobs.output.retention.hours", "168");
-        DEFAULTS.put("casjobs.jobstore.url", "");
-        DEFAULTS.put("casjobs.jobstore.user", "sa");
-        DEFAULTS.put("casjobs.jobstore.password", "");
-        DEFAULTS.put("casjobs.jobstore.pool.size", "10");
-        DEFAULTS.put("casjobs.contexts", "Sample");
-        DEFAULTS.put("casjobs.queue.quick.minutes", "1");
-        DEFAULTS.put("casjobs.queue.batch.minutes", "500");
-        DEFAULTS.put("casjobs.queue.quick.concurrency", "4");
-        DEFAULTS.put("casjobs.queue.batch.concurrency", "2");
-        DEFAULTS.put("casjobs.queue.seconds.per.minute", "60");
-        DEFAULTS.put("casjobs.quick.max.rows", "100000");
-        DEFAULTS.put("casjobs.sample.rows", "100000");
-        DEFAULTS.put("casjobs.login.max.failures", "10");
-        DEFAULTS.put("casjobs.login.window.seconds", "60");
-        DEFAULTS.put("casjobs.login.cache.seconds", "60");
-        DEFAULTS.put("casjobs.demo.account", "true");
-        DEFAULTS.put("casjobs.shutdown.grace.seconds", "30");
+    /** How a setting's text becomes its value; throws (naming {@code key}) if the text is not allowed. */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String key, String text);
     }
 
-    /** What may follow {@code casjobs.context.NAME.}: the per-context settings. */
-    private static final List<String> CONTEXT_SETTINGS = List.of("url", "user", "password", "schema",
-            "batch.minutes", "quick.concurrency", "batch.concurrency");
+    /** One global setting: its key, its default text, and its parser. */
+    private record Setting<T>(String key, String defaultText, Parser<T> parser) {}
+
+    /** The settings by key; the order is the order of the README's table. */
+    private static final Map<String, Setting<?>> SETTINGS = new LinkedHashMap<>();
+
+    private static final Setting<Integer> PORT = setting("casjobs.port", "8080", intIn(0, 65535));
+    private static final Setting<String> BIND_ADDRESS = setting("casjobs.bind.address", "0.0.0.0", text());
+    private static final Setting<Path> DATA_DIR = setting("casjobs.data.dir", "data",
+            (key, text) -> Path.of(text).toAbsolutePath());
+    private static final Setting<String> PUBLIC_BASE_URL = setting("casjobs.public.base.url", "", (key, text) -> {
+        if (!text.isEmpty() && !text.matches("https?://[^\\s]+")) {
+            throw invalid(key, "an absolute http:// or https:// URL");
+        }
+        return text.replaceAll("/+$", "");
+    });
+    private static final Setting<Long> REQUEST_MAX_BYTES = setting("casjobs.request.max.bytes",
+            String.valueOf(512L * 1024 * 1024), longIn(1024, Long.MAX_VALUE));
+    private static final Setting<Long> UPLOAD_MAX_BYTES = setting("casjobs.upload.max.bytes",
+            String.valueOf(256L * 1024 * 1024), longIn(1, Integer.MAX_VALUE));
+    private static final Setting<Integer> OUTPUT_RETENTION_HOURS = setting("casjobs.output.retention.hours", "168",
+            intIn(1, 100_000));
+    private static final Setting<String> JOBSTORE_URL = setting("casjobs.jobstore.url", "", text());
+    private static final Setting<String> JOBSTORE_USER = setting("casjobs.jobstore.user", "sa", text());
+    private static final Setting<String> JOBSTORE_PASSWORD = setting("casjobs.jobstore.password", "", text());
+    private static final Setting<Integer> JOBSTORE_POOL_SIZE = setting("casjobs.jobstore.pool.size", "10",
+            intIn(1, 1000));
+    private static final Setting<List<String>> CONTEXTS = setting("casjobs.contexts", "Sample",
+            ServerConfig::contextList);
+    private static final Setting<Integer> QUEUE_QUICK_MINUTES = setting("casjobs.queue.quick.minutes", "1",
+            intIn(1, 100_000));
+    private static final Setting<List<Integer>> QUEUE_BATCH_MINUTES = setting("casjobs.queue.batch.minutes", "500",
+            ServerConfig::minutesList);
+    private static final Setting<Integer> QUEUE_QUICK_CONCURRENCY = setting("casjobs.queue.quick.concurrency", "4",
+            intIn(1, 1000));
+    private static final Setting<Integer> QUEUE_BATCH_CONCURRENCY = setting("casjobs.queue.batch.concurrency", "2",
+            intIn(1, 1000));
+    private static final Setting<Integer> QUEUE_SECONDS_PER_MINUTE = setting("casjobs.queue.seconds.per.minute", "60",
+            intIn(1, 60));
+    private static final Setting<Long> QUICK_MAX_ROWS = setting("casjobs.quick.max.rows", "100000",
+            longIn(1, Long.MAX_VALUE));
+    private static final Setting<Integer> SAMPLE_ROWS = setting("casjobs.sample.rows", "100000",
+            intIn(0, 1_000_000_000));
+    private static final Setting<Integer> LOGIN_MAX_FAILURES = setting("casjobs.login.max.failures", "10",
+            intIn(1, 1_000_000));
+    private static final Setting<Integer> LOGIN_WINDOW_SECONDS = setting("casjobs.login.window.seconds", "60",
+            intIn(1, 86_400));
+    private static final Setting<Integer> LOGIN_CACHE_SECONDS = setting("casjobs.login.cache.seconds", "60",
+            intIn(0, 86_400));
+    private static final Setting<Boolean> DEMO_ACCOUNT = setting("casjobs.demo.account", "true", bool());
+    private static final Setting<Integer> SHUTDOWN_GRACE_SECONDS = setting("casjobs.shutdown.grace.seconds", "30",
+            intIn(0, 3600));
+
+    /**
+     * One per-context setting, {@code casjobs.context.NAME.name}: text, or (with {@code global}) an override
+     * of a global setting, parsed and bounded as that one is, which is also its value when not set.
+     */
+    private record ContextSetting<T>(String name, Setting<T> global) {}
+
+    /** What may follow {@code casjobs.context.NAME.}: the per-context settings, in this order. */
+    private static final List<ContextSetting<?>> CONTEXT_SETTINGS = new ArrayList<>();
+
+    private static final ContextSetting<String> CONTEXT_URL = contextSetting("url", null);
+    private static final ContextSetting<String> CONTEXT_USER = contextSetting("user", null);
+    private static final ContextSetting<String> CONTEXT_PASSWORD = contextSetting("password", null);
+    private static final ContextSetting<String> CONTEXT_SCHEMA = contextSetting("schema", null);
+    private static final ContextSetting<List<Integer>> CONTEXT_BATCH_MINUTES = contextSetting("batch.minutes",
+            QUEUE_BATCH_MINUTES);
+    private static final ContextSetting<Integer> CONTEXT_QUICK_CONCURRENCY = contextSetting("quick.concurrency",
+            QUEUE_QUICK_CONCURRENCY);
+    private static final ContextSetting<Integer> CONTEXT_BATCH_CONCURRENCY = contextSetting("batch.concurrency",
+            QUEUE_BATCH_CONCURRENCY);
+
     /** Schema names every account's database has already: a context may not take them. */
     private static final List<String> RESERVED_CONTEXTS = List.of("mydb", "mydb_information", "information_schema",
             "public");
     private static final String CONTEXT_NAME = "[A-Za-z][A-Za-z0-9_]{0,63}";
 
-    private final Map<String, String> values;
+    /** The texts as given (defaults, file, environment, overrides), by lower-case key. */
+    private final Map<String, String> texts;
+    /** The parsed value of every global setting. */
+    private final Map<Setting<?>, Object> values = new HashMap<>();
+    /** The per-context settings that are set (of the contexts and MyDB), parsed, by key. */
+    private final Map<String, Object> contextValues = new HashMap<>();
 
-    private ServerConfig(Map<String, String> values) {
-        this.values = values;
-        validate();
+    private ServerConfig(Map<String, String> texts) {
+        this.texts = texts;
+        for (Setting<?> s : SETTINGS.values()) {
+            values.put(s, s.parser().parse(s.key(), get(s.key())));
+        }
+        validateContexts();
+    }
+
+    private static <T> Setting<T> setting(String key, String defaultText, Parser<T> parser) {
+        Setting<T> s = new Setting<>(key, defaultText, parser);
+        SETTINGS.put(key, s);
+        return s;
+    }
+
+    private static <T> ContextSetting<T> contextSetting(String name, Setting<T> global) {
+        ContextSetting<T> s = new ContextSetting<>(name, global);
+        CONTEXT_SETTINGS.add(s);
+        return s;
     }
 
     /** Defaults, then {@code file} (may be null), then the environment, then {@code overrides}. */
     public static ServerConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
-        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> v = new LinkedHashMap<>();
+        SETTINGS.values().forEach(s -> v.put(s.key(), s.defaultText()));
         if (file != null) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -76,9 +148,9 @@ public final class ServerConfig {
                 String key = k.toLowerCase(Locale.ROOT);
                 // A misspelt setting would otherwise be ignored in silence. (The environment is not
                 // checked this way: CASJOBS_WSID and CASJOBS_PW belong to the Python casjobs client.)
-                if (!DEFAULTS.containsKey(key) && !key.startsWith("casjobs.context.")) {
+                if (!SETTINGS.containsKey(key) && !key.startsWith("casjobs.context.")) {
                     throw new IllegalArgumentException("Unknown setting " + k + " in " + file
-                            + ": the settings are " + String.join(", ", DEFAULTS.keySet())
+                            + ": the settings are " + String.join(", ", SETTINGS.keySet())
                             + " and casjobs.context.NAME.*.");
                 }
                 v.put(key, p.getProperty(k).trim());
@@ -98,64 +170,24 @@ public final class ServerConfig {
         return load(null, Map.of(), overrides);
     }
 
-    private void validate() {
-        intIn("casjobs.port", 0, 65535);
-        longIn("casjobs.request.max.bytes", 1024, Long.MAX_VALUE);
-        longIn("casjobs.upload.max.bytes", 1, Integer.MAX_VALUE);
-        intIn("casjobs.output.retention.hours", 1, 100_000);
-        intIn("casjobs.jobstore.pool.size", 1, 1000);
-        intIn("casjobs.queue.quick.minutes", 1, 100_000);
-        batchQueueMinutes();
-        intIn("casjobs.queue.quick.concurrency", 1, 1000);
-        intIn("casjobs.queue.batch.concurrency", 1, 1000);
-        intIn("casjobs.queue.seconds.per.minute", 1, 60);
-        longIn("casjobs.quick.max.rows", 1, Long.MAX_VALUE);
-        intIn("casjobs.sample.rows", 0, 1_000_000_000);
-        intIn("casjobs.login.max.failures", 1, 1_000_000);
-        intIn("casjobs.login.window.seconds", 1, 86_400);
-        intIn("casjobs.login.cache.seconds", 0, 86_400);
-        bool("casjobs.demo.account");
-        intIn("casjobs.shutdown.grace.seconds", 0, 3600);
-        if (contexts().isEmpty()) {
-            throw invalid("casjobs.contexts", "a comma-separated list of context names");
-        }
-        validateContexts();
-        String base = get("casjobs.public.base.url");
-        if (!base.isEmpty() && !base.matches("https?://[^\\s]+")) {
-            throw invalid("casjobs.public.base.url", "an absolute http:// or https:// URL");
-        }
-    }
-
+    /** Parses the per-context settings that are set, after checking that each names a known setting and context. */
     private void validateContexts() {
-        List<String> seen = new ArrayList<>();
-        for (String c : contexts()) {
-            String lower = c.toLowerCase(Locale.ROOT);
-            if (!c.matches(CONTEXT_NAME)) {
-                throw invalid("casjobs.contexts", "a comma-separated list of context names, each a letter then letters,"
-                        + " digits or _ (at most 64), not '" + c + "'");
-            }
-            if (RESERVED_CONTEXTS.contains(lower)) {
-                throw invalid("casjobs.contexts", "a list of context names other than MyDB, MyDB_Information,"
-                        + " INFORMATION_SCHEMA and PUBLIC, not '" + c + "'");
-            }
-            if (seen.contains(lower)) {
-                throw invalid("casjobs.contexts", "a list of different context names, not '" + c + "' twice");
-            }
-            seen.add(lower);
-        }
-        for (String key : values.keySet()) {
+        List<String> names = CONTEXT_SETTINGS.stream().map(ContextSetting::name).toList();
+        for (String key : texts.keySet()) {
             if (!key.startsWith("casjobs.context.")) {
                 continue;
             }
             String rest = key.substring("casjobs.context.".length());
-            String setting = CONTEXT_SETTINGS.stream().filter(n -> rest.endsWith("." + n)).findFirst().orElse(null);
+            String setting = names.stream().filter(n -> rest.endsWith("." + n)).findFirst().orElse(null);
             if (setting == null) {
                 throw new IllegalArgumentException("Unknown setting " + key + " (environment " + env(key)
                         + "): a context's settings are casjobs.context.NAME. followed by one of "
-                        + String.join(", ", CONTEXT_SETTINGS) + ".");
+                        + String.join(", ", names) + ".");
             }
             String name = rest.substring(0, rest.length() - setting.length() - 1);
-            boolean myDbQueue = name.equals("mydb") && !List.of("url", "user", "password", "schema").contains(setting);
+            // MyDB has queues of its own to tune, but no url, user, password or schema.
+            boolean myDbQueue = name.equals("mydb")
+                    && CONTEXT_SETTINGS.stream().anyMatch(s -> s.name().equals(setting) && s.global() != null);
             if (!myDbQueue && contexts().stream()
                     .noneMatch(c -> keyName(c).equals(name) || keyName(c).replace('_', '.').equals(name))) {
                 throw new IllegalArgumentException("Setting " + key + " (environment " + env(key) + ") names context '"
@@ -163,30 +195,51 @@ public final class ServerConfig {
                         + "): a typo, or a context to add to casjobs.contexts.");
             }
         }
-        batchQueueMinutes("MyDB");
-        quickConcurrency("MyDB");
-        batchConcurrency("MyDB");
+        parseContext("MyDB");
         for (String c : contexts()) {
-            batchQueueMinutes(c);
-            quickConcurrency(c);
-            batchConcurrency(c);
-            String url = contextSetting(c, "url");
+            parseContext(c);
+            String url = contextUrl(c);
             if (!url.isEmpty() && !url.startsWith("jdbc:")) {
-                throw invalid(contextKey(c, "url"), "a JDBC URL starting with jdbc: (or empty for the managed H2"
+                throw invalid(contextKey(c, CONTEXT_URL.name()), "a JDBC URL starting with jdbc: (or empty for the managed H2"
                         + " database in the data folder), not '" + url + "'");
             }
             if (url.isEmpty()) {
-                for (String only : List.of("user", "password", "schema")) {
-                    if (!contextSetting(c, only).isEmpty()) {
-                        throw invalid(contextKey(c, only), "left unset while " + contextKey(c, "url")
+                for (ContextSetting<String> only : List.of(CONTEXT_USER, CONTEXT_PASSWORD, CONTEXT_SCHEMA)) {
+                    if (!contextValue(c, only).isEmpty()) {
+                        throw invalid(contextKey(c, only.name()), "left unset while " + contextKey(c, CONTEXT_URL.name())
                                 + " is empty: it applies only to a context in an external database");
                     }
                 }
             } else if (!contextSchema(c).matches("[A-Za-z_][A-Za-z0-9_$]*")) {
-                throw invalid(contextKey(c, "schema"), "a schema name (letters, digits, _ or $), not '"
+                throw invalid(contextKey(c, CONTEXT_SCHEMA.name()), "a schema name (letters, digits, _ or $), not '"
                         + contextSchema(c) + "'");
             }
         }
+    }
+
+    /** Parses the settings of {@code context} that are set, as the global settings they override are parsed. */
+    private void parseContext(String context) {
+        for (ContextSetting<?> s : CONTEXT_SETTINGS) {
+            String key = contextKey(context, s.name());
+            if (texts.containsKey(key)) {
+                contextValues.put(key, s.global() == null ? get(key) : s.global().parser().parse(key, get(key)));
+            }
+        }
+    }
+
+    /** A per-context setting's value: its own if set, else the global one's (or "" for text). */
+    @SuppressWarnings("unchecked")
+    private <T> T contextValue(String context, ContextSetting<T> s) {
+        String key = contextKey(context, s.name());
+        if (contextValues.containsKey(key)) {
+            return (T) contextValues.get(key);
+        }
+        return s.global() == null ? (T) "" : value(s.global());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T value(Setting<T> s) {
+        return (T) values.get(s);
     }
 
     private static String keyName(String context) {
@@ -204,15 +257,11 @@ public final class ServerConfig {
     private String contextKey(String context, String setting) {
         String plain = "casjobs.context." + keyName(context) + "." + setting;
         String fromEnv = "casjobs.context." + keyName(context).replace('_', '.') + "." + setting;
-        return !values.containsKey(plain) && values.containsKey(fromEnv) ? fromEnv : plain;
-    }
-
-    private String contextSetting(String context, String setting) {
-        return get(contextKey(context, setting));
+        return !texts.containsKey(plain) && texts.containsKey(fromEnv) ? fromEnv : plain;
     }
 
     private String get(String key) {
-        return values.getOrDefault(key, "");
+        return texts.getOrDefault(key, "");
     }
 
     private static IllegalArgumentException invalid(String key, String allowed) {
@@ -220,64 +269,124 @@ public final class ServerConfig {
                 + allowed + ".");
     }
 
-    private long longIn(String key, long min, long max) {
-        try {
-            long n = Long.parseLong(get(key));
-            if (n >= min && n <= max) {
-                return n;
+    // ---- parsers ---------------------------------------------------------------------------
+
+    private static Parser<String> text() {
+        return (key, text) -> text;
+    }
+
+    private static Parser<Long> longIn(long min, long max) {
+        return (key, text) -> {
+            try {
+                long n = Long.parseLong(text);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
             }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw invalid(key, "an integer from " + min + " to " + max + ", not '" + get(key) + "'");
+            throw invalid(key, "an integer from " + min + " to " + max + ", not '" + text + "'");
+        };
     }
 
-    private int intIn(String key, int min, int max) {
-        return (int) longIn(key, min, max);
+    private static Parser<Integer> intIn(int min, int max) {
+        Parser<Long> l = longIn(min, max);
+        return (key, text) -> (int) (long) l.parse(key, text);
     }
 
-    private boolean bool(String key) {
-        String v = get(key).toLowerCase(Locale.ROOT);
-        if (v.equals("true") || v.equals("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        throw invalid(key, "true or false, not '" + get(key) + "'");
+    private static Parser<Boolean> bool() {
+        return (key, text) -> {
+            String v = text.toLowerCase(Locale.ROOT);
+            if (v.equals("true") || v.equals("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            throw invalid(key, "true or false, not '" + text + "'");
+        };
     }
+
+    /** Queue time limits: positive minutes, comma-separated; the value is distinct and sorted. */
+    private static List<Integer> minutesList(String key, String text) {
+        List<Integer> out = new ArrayList<>();
+        try {
+            for (String s : text.split(",")) {
+                int m = Integer.parseInt(s.trim());
+                if (m < 1) {
+                    throw new NumberFormatException();
+                }
+                out.add(m);
+            }
+        } catch (NumberFormatException e) {
+            throw invalid(key, "a comma-separated list of positive minutes, not '" + text + "'");
+        }
+        return out.stream().distinct().sorted().toList();
+    }
+
+    /** Context names, comma-separated: each a valid name, not reserved, not twice; at least one. */
+    private static List<String> contextList(String key, String text) {
+        List<String> out = new ArrayList<>();
+        for (String c : text.split(",")) {
+            if (!c.isBlank()) {
+                out.add(c.trim());
+            }
+        }
+        if (out.isEmpty()) {
+            throw invalid(key, "a comma-separated list of context names");
+        }
+        List<String> seen = new ArrayList<>();
+        for (String c : out) {
+            String lower = c.toLowerCase(Locale.ROOT);
+            if (!c.matches(CONTEXT_NAME)) {
+                throw invalid(key, "a comma-separated list of context names, each a letter then letters,"
+                        + " digits or _ (at most 64), not '" + c + "'");
+            }
+            if (RESERVED_CONTEXTS.contains(lower)) {
+                throw invalid(key, "a list of context names other than MyDB, MyDB_Information,"
+                        + " INFORMATION_SCHEMA and PUBLIC, not '" + c + "'");
+            }
+            if (seen.contains(lower)) {
+                throw invalid(key, "a list of different context names, not '" + c + "' twice");
+            }
+            seen.add(lower);
+        }
+        return List.copyOf(out);
+    }
+
+    // ---- values ----------------------------------------------------------------------------
 
     public int port() {
-        return intIn("casjobs.port", 0, 65535);
+        return value(PORT);
     }
 
     public String bindAddress() {
-        return get("casjobs.bind.address");
+        return value(BIND_ADDRESS);
     }
 
     public Path dataDir() {
-        return Path.of(get("casjobs.data.dir")).toAbsolutePath();
+        return value(DATA_DIR);
     }
 
     /** Base URL for links handed to clients, or empty to use the address each client used. */
     public String publicBaseUrl() {
-        return get("casjobs.public.base.url").replaceAll("/+$", "");
+        return value(PUBLIC_BASE_URL);
     }
 
     public long requestMaxBytes() {
-        return longIn("casjobs.request.max.bytes", 1024, Long.MAX_VALUE);
+        return value(REQUEST_MAX_BYTES);
     }
 
     /** The most characters of CSV one UploadData call may carry. */
     public long uploadMaxBytes() {
-        return longIn("casjobs.upload.max.bytes", 1, Integer.MAX_VALUE);
+        return value(UPLOAD_MAX_BYTES);
     }
 
     /** How long extract files stay downloadable. */
     public java.time.Duration outputRetention() {
-        return java.time.Duration.ofHours(intIn("casjobs.output.retention.hours", 1, 100_000));
+        return java.time.Duration.ofHours(value(OUTPUT_RETENTION_HOURS));
     }
 
     /** The job store's JDBC URL: an H2 file in the data folder unless set. */
     public String jobStoreUrl() {
-        String url = get("casjobs.jobstore.url");
+        String url = value(JOBSTORE_URL);
         return url.isEmpty()
                 // Commits are durable at once (an acknowledged job survives a crash), and the store is
                 // closed by our own shutdown after the workers stop, not by H2's shutdown hook.
@@ -286,26 +395,20 @@ public final class ServerConfig {
     }
 
     public String jobStoreUser() {
-        return get("casjobs.jobstore.user");
+        return value(JOBSTORE_USER);
     }
 
     public String jobStorePassword() {
-        return get("casjobs.jobstore.password");
+        return value(JOBSTORE_PASSWORD);
     }
 
     public int jobStorePoolSize() {
-        return intIn("casjobs.jobstore.pool.size", 1, 1000);
+        return value(JOBSTORE_POOL_SIZE);
     }
 
     /** The catalog contexts; MyDB is always there besides them. */
     public List<String> contexts() {
-        List<String> out = new ArrayList<>();
-        for (String c : get("casjobs.contexts").split(",")) {
-            if (!c.isBlank()) {
-                out.add(c.trim());
-            }
-        }
-        return out;
+        return new ArrayList<>(value(CONTEXTS));
     }
 
     /**
@@ -313,15 +416,15 @@ public final class ServerConfig {
      * the managed H2 database under the data folder.
      */
     public String contextUrl(String context) {
-        return contextSetting(context, "url");
+        return contextValue(context, CONTEXT_URL);
     }
 
     public String contextUser(String context) {
-        return contextSetting(context, "user");
+        return contextValue(context, CONTEXT_USER);
     }
 
     public String contextPassword(String context) {
-        return contextSetting(context, "password");
+        return contextValue(context, CONTEXT_PASSWORD);
     }
 
     /** The schema of an external context whose tables users see (default PUBLIC); else the context's name. */
@@ -329,53 +432,27 @@ public final class ServerConfig {
         if (contextUrl(context).isEmpty()) {
             return context;
         }
-        String schema = contextSetting(context, "schema");
+        String schema = contextValue(context, CONTEXT_SCHEMA);
         return schema.isEmpty() ? "PUBLIC" : schema;
     }
 
     public int quickQueueMinutes() {
-        return intIn("casjobs.queue.quick.minutes", 1, 100_000);
+        return value(QUEUE_QUICK_MINUTES);
     }
 
     /** Batch queue time limits (minutes) of a context: its own setting, else the global one. */
     public List<Integer> batchQueueMinutes(String context) {
-        String key = contextKey(context, "batch.minutes");
-        return values.containsKey(key) ? minutesList(key) : batchQueueMinutes();
-    }
-
-    private List<Integer> batchQueueMinutes() {
-        return minutesList("casjobs.queue.batch.minutes");
-    }
-
-    private List<Integer> minutesList(String key) {
-        List<Integer> out = new ArrayList<>();
-        try {
-            for (String s : get(key).split(",")) {
-                int m = Integer.parseInt(s.trim());
-                if (m < 1) {
-                    throw new NumberFormatException();
-                }
-                out.add(m);
-            }
-        } catch (NumberFormatException e) {
-            throw invalid(key, "a comma-separated list of positive minutes, not '" + get(key) + "'");
-        }
-        return out.stream().distinct().sorted().toList();
+        return contextValue(context, CONTEXT_BATCH_MINUTES);
     }
 
     /** How many quick queries of a context run at once (its own setting, else the global one); more wait. */
     public int quickConcurrency(String context) {
-        return perContextInt(context, "quick.concurrency", 1, 1000);
+        return contextValue(context, CONTEXT_QUICK_CONCURRENCY);
     }
 
     /** How many jobs of each batch queue of a context run at once (its own setting, else the global one). */
     public int batchConcurrency(String context) {
-        return perContextInt(context, "batch.concurrency", 1, 1000);
-    }
-
-    private int perContextInt(String context, String name, int min, int max) {
-        String own = contextKey(context, name);
-        return intIn(values.containsKey(own) ? own : "casjobs.queue." + name, min, max);
+        return contextValue(context, CONTEXT_BATCH_CONCURRENCY);
     }
 
     /**
@@ -383,33 +460,33 @@ public final class ServerConfig {
      * seconds so that timeouts are observable without waiting minutes.
      */
     public int secondsPerMinute() {
-        return intIn("casjobs.queue.seconds.per.minute", 1, 60);
+        return value(QUEUE_SECONDS_PER_MINUTE);
     }
 
     /** The most rows a quick query may return. */
     public long quickMaxRows() {
-        return longIn("casjobs.quick.max.rows", 1, Long.MAX_VALUE);
+        return value(QUICK_MAX_ROWS);
     }
 
     /** Rows of PhotoObj in the synthetic Sample context generated on first start. */
     public int sampleRows() {
-        return intIn("casjobs.sample.rows", 0, 1_000_000_000);
+        return value(SAMPLE_ROWS);
     }
 
     public int loginMaxFailures() {
-        return intIn("casjobs.login.max.failures", 1, 1_000_000);
+        return value(LOGIN_MAX_FAILURES);
     }
 
     public int loginWindowSeconds() {
-        return intIn("casjobs.login.window.seconds", 1, 86_400);
+        return value(LOGIN_WINDOW_SECONDS);
     }
 
     public int loginCacheSeconds() {
-        return intIn("casjobs.login.cache.seconds", 0, 86_400);
+        return value(LOGIN_CACHE_SECONDS);
     }
 
     public boolean demoAccount() {
-        return bool("casjobs.demo.account");
+        return value(DEMO_ACCOUNT);
     }
 
     /**
@@ -417,6 +494,6 @@ public final class ServerConfig {
      * stopping, before it cuts them off.
      */
     public java.time.Duration shutdownGrace() {
-        return java.time.Duration.ofSeconds(intIn("casjobs.shutdown.grace.seconds", 0, 3600));
+        return java.time.Duration.ofSeconds(value(SHUTDOWN_GRACE_SECONDS));
     }
 }

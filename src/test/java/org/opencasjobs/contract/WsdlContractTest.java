@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +32,8 @@ import org.w3c.dom.Node;
 
 /**
  * Proves that our contract {@code wsdl/jobs.wsdl} (as found on the classpath) is structurally the
- * WSDL of the deployed CasJobs service ({@code shared/spec/reference/jobs-sdss3.wsdl}), except for
+ * WSDL of the deployed CasJobs service (its structure, documentation removed, is the test resource
+ * {@code reference/jobs-sdss3-structure.wsdl}), except for
  * the intended differences of CONTRACT.md §1–§2: no {@code ExecuteQuickJobOID}, an optional
  * trailing {@code tableExists} on UploadData, a lax {@code s:any} instead of {@code ref="s:schema"}
  * for DataSets, and documentation texts of our own. Every check collects human-readable
@@ -53,6 +56,11 @@ class WsdlContractTest {
     static final String TABLE_EXISTS = "tableExists:s:boolean[0..1]";
     static final List<String> PORT_TYPES = List.of("JobsSoap", "JobsHttpGet", "JobsHttpPost");
     static final List<String> BINDINGS = List.of("JobsSoap", "JobsSoap12", "JobsHttpGet", "JobsHttpPost");
+    /**
+     * The structure of the deployed service's WSDL (test resource): the WSDL as served, except that each
+     * wsdl:documentation text is replaced by the SHA-256 of its whitespace-normalized text (attribute sha256).
+     */
+    static final String REFERENCE = "reference/jobs-sdss3-structure.wsdl";
 
     static Element ours;
     static Element ref;
@@ -62,21 +70,16 @@ class WsdlContractTest {
     @BeforeAll
     static synchronized void load() throws Exception {
         if (ours != null) return;
-        Path refPath = Path.of(System.getProperty("user.dir"))
-                .resolve(Path.of("..", "shared", "spec", "reference", "jobs-sdss3.wsdl")).normalize();
-        if (!Files.isRegularFile(refPath)) {
-            fail("Reference WSDL not found at " + refPath + " (expected the shared/ directory beside the project"
-                    + " directory, and tests run with user.dir = project directory)");
-        }
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setNamespaceAware(true);
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
         f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
         f.setXIncludeAware(false);
         f.setExpandEntityReferences(false);
-        try (InputStream in = WsdlContractTest.class.getClassLoader().getResourceAsStream("wsdl/jobs.wsdl");
-                InputStream r = Files.newInputStream(refPath)) {
+        ClassLoader cl = WsdlContractTest.class.getClassLoader();
+        try (InputStream in = cl.getResourceAsStream("wsdl/jobs.wsdl"); InputStream r = cl.getResourceAsStream(REFERENCE)) {
             assertNotNull(in, "our contract wsdl/jobs.wsdl is not on the test classpath");
+            assertNotNull(r, "the reference structure " + REFERENCE + " is not on the test classpath");
             ours = f.newDocumentBuilder().parse(in).getDocumentElement();
             ref = f.newDocumentBuilder().parse(r).getDocumentElement();
         }
@@ -454,10 +457,21 @@ class WsdlContractTest {
         return kids.isEmpty() ? describe(e) : describe(e) + " { " + kids + " }";
     }
 
-    /** An element's wsdl:documentation text, whitespace-normalized ("" if none). */
+    /**
+     * The SHA-256 (hex) of an element's wsdl:documentation text, whitespace-normalized; "" if it has none or it is
+     * empty. The reference structure carries only these digests, in the attribute sha256.
+     */
     static String doc(Element e) {
         Element d = kid(e, WSDL, "documentation");
-        return d == null ? "" : d.getTextContent().replaceAll("\\s+", " ").trim();
+        if (d == null) return "";
+        if (d.hasAttribute("sha256")) return d.getAttribute("sha256");
+        String text = d.getTextContent().replaceAll("\\s+", " ").trim();
+        if (text.isEmpty()) return "";
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException x) {
+            throw new IllegalStateException(x);
+        }
     }
 
     static List<String> ports(Element defs) {
