@@ -390,7 +390,14 @@ public final class ServerConfig {
         return url.isEmpty()
                 // Commits are durable at once (an acknowledged job survives a crash), and the store is
                 // closed by our own shutdown after the workers stop, not by H2's shutdown hook.
+                // REUSE_SPACE=FALSE: every commit's chunk is appended at the end of the file. When H2
+                // (2.5.252) writes a chunk into freed space where it did not predict it, it rewrites the
+                // file header to name the chunk before it, whose "next" link does not lead to the new
+                // one; after kill -9 the store reopens at that older chunk, losing every later commit
+                // (issue 15; JobStoreKillTest). A chunk at the end of the file is found from the end.
+                // The file then only grows while open; JobStoreDatabase.close compacts it.
                 ? "jdbc:h2:file:" + dataDir().resolve("jobstore") + ";TRACE_LEVEL_FILE=0;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
+                        + ";REUSE_SPACE=FALSE"
                 : url;
     }
 

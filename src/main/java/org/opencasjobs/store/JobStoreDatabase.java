@@ -4,16 +4,28 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.opencasjobs.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The pooled connection to the job store, migrated to the current schema when opened. */
 public final class JobStoreDatabase implements AutoCloseable {
-    private final HikariDataSource pool;
+    private static final Logger LOG = LoggerFactory.getLogger(JobStoreDatabase.class);
+    /** H2's error for a connection used after its database was shut down (90121). */
+    private static final int DATABASE_CLOSED_AT_SHUTDOWN = 90121;
 
-    private JobStoreDatabase(HikariDataSource pool) {
+    private final HikariDataSource pool;
+    /** An H2 file, which H2 compacts when we close it (see {@link #close()}). */
+    private final boolean h2File;
+
+    private JobStoreDatabase(HikariDataSource pool, boolean h2File) {
         this.pool = pool;
+        this.h2File = h2File;
     }
 
     public static JobStoreDatabase open(ServerConfig config) {
@@ -38,15 +50,31 @@ public final class JobStoreDatabase implements AutoCloseable {
             ds.close();
             throw e;
         }
-        return new JobStoreDatabase(ds);
+        return new JobStoreDatabase(ds, config.jobStoreUrl().startsWith("jdbc:h2:file:"));
     }
 
     public DataSource dataSource() {
         return pool;
     }
 
+    /**
+     * Closes the store. An H2 file is rewritten compactly first (SHUTDOWN COMPACT copies the live
+     * data to a new file): the job store never reuses freed space while open (REUSE_SPACE=FALSE in
+     * {@link ServerConfig#jobStoreUrl()}, for crash safety), so this is where it shrinks again.
+     */
     @Override
     public void close() {
+        if (h2File) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN COMPACT");
+            } catch (SQLException e) {
+                if (e.getErrorCode() != DATABASE_CLOSED_AT_SHUTDOWN) { // the connection, closed by the SHUTDOWN
+                    LOG.warn("job store not compacted on close: {}", e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("job store not compacted on close: {}", e.getMessage());
+            }
+        }
         pool.close();
     }
 }

@@ -250,9 +250,8 @@ class ProcessKillRecoveryTest {
 
     /** Starts {@code Main serve} in a child JVM on {@link #dataDir} and waits until it serves. */
     private Ws startChild() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "org.opencasjobs.Main", "serve", "--port", "0", "--data-dir", dataDir.toString());
+        ProcessBuilder pb = TestServer.javaProcess("org.opencasjobs.Main", "serve", "--port", "0", "--data-dir",
+                dataDir.toString());
         pb.environment().put("CASJOBS_SAMPLE_ROWS", "20000");
         pb.environment().put("CASJOBS_BIND_ADDRESS", "127.0.0.1");
         pb.redirectError(dataDir.resolve("child-stderr.log").toFile());
