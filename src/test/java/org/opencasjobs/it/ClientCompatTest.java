@@ -20,8 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Requests shaped like the real clients' in the ways that once failed here
- * (/work/drafts/client-research.md §0): a base URL ending in '/' (Python casjobs sends
+ * Requests shaped like the real clients' in the ways that once failed here: a base URL ending in '/' (Python casjobs sends
  * {@code jobs.asmx//Op}), and mastcasjobs' login by user name through {@code casusers.asmx/GetWebServiceId}.
  */
 class ClientCompatTest {

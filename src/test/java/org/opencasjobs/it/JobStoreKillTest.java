@@ -27,7 +27,8 @@ import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.NewJob;
 import org.opencasjobs.jobs.Queue;
-import org.opencasjobs.service.JobsService;
+import org.opencasjobs.jobs.ServiceState;
+import org.opencasjobs.store.JdbcJobStore;
 import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStoreDatabase;
 
@@ -125,16 +126,16 @@ class JobStoreKillTest {
         long killedSize = Files.size(file);
         ServerConfig config = ServerConfig.of(Map.of("casjobs.data.dir", dataDir.toString()));
         try (JobStoreDatabase db = JobStoreDatabase.open(config)) {
-            assertEquals(4 * rounds, new JobStore(db.dataSource()).idsWithStatus(JobStatus.FINISHED, false).size());
+            assertEquals(4 * rounds, new JdbcJobStore(db.dataSource()).idsWithStatus(JobStatus.FINISHED, false).size());
         }
         long closedSize = Files.size(file);
         System.out.println("[JobStoreKillTest] job store file " + killedSize + " bytes after the kills, "
                 + closedSize + " after a clean close");
         assertTrue(closedSize < killedSize, closedSize + " < " + killedSize);
         try (JobStoreDatabase db = JobStoreDatabase.open(config)) {
-            JobStore store = new JobStore(db.dataSource());
+            JobStore store = new JdbcJobStore(db.dataSource());
             acked.forEach((id, status) -> assertEquals(status, store.find(id).orElseThrow().status().code));
-            assertEquals(ackedState, store.serviceState(JobsService.SCHEDULER).orElse("none"));
+            assertEquals(ackedState, store.serviceState(ServiceState.SCHEDULER).map(ServiceState::name).orElse("none"));
         }
     }
 
@@ -176,7 +177,7 @@ class JobStoreKillTest {
     public static final class Writer {
         public static void main(String[] args) throws Exception {
             JobStoreDatabase db = JobStoreDatabase.open(ServerConfig.of(Map.of("casjobs.data.dir", args[0])));
-            JobStore store = new JobStore(db.dataSource());
+            JobStore store = new JdbcJobStore(db.dataSource());
             try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
                 if (Boolean.parseBoolean(args[2])) {
                     st.execute("SET RETENTION_TIME 0");
@@ -187,7 +188,7 @@ class JobStoreKillTest {
                     }
                 }
             }
-            String state = store.serviceState(JobsService.SCHEDULER).orElse("none");
+            String state = store.serviceState(ServiceState.SCHEDULER).map(ServiceState::name).orElse("none");
             System.out.println("STATE " + state);
             System.out.println("READY");
             int jobs = Integer.parseInt(args[1]);
@@ -202,8 +203,8 @@ class JobStoreKillTest {
                 System.out.println("ACK " + id + " 5");
             }
             if (jobs > 0) {
-                state = state.equals(JobsService.WAKING) ? JobsService.SUSPENDED : JobsService.WAKING;
-                store.setServiceState(JobsService.SCHEDULER, state);
+                state = state.equals(ServiceState.WAKING.name()) ? ServiceState.SUSPENDED.name() : ServiceState.WAKING.name();
+                store.setServiceState(ServiceState.SCHEDULER, ServiceState.valueOf(state));
                 System.out.println("ACKSTATE " + state);
             }
             System.out.println("QUIET");

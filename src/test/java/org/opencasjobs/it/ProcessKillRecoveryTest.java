@@ -54,10 +54,9 @@ class ProcessKillRecoveryTest {
     static final Pattern SERVING = Pattern.compile("OpenCasJobs is serving http://localhost:(\\d+)/services/jobs\\.asmx");
     static final long WAIT_MS = 60_000;
     /**
-     * The H2 job store writes committed changes to its file up to about half a second later
-     * (H2's default write delay), so a SIGKILL loses the last moments' commits; see
-     * {@link #jobsAcknowledgedJustBeforeAKillAreNotLost}. The main test lets its
-     * setup settle for this long before killing, so that it tests recovery, not that bug.
+     * A quiet moment before a kill: the main test lets its long jobs run this long (and checks
+     * they still do), and {@link #jobsAcknowledgedJustBeforeAKillAreNotLost} starts its burst
+     * after it. (Losing acknowledged state to a kill after quiet is {@link JobStoreKillTest}'s.)
      */
     static final long SETTLE_MS = 3_000;
 
@@ -85,8 +84,7 @@ class ProcessKillRecoveryTest {
         assertEquals(1, ws.awaitStatus(canceled, st -> st != 0, WAIT_MS), "the second long job runs");
         Thread.sleep(SETTLE_MS);
         assertEquals(1, ws.status(running), "still running: the query is long");
-        // Ask for a cancel and kill at once: the job may die canceling (2) or cancelled already (3); while
-        // H2 delays its writes, the kill may also lose the cancel, leaving it started (1) in the file.
+        // Ask for a cancel and kill at once: the job may die canceling (2) or cancelled already (3).
         ws.cancel(canceled);
         long killedAt = System.nanoTime();
         child.destroyForcibly();
