@@ -73,6 +73,7 @@ public final class OpenCasJobs implements AutoCloseable {
             scheduler = new Scheduler(jobStore, queues, executor, outputs, 200, config::batchConcurrency, metrics);
             metrics.countJobsWith(() -> activeJobCounts(queues));
             health.add("jobstore", Health.database(database.dataSource())).add("catalog", catalog::check);
+            metrics.registry().gauge("opencasjobs.mydb.open", catalog, Catalog::openMyDbCount);
             JobsService service = new JobsService(accounts, jobStore, queues, catalog, executor, config, clock,
                     scheduler::wake);
             scheduler.start();

@@ -53,11 +53,27 @@ public final class Catalog implements AutoCloseable {
     final Map<String, Connection> contextAdmins = new LinkedHashMap<>();
     final Map<String, Source> sources = new LinkedHashMap<>();
     /**
-     * Per account, an admin connection that holds its database open: H2 applies the SQL Server
-     * mode and identifier case only when a database is opened with them, which a plain user's
-     * connection may not do, so user connections must always join a database opened here.
+     * Per account whose MyDB is open, the admin connection that holds its database open: H2
+     * applies the SQL Server mode and identifier case only when a database is opened with them,
+     * which a plain user's connection may not do, so user connections must always join a database
+     * opened here. Each open database costs about 10 MB of heap (its cache and the linked tables),
+     * so at most {@link #myDbOpenMax} are kept open: beyond that, the least recently used ones
+     * that no job or query is using are closed, and opened again on their next use.
      */
-    private final Map<Long, Connection> myDbAdmins = new ConcurrentHashMap<>();
+    private final Map<Long, OpenMyDb> myDbs = new ConcurrentHashMap<>();
+    private int myDbOpenMax = Integer.MAX_VALUE;
+
+    /** An account's open MyDB database; its monitor orders user connections against closing it. */
+    private static final class OpenMyDb {
+        final Connection admin;
+        volatile long lastUsedNanos = System.nanoTime();
+        /** Set, under the monitor, when the admin connection is closed: the entry is gone for good. */
+        boolean closed;
+
+        OpenMyDb(Connection admin) {
+            this.admin = admin;
+        }
+    }
 
     Catalog(Path dir) throws IOException {
         contextsDir = dir.resolve("contexts");
@@ -70,6 +86,7 @@ public final class Catalog implements AutoCloseable {
     /** Opens (creating on first use) every configured context; Sample gets the synthetic catalog. */
     public static Catalog open(ServerConfig config) throws IOException, SQLException {
         Catalog c = new Catalog(config.dataDir().resolve("catalog"));
+        c.myDbOpenMax = config.myDbOpenMax();
         try {
             for (String name : config.contexts()) {
                 if (config.contextUrl(name).isEmpty()) {
@@ -193,18 +210,35 @@ public final class Catalog implements AutoCloseable {
             if (!"28000".equals(e.getSQLState()) && e.getErrorCode() != 90079) {
                 throw e;
             }
-            closeQuietly(myDbAdmins.remove(wsid));
+            OpenMyDb db = myDbs.remove(wsid);
+            if (db != null) {
+                synchronized (db) {
+                    db.closed = true;
+                    closeQuietly(db.admin);
+                }
+            }
             return open(wsid, context);
         }
     }
 
     private Connection open(long wsid, String context) throws SQLException {
-        Connection admin = myDbAdmins.get(wsid);
-        if (admin == null || admin.isClosed()) {
-            provision(wsid);
+        Connection c;
+        while (true) {
+            OpenMyDb db = myDbs.get(wsid);
+            if (db == null || db.admin.isClosed()) {
+                db = provision(wsid);
+            }
+            synchronized (db) {
+                if (db.closed) {
+                    continue; // closed as least recently used just now: open it again
+                }
+                db.lastUsedNanos = System.nanoTime();
+                c = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve("U" + wsid) + ";IFEXISTS=TRUE",
+                        "U" + wsid, secrets.password("user:" + wsid));
+            }
+            break;
         }
-        Connection c = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve("U" + wsid) + ";IFEXISTS=TRUE",
-                "U" + wsid, secrets.password("user:" + wsid));
+        closeLeastRecentlyUsed(wsid);
         try (Statement s = c.createStatement()) {
             s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
             s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context));
@@ -220,10 +254,10 @@ public final class Catalog implements AutoCloseable {
      * table afresh (the first time in this process), so new context tables and moved data
      * folders are picked up.
      */
-    private synchronized void provision(long wsid) throws SQLException {
-        Connection held = myDbAdmins.get(wsid);
-        if (held != null && !held.isClosed()) {
-            return;
+    private synchronized OpenMyDb provision(long wsid) throws SQLException {
+        OpenMyDb held = myDbs.get(wsid);
+        if (held != null && !held.admin.isClosed()) {
+            return held;
         }
         String user = "U" + wsid;
         Connection admin = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve(user) + MODE
@@ -262,7 +296,55 @@ public final class Catalog implements AutoCloseable {
             admin.close();
             throw e;
         }
-        myDbAdmins.put(wsid, admin);
+        OpenMyDb db = new OpenMyDb(admin);
+        myDbs.put(wsid, db);
+        return db;
+    }
+
+    /**
+     * Closes the least recently used MyDB databases beyond {@link #myDbOpenMax}, except
+     * {@code justUsed} and those with a connection besides their admin's (a job or query runs
+     * there, or is about to: it joined under the entry's monitor). A closed database frees its
+     * memory; its files stay as they are.
+     */
+    private void closeLeastRecentlyUsed(long justUsed) {
+        if (myDbs.size() <= myDbOpenMax) {
+            return;
+        }
+        List<Map.Entry<Long, OpenMyDb>> oldestFirst = new ArrayList<>(myDbs.entrySet());
+        oldestFirst.sort(java.util.Comparator.comparingLong(e -> e.getValue().lastUsedNanos));
+        for (Map.Entry<Long, OpenMyDb> e : oldestFirst) {
+            if (myDbs.size() <= myDbOpenMax) {
+                return;
+            }
+            OpenMyDb db = e.getValue();
+            if (e.getKey() == justUsed) {
+                continue;
+            }
+            synchronized (db) {
+                if (!db.closed && sessions(db.admin) == 1) {
+                    db.closed = true;
+                    closeQuietly(db.admin); // the database closes with its last connection
+                    myDbs.remove(e.getKey(), db);
+                }
+            }
+        }
+    }
+
+    /** How many connections a database has, its admin's included (-1 if it cannot tell). */
+    private static int sessions(Connection admin) {
+        try (Statement s = admin.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    /** How many MyDB databases are open now. */
+    public int openMyDbCount() {
+        return myDbs.size();
     }
 
     /**
@@ -329,14 +411,17 @@ public final class Catalog implements AutoCloseable {
     /** Closes every database cleanly: MyDBs first, as their linked tables use the contexts. */
     @Override
     public void close() {
-        for (Connection c : myDbAdmins.values()) {
-            try (c; Statement s = c.createStatement()) {
-                s.execute("SHUTDOWN");
-            } catch (SQLException ignored) {
-                // already closed
+        for (OpenMyDb db : myDbs.values()) {
+            synchronized (db) {
+                db.closed = true;
+                try (Connection c = db.admin; Statement s = c.createStatement()) {
+                    s.execute("SHUTDOWN");
+                } catch (SQLException ignored) {
+                    // already closed
+                }
             }
         }
-        myDbAdmins.clear();
+        myDbs.clear();
         for (Map.Entry<String, Connection> e : contextAdmins.entrySet()) {
             Source src = sources.get(e.getKey());
             if (src != null && src.external()) {

@@ -71,6 +71,8 @@ public final class ServerConfig {
             longIn(1, Long.MAX_VALUE));
     private static final Setting<Integer> SAMPLE_ROWS = setting("casjobs.sample.rows", "100000",
             intIn(0, 1_000_000_000));
+    private static final Setting<Integer> MYDB_OPEN_MAX = setting("casjobs.mydb.open.max", "64",
+            intIn(1, 100_000));
     private static final Setting<Integer> LOGIN_MAX_FAILURES = setting("casjobs.login.max.failures", "10",
             intIn(1, 1_000_000));
     private static final Setting<Integer> LOGIN_WINDOW_SECONDS = setting("casjobs.login.window.seconds", "60",
@@ -478,6 +480,11 @@ public final class ServerConfig {
     /** Rows of PhotoObj in the synthetic Sample context generated on first start. */
     public int sampleRows() {
         return value(SAMPLE_ROWS);
+    }
+
+    /** How many MyDB databases may be open at once (each holds about 10 MB of memory while open). */
+    public int myDbOpenMax() {
+        return value(MYDB_OPEN_MAX);
     }
 
     public int loginMaxFailures() {

@@ -1,0 +1,101 @@
+package org.opencasjobs.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.jobs.MyDb;
+
+/**
+ * Memory stays bounded in the number of accounts: beyond {@code casjobs.mydb.open.max}, the
+ * least recently used MyDB databases that nothing uses are really closed, keep their tables, and
+ * open again as they were; one in use is never closed under its user.
+ */
+class MyDbOpenLimitTest {
+    @TempDir
+    Path dir;
+    private Catalog catalog;
+
+    @BeforeEach
+    void open() throws Exception {
+        catalog = Catalog.open(ServerConfig.of(Map.of("casjobs.data.dir", dir.toString(), "casjobs.sample.rows", "50",
+                "casjobs.mydb.open.max", "2")));
+    }
+
+    @AfterEach
+    void close() {
+        catalog.close();
+    }
+
+    private void createTable(long wsid) throws Exception {
+        try (Connection c = catalog.connect(wsid, MyDb.NAME); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE Mine (x INT)");
+            s.execute("INSERT INTO Mine VALUES (" + wsid + ")");
+        }
+    }
+
+    /** Whether the database file is held open by this process (H2 locks the file while the database is open). */
+    private boolean isOpen(long wsid) throws Exception {
+        Path file = dir.resolve("catalog").resolve("mydb").resolve("U" + wsid + ".mv.db");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException heldHere) {
+            return true;
+        }
+    }
+
+    @Test
+    void theLeastRecentlyUsedAreClosedAndOpenAgainAsTheyWere() throws Exception {
+        for (long wsid = 1; wsid <= 5; wsid++) {
+            createTable(wsid);
+            assertTrue(catalog.openMyDbCount() <= 2, "open: " + catalog.openMyDbCount());
+        }
+        assertFalse(isOpen(1), "the least recently used database is closed");
+        assertFalse(isOpen(3));
+        assertTrue(isOpen(5), "the most recently used stays open");
+        try (Connection c = catalog.connect(1, MyDb.NAME); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT TOP 1 X FROM mine")) { // SQL Server's TOP and case, as before
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+        }
+        assertTrue(isOpen(1));
+        assertEquals(2, catalog.openMyDbCount());
+    }
+
+    @Test
+    void aDatabaseInUseIsNeverClosedUnderItsUser() throws Exception {
+        createTable(1);
+        try (Connection running = catalog.connect(1, MyDb.NAME)) {
+            for (long wsid = 2; wsid <= 5; wsid++) {
+                createTable(wsid);
+            }
+            assertTrue(isOpen(1), "still open while a query uses it");
+            try (Statement s = running.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM Mine")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1));
+            }
+        }
+        createTable(6); // the next use of the catalog closes it, now that nothing uses it
+        assertFalse(isOpen(1));
+        assertTrue(catalog.openMyDbCount() <= 2, "open: " + catalog.openMyDbCount());
+    }
+}
