@@ -82,8 +82,8 @@ public final class JobsService {
         Queue queue = queues.quick(context);
         String q = requireQuery(query);
         SqlTranslator.Translation sql = SqlTranslator.quick(q, queues.catalogs());
-        long id = jobs.insert(new NewJob(a.wsid(), queue, system, JobType.QUERY, emptyToNull(taskName), q, null,
-                queue.context(), 0, who.clientAddress(), null), now());
+        long id = record(new NewJob(a.wsid(), queue, system, JobType.QUERY, emptyToNull(taskName), q, null,
+                queue.context(), 0, who.clientAddress(), null));
         QueryRunner.Result<T> r = executor.executeNow(id, a.wsid(), queue, sql, reader);
         return r.answer() != null ? r.answer() : noRows.apply(r.rows());
     }
@@ -109,8 +109,8 @@ public final class JobsService {
         } else {
             SqlTranslator.batch(q, "Job0", queues.catalogs());
         }
-        long id = jobs.insert(new NewJob(a.wsid(), queue, false, JobType.QUERY, emptyToNull(taskName), q, intoTable,
-                queue.context(), estimate, who.clientAddress(), null), now());
+        long id = record(new NewJob(a.wsid(), queue, false, JobType.QUERY, emptyToNull(taskName), q, intoTable,
+                queue.context(), estimate, who.clientAddress(), null));
         jobsChanged.run();
         return id;
     }
@@ -135,8 +135,8 @@ public final class JobsService {
             throw new CasJobsException(SqlErrors.message(e), e);
         }
         Queue queue = queues.batchFor(MyDb.NAME, 0);
-        long id = jobs.insert(new NewJob(a.wsid(), queue, false, t.type(), name, null, null, MyDb.NAME, 0,
-                who.clientAddress(), outputBase), now());
+        long id = record(new NewJob(a.wsid(), queue, false, t.type(), name, null, null, MyDb.NAME, 0,
+                who.clientAddress(), outputBase));
         jobsChanged.run();
         return id;
     }
@@ -156,6 +156,21 @@ public final class JobsService {
             CsvUpload.load(c, table, data, tableExists);
         } catch (SQLException e) {
             throw new CasJobsException(SqlErrors.message(e), e);
+        }
+    }
+
+    /** Records a new job, once what the user named is known to fit where the job store keeps it. */
+    private long record(NewJob job) {
+        within(job.taskName(), JobStore.TASK_NAME_MAX, "The task name");
+        within(job.intoTable(), JobStore.TABLE_NAME_MAX, "The table name");
+        within(job.outputBase(), JobStore.OUTPUT_BASE_MAX, "The server address this request used (its Host header)");
+        return jobs.insert(job, now());
+    }
+
+    private static void within(String value, int max, String what) {
+        if (value != null && value.length() > max) {
+            throw new CasJobsException(what + " is " + value.length() + " characters long; at most " + max
+                    + " are allowed.");
         }
     }
 

@@ -15,6 +15,11 @@ import org.opencasjobs.jobs.ServiceState;
  * same job. {@link JdbcJobStore} keeps them in a SQL database (H2 by default).
  */
 public interface JobStore {
+    /** The longest task name, MyDB table name and output base (scheme://host:port) a job may record. */
+    int TASK_NAME_MAX = 1024;
+    int TABLE_NAME_MAX = 256;
+    int OUTPUT_BASE_MAX = 512;
+
     /** A count of active jobs of one queue in one status. */
     record ActiveCount(String context, int queueMinutes, boolean quick, JobStatus status, long count) {
     }

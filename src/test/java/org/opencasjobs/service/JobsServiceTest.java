@@ -68,6 +68,18 @@ class JobsServiceTest {
     }
 
     @Test
+    void namesLongerThanTheJobStoreKeepsAreRefusedSayingSo() {
+        assertEquals("The task name is 2000 characters long; at most 1024 are allowed.",
+                fault(() -> service.submitJob(as(core.alice), "SELECT 1 AS x", "Sample", "t".repeat(2000), 500)));
+        assertEquals("The table name is 300 characters long; at most 256 are allowed.",
+                fault(() -> service.submitJobInto(as(core.alice), "SELECT 1 AS x", "Sample", "T".repeat(300), "t", 500)));
+        service.uploadData(as(core.alice), "Small", "a\n1\n", false);
+        assertTrue(fault(() -> service.submitExtractJob(as(core.alice), "Small", "CSV", "http://" + "h".repeat(600)))
+                .startsWith("The server address this request used (its Host header) is 607 characters long"));
+        assertEquals(0, service.getJobs(as(core.alice), "", true).size(), "nothing recorded");
+    }
+
+    @Test
     void onlyTheOwnerOrAnAdministratorMayCancelOrReadAJob() {
         long id = service.submitJob(as(core.alice), "SELECT 1 AS x", "Sample", "t", 500);
         assertEquals("Job " + id + " belongs to another user.", fault(() -> service.cancelJob(as(core.bob), id)));
