@@ -1,8 +1,6 @@
 package org.opencasjobs.app;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.config.PrivateFiles;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.exec.JobExecutor;
 import org.opencasjobs.exec.Scheduler;
@@ -57,7 +56,9 @@ public final class OpenCasJobs implements AutoCloseable {
 
     private OpenCasJobs(ServerConfig config, Clock clock) throws Exception {
         shutdownGrace = config.shutdownGrace();
-        Files.createDirectories(config.dataDir());
+        if (PrivateFiles.folder(config.dataDir())) {
+            LOG.info("made the data folder {} readable by its owner only", config.dataDir());
+        }
         database = JobStoreDatabase.open(config, metrics.registry());
         try {
             catalog = Catalog.open(config);
@@ -95,8 +96,8 @@ public final class OpenCasJobs implements AutoCloseable {
         String password = HexFormat.of().formatHex(random);
         Account a = accounts.create("demo", password, false);
         // Kept beside the data so scripts (and the README's examples) can read it back.
-        Files.writeString(dataDir.resolve("demo-account.properties"),
-                "wsid=" + a.wsid() + "\npassword=" + password + "\n", StandardCharsets.UTF_8);
+        PrivateFiles.write(dataDir.resolve("demo-account.properties"),
+                "wsid=" + a.wsid() + "\npassword=" + password + "\n");
         return new DemoAccount(a.wsid(), password);
     }
 

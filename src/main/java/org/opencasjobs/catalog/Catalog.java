@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.MyDb;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where user SQL runs, apart from the job store. Each context is an H2 database of its own
@@ -26,6 +28,7 @@ import org.opencasjobs.jobs.MyDb;
  * and everything that reaches files or other databases needs admin rights the user lacks.
  */
 public final class Catalog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
     /** SQL Server's dialect and identifier case, fixed when a database is created. */
     static final String MODE = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
     /** No trace files; closed by {@link #close()} after the workers stop, not by H2's shutdown hook. */
@@ -116,7 +119,10 @@ public final class Catalog implements AutoCloseable {
             s.execute("GRANT SELECT ON SCHEMA " + quote(name) + " TO " + READER);
         }
         if (name.equalsIgnoreCase("Sample") && sampleRows > 0 && tables(name).isEmpty()) {
+            // Tens of seconds at the default size, before the web server answers: say why.
+            LOG.info("generating the {} context: {} PhotoObj rows (once, on the first start)", name, sampleRows);
             SampleCatalog.generate(admin, name, sampleRows, SAMPLE_SEED);
+            LOG.info("generated the {} context", name);
         }
     }
 

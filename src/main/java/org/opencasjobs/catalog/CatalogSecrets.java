@@ -2,15 +2,14 @@ package org.opencasjobs.catalog;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.opencasjobs.config.PrivateFiles;
 
 /**
  * The passwords of the catalog's database users, derived from one random secret kept in the
@@ -29,10 +28,7 @@ final class CatalogSecrets {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
             Files.createDirectories(file.getParent());
-            Files.writeString(file, HexFormat.of().formatHex(fresh), StandardCharsets.US_ASCII);
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            }
+            PrivateFiles.write(file, HexFormat.of().formatHex(fresh));
         }
         return new CatalogSecrets(HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).trim()));
     }

@@ -3,12 +3,12 @@ package org.opencasjobs.cli;
 import static org.opencasjobs.cli.DataFolder.inDataFolder;
 import static org.opencasjobs.cli.DataFolder.inJobStore;
 
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.opencasjobs.auth.Accounts;
+import org.opencasjobs.config.PrivateFiles;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Account;
 import org.opencasjobs.store.AccountStore;
@@ -38,7 +38,7 @@ public final class AccountCommands {
         @Override
         public Integer call() throws Exception {
             ServerConfig config = config();
-            Files.createDirectories(config.dataDir());
+            PrivateFiles.folder(config.dataDir());
             return inDataFolder(config, () -> {
                 try (JobStoreDatabase db = JobStoreDatabase.open(config)) {
                     Account a = accounts(new JdbcAccountStore(db.dataSource())).create(username, password, admin);

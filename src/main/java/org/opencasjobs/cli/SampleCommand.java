@@ -2,10 +2,10 @@ package org.opencasjobs.cli;
 
 import static org.opencasjobs.cli.DataFolder.inDataFolder;
 
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.opencasjobs.catalog.ContextAdmin;
+import org.opencasjobs.config.PrivateFiles;
 import org.opencasjobs.config.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +28,7 @@ public final class SampleCommand {
                 throw new ParameterException(spec.commandLine(), "--rows must be 0 or more, not " + rows + ".");
             }
             ServerConfig config = config();
-            Files.createDirectories(config.dataDir());
+            PrivateFiles.folder(config.dataDir());
             return inDataFolder(config, () -> {
                 Map<String, Long> counts = ContextAdmin.regenerateSample(config, rows);
                 print("Generated the Sample context: " + counts.entrySet().stream()
