@@ -106,7 +106,8 @@ public final class Accounts {
 
     /**
      * The WebServicesID of the account with this user name and password, or -1 when they do not
-     * match an enabled account (casusers.asmx GetWebServiceId). Guesses are throttled like wrong passwords with a wsid, under the
+     * match an enabled account or while guesses are throttled (casusers.asmx GetWebServiceId, which
+     * answers nothing but a number). Guesses are throttled like wrong passwords with a wsid, under the
      * same keys: a known name counts as its wsid, an unknown one as itself; and an unknown name
      * costs a hash too, so answer times do not tell which names exist.
      */
@@ -120,7 +121,7 @@ public final class Accounts {
         try {
             attempt = throttle.begin(accountKey, address(clientAddress), () -> false);
         } catch (LoginThrottle.Refused e) {
-            throw tooMany("user name", e);
+            return -1;
         }
         try {
             boolean ok = PasswordHasher.verify(pw, stored.map(AccountStore.StoredAccount::passwordHash).orElse(UNKNOWN))

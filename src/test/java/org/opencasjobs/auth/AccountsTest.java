@@ -232,6 +232,22 @@ class AccountsTest {
     }
 
     @Test
+    void webServiceIdAnswersMinusOneWhileThrottledAndSharesTheWsidsCount() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(-1, accounts.webServiceId("alice", "guess" + i, "a"));
+        }
+        assertEquals(-1, accounts.webServiceId("alice", "right", "a"), "throttled: -1, not an error");
+        assertTrue(failure(alice.wsid(), "right", "a").startsWith("Too many failed logins"));
+        assertEquals(alice.wsid(), accounts.webServiceId("alice", "right", "b"));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(-1, accounts.webServiceId("nobody", "guess" + i, "a"));
+        }
+        assertEquals(-1, accounts.webServiceId("nobody", "x", "a"));
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(alice.wsid(), accounts.webServiceId("alice", "right", "a"));
+    }
+
+    @Test
     void namesAreUniqueAndPasswordsRequired() {
         assertThrows(IllegalArgumentException.class, () -> accounts.create("alice", "x", false));
         assertThrows(IllegalArgumentException.class, () -> accounts.create("carol", "", false));
