@@ -21,8 +21,17 @@ import org.opencasjobs.store.AccountStore;
  */
 public final class Accounts {
     public static final String BAD_CREDENTIALS = "Invalid WebServicesID or password.";
-    /** An address is throttled after this many times the failures allowed for one wsid. */
+    /**
+     * {@code maxFailures} is the limit per (wsid, client address); an address, over all wsids, is
+     * refused after this many times as many failures (a NAT or proxy is shared by many users).
+     */
     static final int ADDRESS_FACTOR = 10;
+    /**
+     * A wsid, over all addresses, is limited after this many times {@code maxFailures}; past that,
+     * only addresses that have not failed for it in the window (or that it logged in from before)
+     * have their password checked, one check at a time.
+     */
+    static final int WSID_FACTOR = 10;
     /** A hash no password matches in practice, checked for unknown wsids. */
     private static final String UNKNOWN = PasswordHasher.hash(java.util.UUID.randomUUID().toString());
 
@@ -32,7 +41,6 @@ public final class Accounts {
     private final AccountStore store;
     private final Clock clock;
     private final LoginThrottle throttle;
-    private final int maxFailures;
     private final long cacheMillis;
     private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final byte[] cacheKey = new byte[32];
@@ -40,84 +48,113 @@ public final class Accounts {
     public Accounts(AccountStore store, Clock clock, int maxFailures, int windowSeconds, int cacheSeconds) {
         this.store = store;
         this.clock = clock;
-        this.throttle = new LoginThrottle(clock, windowSeconds);
-        this.maxFailures = maxFailures;
+        this.throttle = new LoginThrottle(clock, windowSeconds, maxFailures, maxFailures * ADDRESS_FACTOR,
+                maxFailures * WSID_FACTOR);
         this.cacheMillis = cacheSeconds * 1000L;
         new SecureRandom().nextBytes(cacheKey);
     }
 
-    /** The account for these credentials, or a {@link CasJobsException} that says why not. */
+    /**
+     * The account for these credentials, or a {@link CasJobsException} that says why not. Failed
+     * checks are throttled by {@link LoginThrottle}: per (wsid, address), per address and, at a
+     * much higher bound, per wsid; the right password is never counted against anyone.
+     */
     public Account authenticate(long wsid, String password, String clientAddress) {
         String pw = password == null ? "" : password;
         String key = mac(wsid, pw);
-        long now = clock.millis();
-        Remembered r = remembered.get(key);
-        if (r != null && r.expiresMillis > now) {
-            return r.account; // only the right password reaches this: no guess to throttle
+        while (true) {
+            Account known = remembered(key);
+            if (known != null) {
+                return known; // only the right password reaches this: no guess to throttle
+            }
+            LoginThrottle.Attempt attempt;
+            try {
+                // Waiting behind parallel checks of the same login ends as soon as one of them is remembered.
+                attempt = throttle.begin("wsid:" + wsid, address(clientAddress), () -> remembered(key) != null);
+            } catch (LoginThrottle.Refused e) {
+                throw tooMany("WebServicesID", e);
+            }
+            if (attempt == null) {
+                continue;
+            }
+            Account account = null;
+            try {
+                Optional<AccountStore.StoredAccount> stored = store.find(wsid);
+                // An unknown wsid costs a hash too, so answer times do not tell which wsids exist.
+                boolean ok = PasswordHasher.verify(pw,
+                        stored.map(AccountStore.StoredAccount::passwordHash).orElse(UNKNOWN)) && stored.isPresent();
+                if (!ok) {
+                    throttle.failed(attempt);
+                    throw new CasJobsException(BAD_CREDENTIALS);
+                }
+                account = stored.get().account();
+                if (!account.disabled() && cacheMillis > 0) {
+                    long now = clock.millis();
+                    remembered.values().removeIf(old -> old.expiresMillis <= now);
+                    remembered.put(key, new Remembered(account, now + cacheMillis)); // before waiters are woken
+                }
+                throttle.succeeded(attempt);
+            } finally {
+                throttle.abandoned(attempt); // no-op unless the check ended in an error
+            }
+            if (account.disabled()) {
+                throw new CasJobsException("The account with WebServicesID " + wsid + " is disabled.");
+            }
+            return account;
         }
-        String wsidKey = "wsid:" + wsid;
-        String addressKey = "addr:" + clientAddress;
-        countAttempt(wsidKey, addressKey, "WebServicesID");
-        Optional<AccountStore.StoredAccount> stored = store.find(wsid);
-        // An unknown wsid costs a hash too, so answer times do not tell which wsids exist.
-        boolean ok = PasswordHasher.verify(pw, stored.map(AccountStore.StoredAccount::passwordHash).orElse(UNKNOWN))
-                && stored.isPresent();
-        if (!ok) {
-            throw new CasJobsException(BAD_CREDENTIALS);
-        }
-        throttle.forgive(wsidKey);
-        throttle.forgive(addressKey);
-        Account account = stored.get().account();
-        if (account.disabled()) {
-            throw new CasJobsException("The account with WebServicesID " + wsid + " is disabled.");
-        }
-        if (cacheMillis > 0) {
-            remembered.values().removeIf(old -> old.expiresMillis <= now);
-            remembered.put(key, new Remembered(account, now + cacheMillis));
-        }
-        return account;
     }
 
     /**
      * The WebServicesID of the account with this user name and password, or -1 when they do not
-     * match an enabled account (casusers.asmx GetWebServiceId). Guesses are throttled like wrong
-     * passwords with a wsid: per account (or per unknown name) and per client address, and an
-     * unknown name costs a hash too, so answer times do not tell which names exist.
+     * match an enabled account or while guesses are throttled (casusers.asmx GetWebServiceId, which
+     * answers nothing but a number). Guesses are throttled like wrong passwords with a wsid, under the
+     * same keys: a known name counts as its wsid, an unknown one as itself; and an unknown name
+     * costs a hash too, so answer times do not tell which names exist.
      */
     public long webServiceId(String username, String password, String clientAddress) {
         String pw = password == null ? "" : password;
         String name = username == null ? "" : username.trim();
         Optional<AccountStore.StoredAccount> stored = name.isEmpty() ? Optional.empty() : store.findByName(name);
-        // A known name shares its throttle with its wsid, so both ways of guessing count together.
         String accountKey = stored.map(a -> "wsid:" + a.account().wsid())
                 .orElse("name:" + name.toLowerCase(java.util.Locale.ROOT));
-        String addressKey = "addr:" + clientAddress;
-        countAttempt(accountKey, addressKey, "user name");
-        boolean ok = PasswordHasher.verify(pw, stored.map(AccountStore.StoredAccount::passwordHash).orElse(UNKNOWN))
-                && stored.isPresent();
-        if (!ok) {
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(accountKey, address(clientAddress), () -> false);
+        } catch (LoginThrottle.Refused e) {
             return -1;
         }
-        throttle.forgive(accountKey);
-        throttle.forgive(addressKey);
+        try {
+            boolean ok = PasswordHasher.verify(pw, stored.map(AccountStore.StoredAccount::passwordHash).orElse(UNKNOWN))
+                    && stored.isPresent();
+            if (!ok) {
+                throttle.failed(attempt);
+                return -1;
+            }
+            throttle.succeeded(attempt);
+        } finally {
+            throttle.abandoned(attempt);
+        }
         Account account = stored.get().account();
         return account.disabled() ? -1 : account.wsid();
     }
 
-    /** Counts a login attempt for the account and the address, or refuses it when either is at its limit. */
-    private void countAttempt(String accountKey, String addressKey, String what) {
-        // An address may be shared by many users (a NAT, a proxy): it gets more tries than one account.
-        int addressMax = maxFailures * ADDRESS_FACTOR;
-        boolean accountCounted = throttle.tryAttempt(accountKey, maxFailures);
-        if (!accountCounted || !throttle.tryAttempt(addressKey, addressMax)) {
-            if (accountCounted) {
-                throttle.forgive(accountKey);
-            }
-            long wait = Math.max(throttle.secondsBlocked(accountKey, maxFailures),
-                    throttle.secondsBlocked(addressKey, addressMax));
-            throw new CasJobsException("Too many failed logins for this " + what + " or from this address. "
-                    + "Try again in " + Math.max(1, wait) + " seconds.");
-        }
+    /** Throttle keys tracked now (tests: successes leave nothing behind). */
+    int trackedThrottleKeys() {
+        return throttle.tracked();
+    }
+
+    private Account remembered(String key) {
+        Remembered r = remembered.get(key);
+        return r != null && r.expiresMillis > clock.millis() ? r.account : null;
+    }
+
+    private static String address(String clientAddress) {
+        return clientAddress == null ? "" : clientAddress;
+    }
+
+    private static CasJobsException tooMany(String what, LoginThrottle.Refused e) {
+        return new CasJobsException("Too many failed logins for this " + what + " or from this address. "
+                + "Try again in " + Math.max(1, e.seconds) + " seconds.");
     }
 
     public Account create(String username, String password, boolean admin) {

@@ -12,14 +12,13 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.opencasjobs.auth.Accounts;
-import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.ops.CurrentRequest;
 
 /**
  * The one operation of CasJobs' user service that clients call: {@code casusers.asmx/GetWebServiceId}
  * by HTTP GET or form POST with {@code userid} (the user name) and {@code password}, answering the
  * account's WebServicesID as {@code <long>}, or -1 when name and password do not match an enabled
- * account. {@code mastcasjobs.MastCasJobs(username=…, password=…, wsid_url=…)} logs in this way.
+ * account or while guesses from this address are throttled. {@code mastcasjobs.MastCasJobs(username=…, password=…, wsid_url=…)} logs in this way.
  */
 final class CasUsersCall implements Filter {
     static final String OPERATION = "GetWebServiceId";
@@ -79,14 +78,8 @@ final class CasUsersCall implements Filter {
                 return;
             }
         }
-        long wsid;
-        try {
-            wsid = accounts.webServiceId(params.get("userid"), params.get("password"), req.getRemoteAddr());
-        } catch (CasJobsException e) { // throttled
-            CurrentRequest.operation(OPERATION, -1);
-            error(resp, CurrentRequest.Outcome.FAULT, "System.Exception: " + AsmxFilter.xmlEscape(e.getMessage()) + " --->");
-            return;
-        }
+        // -1 too while guesses are throttled: the answer is a number, and clients read anything else as an error.
+        long wsid = accounts.webServiceId(params.get("userid"), params.get("password"), req.getRemoteAddr());
         CurrentRequest.operation(OPERATION, wsid);
         AsmxFilter.send(resp, 200, "text/xml; charset=utf-8", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<long xmlns=\""
                 + PlainXml.NS + "\">" + wsid + "</long>");

@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,14 +64,59 @@ class AccountsTest {
     }
 
     @Test
-    void repeatedFailuresForOneWsidAreRefusedUntilTheWindowEnds() {
+    void repeatedFailuresForOneWsidFromOneAddressAreRefusedThereUntilTheWindowEnds() {
         for (int i = 0; i < 3; i++) {
-            failure(alice.wsid(), "guess" + i, "addr" + i);
+            failure(alice.wsid(), "guess" + i, "a");
         }
-        assertTrue(failure(alice.wsid(), "right", "fresh-address").startsWith("Too many failed logins"),
-                "even the right password waits once the limit is reached");
+        String refused = failure(alice.wsid(), "right", "a");
+        assertTrue(refused.startsWith("Too many failed logins for this WebServicesID or from this address. Try again in "),
+                refused);
+        assertTrue(refused.endsWith(" seconds."), refused);
+        assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "right", "fresh-address").wsid(),
+                "the owner elsewhere is not locked out by failures from another address");
         clock.advance(Duration.ofSeconds(61));
-        assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "right", "fresh-address").wsid());
+        assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "right", "a").wsid());
+    }
+
+    @Test
+    void aThousandGuessesFromOneAddressSlowTheAttackerNotTheOwner() {
+        Accounts uncached = new Accounts(new JdbcAccountStore(db.dataSource()), clock, 3, 60, 0); // every login checked
+        int checked = 0;
+        int refused = 0;
+        for (int window = 0; window < 10; window++) {
+            for (int i = 0; i < 100; i++) {
+                String guess = "guess" + window + "-" + i;
+                String m = assertThrows(CasJobsException.class,
+                        () -> uncached.authenticate(alice.wsid(), guess, "attacker")).getMessage();
+                if (m.equals(Accounts.BAD_CREDENTIALS)) {
+                    checked++;
+                } else {
+                    assertTrue(m.startsWith("Too many failed logins") && m.contains("Try again in"), m);
+                    refused++;
+                }
+                if (i % 25 == 0) {
+                    assertEquals(alice.wsid(), uncached.authenticate(alice.wsid(), "right", "owner").wsid());
+                }
+            }
+            clock.advance(Duration.ofSeconds(61));
+        }
+        assertEquals(10 * 3, checked, "3 checked guesses per window");
+        assertEquals(1000 - 30, refused, "the rest refused without a check");
+    }
+
+    @Test
+    void guessingFromManyAddressesHitsTheWsidBoundButTheOwnerStillGetsIn() {
+        for (int i = 0; i < 3 * Accounts.WSID_FACTOR; i++) {
+            assertEquals(Accounts.BAD_CREDENTIALS, failure(alice.wsid(), "guess" + i, "bot" + i));
+        }
+        assertTrue(failure(alice.wsid(), "guess", "bot0").startsWith("Too many failed logins"),
+                "past the wsid bound an address that failed is refused at its first failure");
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(alice.wsid(), "guess", "new-bot"),
+                "an address that has not failed gets one check");
+        assertTrue(failure(alice.wsid(), "guess2", "new-bot").startsWith("Too many failed logins"));
+        assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "right", "owner").wsid());
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(alice.wsid(), "guess", "bot0"));
     }
 
     @Test
@@ -78,19 +130,93 @@ class AccountsTest {
     }
 
     @Test
+    void guessesAtOneWsidDoNotLockOutOthersBehindTheSameAddress() {
+        Account bob = accounts.create("bob", "bobs", false);
+        for (int i = 0; i < 1000; i++) {
+            failure(alice.wsid(), "guess" + i, "nat");
+        }
+        assertEquals(bob.wsid(), accounts.authenticate(bob.wsid(), "bobs", "nat").wsid());
+        assertEquals(bob.wsid(), accounts.webServiceId("bob", "bobs", "nat"));
+    }
+
+    @Test
+    void anAccountThatLoggedInFromAnAddressPassesThatAddresssBound() {
+        Account bob = accounts.create("bob", "bobs", false);
+        Account carol = accounts.create("carol", "carols", false);
+        accounts.authenticate(bob.wsid(), "bobs", "nat");
+        clock.advance(Duration.ofSeconds(31)); // the login cache forgets it; the address remembers bob
+        for (int i = 0; i < 3 * Accounts.ADDRESS_FACTOR; i++) {
+            failure(100L + i, "x", "nat");
+        }
+        assertTrue(failure(carol.wsid(), "carols", "nat").startsWith("Too many failed logins"),
+                "an account new to this address waits out the address bound");
+        assertEquals(bob.wsid(), accounts.authenticate(bob.wsid(), "bobs", "nat").wsid());
+        clock.advance(Duration.ofSeconds(31));
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(bob.wsid(), "guess", "nat"), "bob's password is still checked");
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(carol.wsid(), accounts.authenticate(carol.wsid(), "carols", "nat").wsid());
+    }
+
+    @Test
     void parallelGuessesCannotOutrunTheLimit() throws Exception {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
-        java.util.List<java.util.concurrent.Future<String>> tries = new java.util.ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Future<String>> tries = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             String guess = "guess" + i;
             tries.add(pool.submit(() -> failure(alice.wsid(), guess, "a")));
         }
         long checked = 0;
-        for (java.util.concurrent.Future<String> t : tries) {
+        for (Future<String> t : tries) {
             checked += t.get().equals(Accounts.BAD_CREDENTIALS) ? 1 : 0;
         }
         pool.shutdown();
         assertEquals(3, checked, "only the allowed 3 guesses had their password checked");
+    }
+
+    @Test
+    void fiftyParallelFirstLoginsWithTheRightPasswordAllSucceed() throws Exception {
+        assertEquals(50, parallelLogins(accounts, 50, i -> "a"));
+        assertEquals(50, parallelLogins(accounts, 50, i -> "host" + (i % 7)));
+        assertEquals(0, accounts.trackedThrottleKeys(), "right passwords leave nothing counted");
+        Accounts uncached = new Accounts(new JdbcAccountStore(db.dataSource()), clock, 3, 60, 0);
+        assertEquals(50, parallelLogins(uncached, 50, i -> "a"), "each checked in turn, none refused");
+    }
+
+    @Test
+    void parallelRightPasswordsGetInWhileAnAttackerGuessesInParallel() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Future<String>> guesses = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String guess = "guess" + i;
+            guesses.add(pool.submit(() -> failure(alice.wsid(), guess, "attacker")));
+        }
+        assertEquals(20, parallelLogins(accounts, 20, i -> "owner"));
+        for (Future<String> g : guesses) {
+            assertTrue(g.get().equals(Accounts.BAD_CREDENTIALS) || g.get().startsWith("Too many failed logins"));
+        }
+        pool.shutdown();
+    }
+
+    /** Starts {@code n} first logins of alice with the right password at once; how many succeeded. */
+    private int parallelLogins(Accounts who, int n, IntFunction<String> address) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Long>> logins = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String from = address.apply(i);
+            logins.add(pool.submit(() -> {
+                start.await();
+                return who.authenticate(alice.wsid(), "right", from).wsid();
+            }));
+        }
+        start.countDown();
+        int ok = 0;
+        for (Future<Long> f : logins) {
+            assertEquals(alice.wsid(), f.get(), "no right-password login is refused");
+            ok++;
+        }
+        pool.shutdown();
+        return ok;
     }
 
     @Test
@@ -100,7 +226,25 @@ class AccountsTest {
             failure(alice.wsid(), "guess" + i, "b");
         }
         assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "right", "a").wsid());
-        assertTrue(failure(alice.wsid(), "guess", "a").startsWith("Too many failed logins"));
+        assertTrue(failure(alice.wsid(), "guess", "b").startsWith("Too many failed logins"));
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(alice.wsid(), "guess", "a"),
+                "another address's failures do not lock this one out below the wsid bound");
+    }
+
+    @Test
+    void webServiceIdAnswersMinusOneWhileThrottledAndSharesTheWsidsCount() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(-1, accounts.webServiceId("alice", "guess" + i, "a"));
+        }
+        assertEquals(-1, accounts.webServiceId("alice", "right", "a"), "throttled: -1, not an error");
+        assertTrue(failure(alice.wsid(), "right", "a").startsWith("Too many failed logins"));
+        assertEquals(alice.wsid(), accounts.webServiceId("alice", "right", "b"));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(-1, accounts.webServiceId("nobody", "guess" + i, "a"));
+        }
+        assertEquals(-1, accounts.webServiceId("nobody", "x", "a"));
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(alice.wsid(), accounts.webServiceId("alice", "right", "a"));
     }
 
     @Test
