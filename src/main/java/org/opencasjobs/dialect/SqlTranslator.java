@@ -20,6 +20,7 @@ import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.execute.Execute;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
@@ -63,9 +64,9 @@ public final class SqlTranslator {
 
     private enum Mode { QUICK, BATCH, INTO }
 
-    /** {@code information_schema.tables} and {@code .columns} read {@link MyDb#INFO_SCHEMA}'s views. */
     /** Built-in functions that name server paths, which users have no business seeing. */
     private static final java.util.Set<String> HIDDEN_FUNCTIONS = java.util.Set.of("DATABASE_PATH");
+    /** {@code information_schema.tables} and {@code .columns} read {@link MyDb#INFO_SCHEMA}'s views. */
     private static final java.util.Set<String> MYDB_INFO_VIEWS = java.util.Set.of("tables", "columns");
 
     private SqlTranslator() {}
@@ -98,6 +99,17 @@ public final class SqlTranslator {
         schemas.put("mydb", MyDb.NAME);
         schemas.put("information_schema", "INFORMATION_SCHEMA");
         List<Tok> toks = sql == null ? List.of() : tokens(sql);
+        for (int i = 0; i + 2 < toks.size(); i++) {
+            Tok u = toks.get(i);
+            Tok amp = toks.get(i + 1);
+            Tok text = toks.get(i + 2);
+            // SQL Server has no U&'…' escapes; H2 would decode them into names no check here could see.
+            if (u.kind == 'w' && u.text(sql).equalsIgnoreCase("U") && amp.is(sql, "&") && u.end == amp.start
+                    && amp.end == text.start && (text.kind == 'q' || text.kind == 's')) {
+                throw new CasJobsException("U&'…' (Unicode escapes, " + position(sql, u.start)
+                        + ") is not SQL Server syntax: write the characters themselves, or use NCHAR(code).");
+            }
+        }
         for (Tok t : toks) {
             String word = t.kind == 'w' ? t.text(sql) : t.kind == 'q' ? t.text(sql).replaceAll("^[\\[\"](.*)[]\"]$", "$1") : "";
             if (HIDDEN_FUNCTIONS.contains(word.toUpperCase(Locale.ROOT))) {
@@ -116,6 +128,11 @@ public final class SqlTranslator {
             boolean last = k == pieces.size() - 1;
             Parsed parsed = parse(sql, piece);
             Statement st = parsed.statement();
+            if (st instanceof Execute e && e.getExecType() != Execute.ExecType.CALL) {
+                // Text run as SQL is out of reach of every check here (it revealed the server's files).
+                throw new CasJobsException("EXEC/EXECUTE (" + position(sql, piece.get(0).start)
+                        + ") is not supported: write the statement itself.");
+            }
             Select select = st instanceof Select s ? s : null;
             PlainSelect withInto = select == null ? null : findInto(select);
             rows = false;

@@ -106,6 +106,27 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void textRunAsSqlIsRefused() {
+        for (String sql : List.of("EXECUTE IMMEDIATE 'CREATE TABLE MyDB.p AS SELECT DATABASE' || '_PATH() AS p'",
+                "SELECT 1 AS x;\nEXEC sp_help")) {
+            String m = error(() -> SqlTranslator.quick(sql));
+            assertTrue(m.startsWith("EXEC/EXECUTE (line ") && m.endsWith("is not supported: write the statement itself."),
+                    m);
+        }
+    }
+
+    @Test
+    void unicodeEscapesAreRefusedAsNotSqlServerSyntax() {
+        for (String sql : List.of("SELECT U&\"DATABASE\\005fPATH\"()", "SELECT u&'\\0041' AS a",
+                "SELECT 1 AS x FROM U&\"Photo\\004fbj\"")) {
+            String m = error(() -> SqlTranslator.quick(sql));
+            assertTrue(m.startsWith("U&'…' (Unicode escapes, line 1, column "), m);
+        }
+        assertEquals(1, SqlTranslator.quick("SELECT flags & 2 AS u FROM PhotoObj u WHERE u.x = 'a&b'").statements().size(),
+                "an & that is not an escape is left alone");
+    }
+
+    @Test
     void quickQueryWithTopAndBracketsReturnsRows() throws SQLException {
         var t = SqlTranslator.quick("SELECT TOP 2 [objID], ra FROM PhotoObj WHERE [ra] > 1");
         assertEquals(List.of("SELECT TOP 2 [objID], ra FROM PhotoObj WHERE [ra] > 1"), t.statements());

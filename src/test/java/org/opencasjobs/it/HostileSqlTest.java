@@ -638,6 +638,14 @@ class HostileSqlTest {
         assertEquals(500, r.statusCode(), r.body());
         assertTrue(r.body().contains("is not available"), r.body());
         assertFalse(r.body().contains(s.dataDir.toString()), r.body());
+        // A Unicode-escaped name once passed the check and returned the path.
+        r = quick(alice, ALICE_PW, "SELECT U&\"DATABASE\\005fPATH\"() AS p", "Sample");
+        assertEquals(500, r.statusCode(), r.body());
+        assertFalse(r.body().contains(s.dataDir.toString()), r.body());
+        // So did text run as SQL, where no name can be checked.
+        quick(alice, ALICE_PW, "EXECUTE IMMEDIATE 'CREATE TABLE MyDB.Leak AS SELECT DATABASE' || '_PATH() AS p'", "Sample");
+        r = quick(alice, ALICE_PW, "SELECT * FROM MyDB.Leak", "MyDB");
+        assertFalse(r.body().contains(s.dataDir.toString()), r.body());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------
