@@ -110,17 +110,24 @@ public final class ServerConfig {
 
     /** The texts as given (defaults, file, environment, overrides), by lower-case key. */
     private final Map<String, String> texts;
+    /** Where a text came from, for the settings file and the environment ("in FILE", "environment NAME"). */
+    private final Map<String, String> origins;
     /** The parsed value of every global setting. */
     private final Map<Setting<?>, Object> values = new HashMap<>();
     /** The per-context settings that are set (of the contexts and MyDB), parsed, by key. */
     private final Map<String, Object> contextValues = new HashMap<>();
 
-    private ServerConfig(Map<String, String> texts) {
+    private ServerConfig(Map<String, String> texts, Map<String, String> origins) {
         this.texts = texts;
-        for (Setting<?> s : SETTINGS.values()) {
-            values.put(s, s.parser().parse(s.key(), get(s.key())));
+        this.origins = origins;
+        try {
+            for (Setting<?> s : SETTINGS.values()) {
+                values.put(s, s.parser().parse(s.key(), get(s.key())));
+            }
+            validateContexts();
+        } catch (InvalidSetting e) {
+            throw new InvalidSetting(e.key, e.allowed, origin(e.key)); // blame the place the value came from
         }
-        validateContexts();
     }
 
     private static <T> Setting<T> setting(String key, String defaultText, Parser<T> parser) {
@@ -138,6 +145,7 @@ public final class ServerConfig {
     /** Defaults, then {@code file} (may be null), then the environment, then {@code overrides}. */
     public static ServerConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> v = new LinkedHashMap<>();
+        Map<String, String> origins = new HashMap<>();
         SETTINGS.values().forEach(s -> v.put(s.key(), s.defaultText()));
         if (file != null) {
             Properties p = new Properties();
@@ -156,15 +164,21 @@ public final class ServerConfig {
                             + " and casjobs.context.NAME.*.");
                 }
                 v.put(key, p.getProperty(k).trim());
+                origins.put(key, "in " + file);
             }
         }
         env.forEach((k, val) -> {
             if (k.startsWith("CASJOBS_")) {
-                v.put(k.toLowerCase(Locale.ROOT).replace('_', '.'), val.trim());
+                String key = k.toLowerCase(Locale.ROOT).replace('_', '.');
+                v.put(key, val.trim());
+                origins.put(key, "environment " + k);
             }
         });
-        overrides.forEach((k, val) -> v.put(k.toLowerCase(Locale.ROOT), val));
-        return new ServerConfig(v);
+        overrides.forEach((k, val) -> {
+            v.put(k.toLowerCase(Locale.ROOT), val);
+            origins.remove(k.toLowerCase(Locale.ROOT));
+        });
+        return new ServerConfig(v, origins);
     }
 
     /** The defaults alone, with overrides: what tests use. */
@@ -182,7 +196,7 @@ public final class ServerConfig {
             String rest = key.substring("casjobs.context.".length());
             String setting = names.stream().filter(n -> rest.endsWith("." + n)).findFirst().orElse(null);
             if (setting == null) {
-                throw new IllegalArgumentException("Unknown setting " + key + " (environment " + env(key)
+                throw new IllegalArgumentException("Unknown setting " + key + " (" + origin(key)
                         + "): a context's settings are casjobs.context.NAME. followed by one of "
                         + String.join(", ", names) + ".");
             }
@@ -192,7 +206,7 @@ public final class ServerConfig {
                     && CONTEXT_SETTINGS.stream().anyMatch(s -> s.name().equals(setting) && s.global() != null);
             if (!myDbQueue && contexts().stream()
                     .noneMatch(c -> keyName(c).equals(name) || keyName(c).replace('_', '.').equals(name))) {
-                throw new IllegalArgumentException("Setting " + key + " (environment " + env(key) + ") names context '"
+                throw new IllegalArgumentException("Setting " + key + " (" + origin(key) + ") names context '"
                         + name + "', which is not in casjobs.contexts (" + String.join(", ", contexts())
                         + "): a typo, or a context to add to casjobs.contexts.");
             }
@@ -266,9 +280,26 @@ public final class ServerConfig {
         return texts.getOrDefault(key, "");
     }
 
-    private static IllegalArgumentException invalid(String key, String allowed) {
-        return new IllegalArgumentException("Invalid setting " + key + " (environment " + env(key) + "): must be "
-                + allowed + ".");
+    /** Where the value of {@code key} came from; for a default or a command-line value, how to set it otherwise. */
+    private String origin(String key) {
+        return origins.getOrDefault(key, "environment " + env(key));
+    }
+
+    /** A value a setting does not allow, with where it came from. */
+    private static final class InvalidSetting extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        final String key;
+        final String allowed;
+
+        InvalidSetting(String key, String allowed, String origin) {
+            super("Invalid setting " + key + " (" + origin + "): must be " + allowed + ".");
+            this.key = key;
+            this.allowed = allowed;
+        }
+    }
+
+    private static InvalidSetting invalid(String key, String allowed) {
+        return new InvalidSetting(key, allowed, "environment " + env(key));
     }
 
     // ---- parsers ---------------------------------------------------------------------------

@@ -37,6 +37,20 @@ class ServerConfigTest {
     }
 
     @Test
+    void aBadValueIsBlamedOnWhereItCameFrom(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("casjobs.properties");
+        Files.writeString(file, "casjobs.port=http\ncasjobs.contexts=Sample,DR8\ncasjobs.context.dr8.url=sdss\n");
+        String fromFile = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.load(file, Map.of(), Map.of())).getMessage();
+        assertTrue(fromFile.startsWith("Invalid setting casjobs.port (in " + file + "): must be"), fromFile);
+        String fromEnv = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.load(file, Map.of("CASJOBS_PORT", "8081", "CASJOBS_CONTEXT_DR8_URL", "x"), Map.of()))
+                .getMessage();
+        assertTrue(fromEnv.startsWith("Invalid setting casjobs.context.dr8.url (environment CASJOBS_CONTEXT_DR8_URL)"),
+                fromEnv);
+    }
+
+    @Test
     void fileThenEnvironmentThenOverrides(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("casjobs.properties");
         Files.writeString(file, "casjobs.port=9000\ncasjobs.contexts=DR7, DR8\ncasjobs.context.DR8.batch.minutes=60,500\n");
