@@ -56,6 +56,7 @@ public final class OpenCasJobs implements AutoCloseable {
 
     private OpenCasJobs(ServerConfig config, Clock clock) throws Exception {
         shutdownGrace = config.shutdownGrace();
+        WebServer.checkPortFree(config);
         if (PrivateFiles.folder(config.dataDir())) {
             LOG.info("made the data folder {} readable by its owner only", config.dataDir());
         }

@@ -4,6 +4,8 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -113,6 +115,24 @@ public final class WebServer implements AutoCloseable {
 
     public void start() throws Exception {
         jetty.start();
+    }
+
+    /**
+     * Fails at once, in the operator's terms, if the configured port is taken: checked before the
+     * service touches its data folder, so a second start creates nothing and says why it stopped.
+     */
+    public static void checkPortFree(ServerConfig config) {
+        if (config.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Jetty binds: a port in TIME_WAIT is free
+            probe.bind(new InetSocketAddress(config.bindAddress(), config.port()));
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + config.port() + " on " + config.bindAddress()
+                    + " is in use (" + e.getMessage() + "): stop what uses it, or choose another port"
+                    + " (casjobs.port, CASJOBS_PORT or --port).");
+        }
     }
 
     /** The port actually bound (useful when asked for port 0). */
