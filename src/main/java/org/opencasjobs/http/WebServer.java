@@ -63,11 +63,13 @@ public final class WebServer implements AutoCloseable {
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         jetty.addConnector(connector);
+        jetty.setErrorHandler(new PlainErrors.InServer());
         // Stopping refuses new connections, then waits this long for requests in flight.
         jetty.setStopTimeout(config.shutdownGrace().toMillis());
 
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
+        ctx.setErrorHandler(new PlainErrors.InContext());
         // SOAP requests labelled text/xml without a charset are UTF-8, whatever Jetty would assume.
         ctx.setDefaultRequestCharacterEncoding("UTF-8");
         ctx.setDefaultResponseCharacterEncoding("UTF-8");

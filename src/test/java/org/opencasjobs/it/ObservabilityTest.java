@@ -76,6 +76,17 @@ class ObservabilityTest {
     }
 
     @Test
+    void aRequestJettyCannotReadIsLoggedAndAnsweredWithoutInternals() throws Exception {
+        HttpResponse<String>[] r = new HttpResponse[1];
+        String log = LogCapture.during(() -> r[0] = s.get(ASMX + "/GetJobStatus?wsid=1&pw=secret-pw&jobid="
+                + "9".repeat(20_000)), "-> 414");
+        assertEquals(414, r[0].statusCode());
+        assertFalse(r[0].body().toLowerCase().contains("java") || r[0].body().contains("Exception"), r[0].body());
+        assertTrue(log.contains("other unreadable request -> 414 too_large \"URI Too Long\" from 127.0.0.1"), log);
+        assertFalse(log.contains("secret-pw"), log);
+    }
+
+    @Test
     void aBatchJobLogsItsRequestAndEachTransition() throws Exception {
         long[] id = new long[1];
         String log = LogCapture.during(() -> {
