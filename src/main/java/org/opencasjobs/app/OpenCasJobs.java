@@ -71,8 +71,9 @@ public final class OpenCasJobs implements AutoCloseable {
             Queues queues = new Queues(config);
             Outputs outputs = new Outputs(config.dataDir().resolve("outputs"), config.outputRetention(), clock);
             JobExecutor executor = new JobExecutor(jobStore, catalog, outputs, clock, queues.catalogs(),
-                    config.secondsPerMinute(), config::quickConcurrency, metrics);
-            scheduler = new Scheduler(jobStore, queues, executor, outputs, 200, config::batchConcurrency, metrics);
+                    config.secondsPerMinute(), config::quickConcurrency, config.quickPerUser(), metrics);
+            scheduler = new Scheduler(jobStore, queues, executor, outputs, 200, config::batchConcurrency, config.batchPerUser(),
+                    metrics);
             metrics.countJobsWith(() -> activeJobCounts(queues));
             health.add("jobstore", Health.database(database.dataSource())).add("catalog", catalog::check);
             metrics.registry().gauge("opencasjobs.mydb.open", catalog, Catalog::openMyDbCount);

@@ -65,6 +65,12 @@ public final class ServerConfig {
             intIn(1, 1000));
     private static final Setting<Integer> QUEUE_BATCH_CONCURRENCY = setting("casjobs.queue.batch.concurrency", "2",
             intIn(1, 1000));
+    private static final Setting<Integer> QUEUE_QUICK_PER_USER = setting("casjobs.queue.quick.per.user", "2",
+            intIn(1, 1000));
+    private static final Setting<Integer> QUEUE_BATCH_PER_USER = setting("casjobs.queue.batch.per.user", "1",
+            intIn(1, 1000));
+    private static final Setting<Integer> QUEUE_BATCH_WAITING_PER_USER = setting("casjobs.queue.batch.waiting.per.user",
+            "100", intIn(1, 1_000_000));
     private static final Setting<Integer> QUEUE_SECONDS_PER_MINUTE = setting("casjobs.queue.seconds.per.minute", "60",
             intIn(1, 60));
     private static final Setting<Long> QUICK_MAX_ROWS = setting("casjobs.quick.max.rows", "100000",
@@ -493,6 +499,21 @@ public final class ServerConfig {
     /** How many jobs of each batch queue of a context run at once (its own setting, else the global one). */
     public int batchConcurrency(String context) {
         return contextValue(context, CONTEXT_BATCH_CONCURRENCY);
+    }
+
+    /** How many quick queries one user may run at once in one context (the rest of theirs wait). */
+    public int quickPerUser() {
+        return value(QUEUE_QUICK_PER_USER);
+    }
+
+    /** How many batch jobs of one user run at once in one batch queue (the rest of theirs wait). */
+    public int batchPerUser() {
+        return value(QUEUE_BATCH_PER_USER);
+    }
+
+    /** How many batch jobs one user may have waiting in one batch queue; more submissions are refused. */
+    public int batchWaitingPerUser() {
+        return value(QUEUE_BATCH_WAITING_PER_USER);
     }
 
     /**

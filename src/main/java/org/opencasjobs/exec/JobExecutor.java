@@ -8,7 +8,6 @@ import java.time.LocalDateTime;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 import org.opencasjobs.catalog.Catalog;
@@ -63,18 +62,21 @@ public final class JobExecutor {
     private final String[] catalogs;
     private final int secondsPerMinute;
     private final ToIntFunction<String> quickConcurrency;
+    private final int quickPerUser;
     private final Metrics metrics;
     /** Per context, the slots of its quick queue. */
-    private final Map<String, Semaphore> quickSlots = new ConcurrentHashMap<>();
+    private final Map<String, FairSlots> quickSlots = new ConcurrentHashMap<>();
     /** Set when the server stops: queued jobs stopped from now on wait again instead of failing. */
     private volatile boolean stopping;
 
     /**
      * @param catalogs         the catalog contexts' names, for translating queued queries
      * @param quickConcurrency per context, how many quick jobs run at once
+     * @param quickPerUser     how many of those may be one user's
      */
     public JobExecutor(JobStore jobs, Catalog catalog, Outputs outputs, Clock clock, String[] catalogs,
-                       int secondsPerMinute, ToIntFunction<String> quickConcurrency, Metrics metrics) {
+                       int secondsPerMinute, ToIntFunction<String> quickConcurrency, int quickPerUser,
+                       Metrics metrics) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.runner = new QueryRunner(catalog, new RunningStatements());
@@ -83,6 +85,7 @@ public final class JobExecutor {
         this.catalogs = catalogs.clone();
         this.secondsPerMinute = secondsPerMinute;
         this.quickConcurrency = quickConcurrency;
+        this.quickPerUser = quickPerUser;
         this.metrics = metrics;
     }
 
@@ -110,18 +113,23 @@ public final class JobExecutor {
         }
         Run run = new Run(jobId, queue, now());
         int limit = queue.minutes() * secondsPerMinute;
-        Semaphore slots = quickSlots.computeIfAbsent(queue.context(),
-                c -> new Semaphore(quickConcurrency.applyAsInt(c), true));
+        FairSlots slots = quickSlots.computeIfAbsent(queue.context(),
+                c -> new FairSlots(quickConcurrency.applyAsInt(c), quickPerUser));
         Ended<QueryRunner.Result<T>> ended;
         try {
-            if (!slots.tryAcquire(limit, TimeUnit.SECONDS)) {
+            FairSlots.Refusal refused = slots.acquire(wsid, TimeUnit.SECONDS.toNanos(limit));
+            if (refused == FairSlots.Refusal.USER_BUSY) {
+                ended = fail(run, "Your other quick queries in " + queue.context() + " kept this one waiting for its"
+                        + " whole " + queue.minutes() + "-minute limit (one user runs at most " + quickPerUser
+                        + " at once); wait for them, or submit a batch job.");
+            } else if (refused == FairSlots.Refusal.QUEUE_BUSY) {
                 ended = fail(run, "The " + queue.context() + " quick queue stayed busy for its whole "
                         + queue.minutes() + "-minute limit; try again, or submit a batch job.");
             } else {
                 try {
                     ended = run(run, "query", () -> query(jobId, wsid, queue, sql, reader));
                 } finally {
-                    slots.release();
+                    slots.release(wsid);
                 }
             }
         } catch (InterruptedException e) {

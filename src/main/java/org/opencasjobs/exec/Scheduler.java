@@ -42,6 +42,7 @@ public final class Scheduler implements AutoCloseable {
     private final JobExecutor executor;
     private final Outputs outputs;
     private final long periodMillis;
+    private final int perUser;
     private final Map<String, Workers> workers = new HashMap<>();
     /** Jobs this scheduler's workers run now. */
     private final Set<Long> runningJobs = ConcurrentHashMap.newKeySet();
@@ -53,13 +54,17 @@ public final class Scheduler implements AutoCloseable {
         return t;
     });
 
-    /** {@code outputs} is swept of expired files every ten minutes. */
+    /**
+     * {@code outputs} is swept of expired files every ten minutes; each batch queue runs
+     * {@code concurrency} jobs at once, at most {@code perUser} of them one user's.
+     */
     public Scheduler(JobStore jobs, Queues queues, JobExecutor executor, Outputs outputs, long periodMillis,
-                     ToIntFunction<String> concurrency, Metrics metrics) {
+                     ToIntFunction<String> concurrency, int perUser, Metrics metrics) {
         this.jobs = jobs;
         this.executor = executor;
         this.outputs = outputs;
         this.periodMillis = periodMillis;
+        this.perUser = perUser;
         for (Queue q : queues.all()) {
             if (!q.quick()) {
                 AtomicInteger n = new AtomicInteger();
@@ -122,7 +127,7 @@ public final class Scheduler implements AutoCloseable {
             if (free <= 0 || suspended(w.queue.serviceName())) {
                 continue;
             }
-            for (long id : jobs.waitingIds(w.queue.context(), w.queue.minutes(), free)) {
+            for (long id : jobs.waitingIds(w.queue.context(), w.queue.minutes(), free, perUser)) {
                 if (executor.claim(id)) {
                     w.busy.incrementAndGet();
                     runningJobs.add(id);

@@ -38,6 +38,7 @@ public final class JobsService {
     private final JobExecutor executor;
     private final Catalog catalog;
     private final long uploadMaxBytes;
+    private final int batchWaitingPerUser;
     private final Runnable jobsChanged;
     private final long quickMaxRows;
 
@@ -46,6 +47,7 @@ public final class JobsService {
                        ServerConfig config, Clock clock, Runnable jobsChanged) {
         this.catalog = catalog;
         this.uploadMaxBytes = config.uploadMaxBytes();
+        this.batchWaitingPerUser = config.batchWaitingPerUser();
         this.accounts = accounts;
         this.jobs = jobs;
         this.queues = queues;
@@ -164,6 +166,12 @@ public final class JobsService {
         within(job.taskName(), JobStore.TASK_NAME_MAX, "The task name");
         within(job.intoTable(), JobStore.TABLE_NAME_MAX, "The table name");
         within(job.outputBase(), JobStore.OUTPUT_BASE_MAX, "The server address this request used (its Host header)");
+        Queue q = job.queue();
+        // A soft bound (parallel submissions may pass it by a few): one user cannot fill a queue for hours.
+        if (!q.quick() && jobs.waitingCount(job.wsid(), q.context(), q.minutes()) >= batchWaitingPerUser) {
+            throw new CasJobsException("You already have " + batchWaitingPerUser + " jobs waiting in the "
+                    + q.serviceName() + " queue, the most one user may; wait for some to start, or cancel some.");
+        }
         return jobs.insert(job, now());
     }
 

@@ -8,7 +8,9 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.opencasjobs.jobs.Job;
@@ -153,21 +155,53 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public List<Long> waitingIds(String context, int queueMinutes, int limit) {
+    public List<Long> waitingIds(String context, int queueMinutes, int limit, int perUser) {
         return JdbcWork.query(ds, c -> {
-            List<Long> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = 0"
-                    + " AND is_quick = FALSE AND context = ? AND queue = ? ORDER BY jobid FETCH FIRST ? ROWS ONLY")) {
+            Map<Long, Integer> running = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT wsid, COUNT(*) FROM jobs WHERE status IN (1, 2)"
+                    + " AND is_quick = FALSE AND context = ? AND queue = ? GROUP BY wsid")) {
                 ps.setString(1, context);
                 ps.setInt(2, queueMinutes);
-                ps.setInt(3, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(rs.getLong(1));
+                        running.put(rs.getLong(1), rs.getInt(2));
+                    }
+                }
+            }
+            // Each user's oldest few only, so one user's long backlog cannot hide another's job.
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT jobid, wsid FROM (SELECT jobid, wsid,"
+                    + " ROW_NUMBER() OVER (PARTITION BY wsid ORDER BY jobid) AS nth FROM jobs WHERE status = 0"
+                    + " AND is_quick = FALSE AND context = ? AND queue = ?) w WHERE nth <= ? ORDER BY jobid")) {
+                ps.setString(1, context);
+                ps.setInt(2, queueMinutes);
+                ps.setInt(3, perUser);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next() && out.size() < limit) {
+                        long wsid = rs.getLong(2);
+                        if (running.merge(wsid, 1, Integer::sum) <= perUser) {
+                            out.add(rs.getLong(1));
+                        }
                     }
                 }
             }
             return out;
+        });
+    }
+
+    @Override
+    public int waitingCount(long wsid, String context, int queueMinutes) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM jobs WHERE status = 0"
+                    + " AND is_quick = FALSE AND wsid = ? AND context = ? AND queue = ?")) {
+                ps.setLong(1, wsid);
+                ps.setString(2, context);
+                ps.setInt(3, queueMinutes);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
         });
     }
 

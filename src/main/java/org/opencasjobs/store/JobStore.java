@@ -56,8 +56,15 @@ public interface JobStore {
     /** How many jobs are ready, started or canceling, per context, queue (minutes) and status. */
     List<ActiveCount> activeCounts();
 
-    /** Ids of the oldest waiting jobs of a batch queue, at most {@code limit}. */
-    List<Long> waitingIds(String context, int queueMinutes, int limit);
+    /**
+     * Ids of waiting jobs of a batch queue to start next, oldest first, at most {@code limit}, and
+     * none of a user who would then run more than {@code perUser} jobs in the queue: a user with
+     * jobs running waits while other users' jobs start.
+     */
+    List<Long> waitingIds(String context, int queueMinutes, int limit, int perUser);
+
+    /** How many jobs {@code wsid} has waiting in a batch queue. */
+    int waitingCount(long wsid, String context, int queueMinutes);
 
     /** The recorded status changes of a job, oldest first. */
     List<Transition> transitions(long jobId);

@@ -79,7 +79,7 @@ class ProcessKillRecoveryTest {
         Ws ws = startChild();
         long running = ws.submit("SELECT COUNT(*) AS n INTO mydb.Crashed" + LONG_FROM);
         long canceled = ws.submit("SELECT COUNT(*) AS n INTO mydb.Canceled" + LONG_FROM);
-        // Two batch workers by default: both run.
+        // Two batch workers by default, and two jobs per user here: both run.
         assertEquals(1, ws.awaitStatus(running, st -> st != 0, WAIT_MS), "the first long job runs");
         assertEquals(1, ws.awaitStatus(canceled, st -> st != 0, WAIT_MS), "the second long job runs");
         Thread.sleep(SETTLE_MS);
@@ -252,6 +252,7 @@ class ProcessKillRecoveryTest {
                 dataDir.toString());
         pb.environment().put("CASJOBS_SAMPLE_ROWS", "20000");
         pb.environment().put("CASJOBS_BIND_ADDRESS", "127.0.0.1");
+        pb.environment().put("CASJOBS_QUEUE_BATCH_PER_USER", "2"); // one user's two jobs run side by side
         pb.redirectError(dataDir.resolve("child-stderr.log").toFile());
         child = pb.start();
         Process p = child;

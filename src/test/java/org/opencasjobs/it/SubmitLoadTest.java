@@ -46,7 +46,9 @@ class SubmitLoadTest {
 
     @Test
     void eightClientsSubmitFiveHundredJobsThatEachRunOnce() throws Exception {
-        try (TestServer s = new TestServer(Map.of("casjobs.queue.batch.concurrency", "4"))) {
+        try (TestServer s = new TestServer(Map.of("casjobs.queue.batch.concurrency", "4",
+                // a load of few users: let each fill the queue and use every worker
+                "casjobs.queue.batch.waiting.per.user", "1000", "casjobs.queue.batch.per.user", "4"))) {
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
             CountDownLatch go = new CountDownLatch(1);
             List<Future<List<long[]>>> clients = new ArrayList<>();

@@ -80,6 +80,19 @@ class JobsServiceTest {
     }
 
     @Test
+    void oneUserCannotFillABatchQueue() throws Exception {
+        try (Core small = new Core(dir.resolve("small"), java.util.Map.of("casjobs.queue.batch.waiting.per.user", "2"))) {
+            small.service.submitJob(as(small.alice), "SELECT 1 AS x", "Sample", "t", 500);
+            small.service.submitJob(as(small.alice), "SELECT 1 AS x", "Sample", "t", 500);
+            assertEquals("You already have 2 jobs waiting in the Sample/500 queue, the most one user may; wait for"
+                    + " some to start, or cancel some.",
+                    fault(() -> small.service.submitJob(as(small.alice), "SELECT 1 AS x", "Sample", "t", 500)));
+            small.service.submitJob(as(small.bob), "SELECT 1 AS x", "Sample", "t", 500); // others still may
+            small.service.submitJob(as(small.alice), "SELECT 1 AS x", "MyDB", "t", 500); // and so may she elsewhere
+        }
+    }
+
+    @Test
     void onlyTheOwnerOrAnAdministratorMayCancelOrReadAJob() {
         long id = service.submitJob(as(core.alice), "SELECT 1 AS x", "Sample", "t", 500);
         assertEquals("Job " + id + " belongs to another user.", fault(() -> service.cancelJob(as(core.bob), id)));

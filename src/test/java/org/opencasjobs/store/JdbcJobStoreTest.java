@@ -130,9 +130,24 @@ class JdbcJobStoreTest {
         long second = submit(8, BATCH, false, null);
         long third = submit(7, BATCH, false, null);
         store.transition(second, JobStatus.READY, JobStatus.STARTED, T0);
-        assertEquals(List.of(first, third), store.waitingIds("Sample", 500, 5));
-        assertEquals(List.of(first), store.waitingIds("Sample", 500, 1));
-        assertEquals(List.of(), store.waitingIds("MyDB", 500, 5));
+        assertEquals(List.of(first, third), store.waitingIds("Sample", 500, 5, 10));
+        assertEquals(List.of(first), store.waitingIds("Sample", 500, 1, 10));
+        assertEquals(List.of(), store.waitingIds("MyDB", 500, 5, 10));
+    }
+
+    @Test
+    void aUserWithJobsRunningWaitsWhileOthersStart() {
+        long aRunning = submit(7, BATCH, false, null);
+        store.transition(aRunning, JobStatus.READY, JobStatus.STARTED, T0);
+        long aNext = submit(7, BATCH, false, null);
+        submit(7, BATCH, false, null);
+        long bFirst = submit(8, BATCH, false, null);
+        long cFirst = submit(9, BATCH, false, null);
+        assertEquals(List.of(bFirst, cFirst), store.waitingIds("Sample", 500, 5, 1), "one running job each");
+        assertEquals(List.of(bFirst), store.waitingIds("Sample", 500, 1, 1));
+        assertEquals(List.of(aNext, bFirst, cFirst), store.waitingIds("Sample", 500, 5, 2), "two each");
+        assertEquals(2, store.waitingCount(7, "Sample", 500));
+        assertEquals(0, store.waitingCount(7, "Sample", 1440));
     }
 
     @Test

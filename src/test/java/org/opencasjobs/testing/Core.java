@@ -67,7 +67,7 @@ public final class Core implements AutoCloseable {
         queues = new Queues(config);
         Outputs outputs = new Outputs(dir.resolve("outputs"), config.outputRetention(), clock);
         executor = new JobExecutor(jobs, catalog, outputs, clock, queues.catalogs(), config.secondsPerMinute(),
-                config::quickConcurrency, new Metrics());
+                config::quickConcurrency, config.quickPerUser(), new Metrics());
         service = new JobsService(accounts, jobs, queues, catalog, executor, config, clock, () -> wakes++);
         alice = accounts.create("alice", PASSWORD, false);
         bob = accounts.create("bob", PASSWORD, false);
