@@ -40,6 +40,7 @@ public final class JobsService {
     private final long uploadMaxBytes;
     private final Runnable jobsChanged;
     private final long quickMaxRows;
+    private final long quickMaxBytes;
 
     /** {@code jobsChanged} is told of submissions and cancel requests (it wakes the scheduler). */
     public JobsService(Accounts accounts, JobStore jobs, Queues queues, Catalog catalog, JobExecutor executor,
@@ -53,6 +54,7 @@ public final class JobsService {
         this.clock = clock;
         this.jobsChanged = jobsChanged;
         this.quickMaxRows = config.quickMaxRows();
+        this.quickMaxBytes = config.quickMaxBytes();
     }
 
     private Account login(Credentials who) {
@@ -65,7 +67,7 @@ public final class JobsService {
 
     /** Runs a query at once in the context's quick queue and returns its rows as typed CSV. */
     public String executeQuickJob(Credentials who, String query, String context, String taskName, boolean system) {
-        return runQuick(who, query, context, taskName, system, rs -> TypedCsv.write(rs, quickMaxRows),
+        return runQuick(who, query, context, taskName, system, rs -> TypedCsv.write(rs, quickMaxRows, quickMaxBytes),
                 TypedCsv::rowsAffected);
     }
 
@@ -73,7 +75,7 @@ public final class JobsService {
     public List<org.w3c.dom.Element> executeQuickJobDS(Credentials who, String query, String context, String taskName,
                                                        boolean system) {
         return runQuick(who, query, context, taskName, system,
-                rs -> DataSetXml.write(rs, quickMaxRows), n -> List.of());
+                rs -> DataSetXml.write(rs, quickMaxRows, quickMaxBytes), n -> List.of());
     }
 
     private <T> T runQuick(Credentials who, String query, String context, String taskName, boolean system,
