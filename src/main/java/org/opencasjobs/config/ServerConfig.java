@@ -75,6 +75,12 @@ public final class ServerConfig {
             intIn(1, 60));
     private static final Setting<Long> QUICK_MAX_ROWS = setting("casjobs.quick.max.rows", "100000",
             longIn(1, Long.MAX_VALUE));
+    // 64 MiB: 100000 rows of a wide catalog row (~400 bytes of CSV) still fit, so the row limit
+    // stays the one ordinary queries meet; an answer is copied a few times on its way out
+    // (builder, string, encoded response), so 4 quick queries a context stay within a few
+    // hundred MB each at most.
+    private static final Setting<Long> QUICK_MAX_BYTES = setting("casjobs.quick.max.bytes",
+            String.valueOf(64L * 1024 * 1024), longIn(1, Integer.MAX_VALUE));
     private static final Setting<Integer> SAMPLE_ROWS = setting("casjobs.sample.rows", "100000",
             intIn(0, 1_000_000_000));
     private static final Setting<Integer> MYDB_OPEN_MAX = setting("casjobs.mydb.open.max", "64",
@@ -527,6 +533,11 @@ public final class ServerConfig {
     /** The most rows a quick query may return. */
     public long quickMaxRows() {
         return value(QUICK_MAX_ROWS);
+    }
+
+    /** The most bytes (UTF-8) of text a quick query's answer may have. */
+    public long quickMaxBytes() {
+        return value(QUICK_MAX_BYTES);
     }
 
     /** Rows of PhotoObj in the synthetic Sample context generated on first start. */

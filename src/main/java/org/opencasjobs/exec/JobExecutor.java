@@ -168,7 +168,7 @@ public final class JobExecutor {
     private <T> Done<QueryRunner.Result<T>> query(long jobId, long wsid, Queue queue, SqlTranslator.Translation sql,
                                                   QueryRunner.RowsReader<T> reader) throws SQLException {
         QueryRunner.Result<T> r = runner.run(jobId, wsid, queue.context(), sql, queue.minutes() * secondsPerMinute,
-                reader);
+                queue.quick(), reader);
         return new Done<>(r, new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null,
                 null));
     }

@@ -33,7 +33,10 @@ final class HttpCall {
             return;
         }
         Map<String, String> params = new HashMap<>();
-        req.getParameterMap().forEach((k, v) -> params.putIfAbsent(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+        // A parameter given once is taken as it is: joining would copy it, and an UploadData body of
+        // 100 MB would then be held twice while it loads (issue 15).
+        req.getParameterMap().forEach((k, v) -> params.putIfAbsent(k.toLowerCase(Locale.ROOT),
+                v.length == 1 ? v[0] : String.join(",", v)));
         Parameter[] declared = m.getParameters();
         Object[] args = new Object[declared.length];
         for (int i = 0; i < declared.length; i++) {

@@ -82,24 +82,34 @@ public final class DataSetXml {
      * The schema and diffgram elements, owned by a new namespace-aware document (import or adopt
      * them into the response).
      *
-     * @param maxRows the most rows a quick result may have (negative: no limit); a larger result
-     *                is refused with the same {@link org.opencasjobs.jobs.CasJobsException} as
-     *                {@link TypedCsv#write}
+     * @param maxRows  the most rows a quick result may have (negative: no limit); a larger result
+     *                 is refused with the same {@link org.opencasjobs.jobs.CasJobsException} as
+     *                 {@link TypedCsv#write}
+     * @param maxBytes the most bytes (UTF-8) the rows may take as XML (negative: no limit): each
+     *                 row's {@code <Table …>} and {@code </Table>} tags, each value's element tags
+     *                 and its text with {@code &}, {@code <} and {@code >} escaped (the schema and
+     *                 the envelope are not counted); refused as {@link TypedCsv#write} refuses a
+     *                 result over its limit, at the row or value that crosses it
      */
-    public static List<Element> write(ResultSet rs, long maxRows) throws SQLException {
-        return write(rs, maxRows, newDocument());
+    public static List<Element> write(ResultSet rs, long maxRows, long maxBytes) throws SQLException {
+        return write(rs, maxRows, maxBytes, newDocument());
     }
 
-    /** As {@link #write(ResultSet, long)}, creating the elements in {@code owner}. */
-    public static List<Element> write(ResultSet rs, long maxRows, Document owner) throws SQLException {
+    /** As {@link #write(ResultSet, long, long)}, creating the elements in {@code owner}. */
+    public static List<Element> write(ResultSet rs, long maxRows, long maxBytes, Document owner)
+            throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         String[] names = TypedCsv.columnNames(md);
         String[] xmlNames = new String[n];
         Kind[] kinds = new Kind[n];
+        QuickLimit limit = new QuickLimit(maxRows, maxBytes);
+        boolean[] lob = QuickLimit.lobs(md);
+        long[] cellTags = new long[n]; // <name></name>
         for (int c = 0; c < n; c++) {
             kinds[c] = Kind.of(md, c + 1);
             xmlNames[c] = encodeLocalName(names[c]);
+            cellTags[c] = 2 * QuickLimit.utf8(xmlNames[c], 0, xmlNames[c].length()) + 5;
         }
 
         Element schema = schema(owner, xmlNames, kinds);
@@ -110,25 +120,28 @@ public final class DataSetXml {
         Element dataSet = null;
         long count = 0;
         while (rs.next()) {
-            if (maxRows >= 0 && count + 1 > maxRows) {
-                throw TypedCsv.tooManyRows(maxRows);
-            }
+            limit.row();
+            String id = "Table" + (count + 1);
+            String order = Long.toString(count);
+            long rowBytes = ROW_TAGS + id.length() + order.length();
             if (dataSet == null) {
                 dataSet = owner.createElementNS(null, "NewDataSet");
                 dataSet.setAttributeNS(XMLNS, "xmlns", "");
                 diffgram.appendChild(dataSet);
             }
             Element row = owner.createElementNS(null, "Table");
-            row.setAttributeNS(DIFFGR, "diffgr:id", "Table" + (count + 1));
-            row.setAttributeNS(MSDATA, "msdata:rowOrder", Long.toString(count));
+            row.setAttributeNS(DIFFGR, "diffgr:id", id);
+            row.setAttributeNS(MSDATA, "msdata:rowOrder", order);
             for (int c = 0; c < n; c++) {
-                String value = value(rs, c + 1, kinds[c]);
+                String value = value(rs, c + 1, kinds[c], lob[c], limit, rowBytes, cellTags[c]);
                 if (value != null) {
                     Element cell = owner.createElementNS(null, xmlNames[c]);
                     cell.setTextContent(value);
                     row.appendChild(cell);
+                    rowBytes += cellTags[c] + escapedUtf8(value);
                 }
             }
+            limit.add(rowBytes);
             dataSet.appendChild(row);
             count++;
         }
@@ -173,8 +186,26 @@ public final class DataSetXml {
         return e;
     }
 
-    /** One value in XML Schema lexical form, or null for SQL NULL. */
-    private static String value(ResultSet rs, int col, Kind kind) throws SQLException {
+    /** A row's own tags, {@code <Table diffgr:id="" msdata:rowOrder="">…</Table>}, without the two values. */
+    private static final int ROW_TAGS = "<Table diffgr:id=\"\" msdata:rowOrder=\"\"></Table>".length();
+
+    /** The UTF-8 length of a value written as XML text: {@code &}, {@code <}, {@code >} escaped. */
+    private static long escapedUtf8(String s) {
+        long n = QuickLimit.utf8(s, 0, s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            n += ch == '&' ? 4 : ch == '<' || ch == '>' ? 3 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * One value in XML Schema lexical form, or null for SQL NULL; a text or binary value is first
+     * checked against what is left of the limit ({@code pending} bytes of its row, {@code tags}
+     * around it).
+     */
+    private static String value(ResultSet rs, int col, Kind kind, boolean lob, QuickLimit limit, long pending,
+                                long tags) throws SQLException {
         switch (kind) {
             case BIGINT, INT, SMALLINT, TINYINT -> {
                 long v = rs.getLong(col);
@@ -196,7 +227,7 @@ public final class DataSetXml {
                 return rs.wasNull() ? null : Boolean.toString(v);
             }
             case BINARY -> {
-                byte[] v = rs.getBytes(col);
+                byte[] v = limit.bytes(rs, col, lob, pending, 4, 3, tags); // base64: 4 characters per 3 bytes
                 return v == null ? null : Base64.getEncoder().encodeToString(v);
             }
             case DATE, TIME, TIMESTAMP, TIME_TZ, TIMESTAMP_TZ -> {
@@ -208,7 +239,7 @@ public final class DataSetXml {
                 return v == null ? null : v.toString().toLowerCase(Locale.ROOT);
             }
             default -> {
-                String v = rs.getString(col);
+                String v = limit.text(rs, col, lob, pending, tags);
                 return v == null ? null : xmlText(v);
             }
         }

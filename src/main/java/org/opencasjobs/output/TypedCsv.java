@@ -51,16 +51,21 @@ public final class TypedCsv {
     /**
      * The whole result as typed CSV.
      *
-     * @param maxRows the most rows a quick result may have; a larger result is refused with a
-     *                {@link CasJobsException} telling the user to submit a batch job. A negative
-     *                value means no limit.
+     * @param maxRows  the most rows a quick result may have; a larger result is refused with a
+     *                 {@link CasJobsException} telling the user to submit a batch job. A negative
+     *                 value means no limit.
+     * @param maxBytes the most bytes (UTF-8) the whole text, header included, may have; a larger
+     *                 result is refused the same way, at the row or value that crosses the limit
+     *                 (see {@link QuickLimit}). A negative value means no limit.
      * @throws SQLException reading the result failed (it may be the user's query, e.g. a
      *                      division by zero met while fetching)
      */
-    public static String write(ResultSet rs, long maxRows) throws SQLException {
+    public static String write(ResultSet rs, long maxRows, long maxBytes) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         String[] names = columnNames(md);
+        QuickLimit limit = new QuickLimit(maxRows, maxBytes);
+        boolean[] lob = QuickLimit.lobs(md);
         Kind[] kinds = new Kind[n];
         StringBuilder out = new StringBuilder(256);
         for (int c = 0; c < n; c++) {
@@ -71,18 +76,18 @@ public final class TypedCsv {
             out.append('[').append(names[c]).append("]:").append(kinds[c].csvType);
         }
         out.append('\n');
-        long count = 0;
+        limit.add(QuickLimit.utf8(out, 0, out.length()));
         while (rs.next()) {
-            if (maxRows >= 0 && ++count > maxRows) {
-                throw tooManyRows(maxRows);
-            }
+            limit.row();
+            int start = out.length();
             for (int c = 0; c < n; c++) {
                 if (c > 0) {
                     out.append(',');
                 }
-                appendValue(out, rs, c + 1, kinds[c]);
+                appendValue(out, rs, c + 1, kinds[c], lob[c], limit, out.length() - start);
             }
             out.append('\n');
+            limit.add(QuickLimit.utf8(out, start, out.length()));
         }
         return out.toString();
     }
@@ -156,7 +161,12 @@ public final class TypedCsv {
         }
     }
 
-    private static void appendValue(StringBuilder out, ResultSet rs, int col, Kind kind) throws SQLException {
+    /**
+     * Appends one value; a text or binary value is first checked against what is left of the
+     * limit, {@code pending} characters of its row being written already.
+     */
+    private static void appendValue(StringBuilder out, ResultSet rs, int col, Kind kind, boolean lob,
+                                    QuickLimit limit, long pending) throws SQLException {
         switch (kind) {
             case BIGINT, INT, SMALLINT, TINYINT -> {
                 long v = rs.getLong(col);
@@ -179,7 +189,7 @@ public final class TypedCsv {
                 out.append(rs.wasNull() ? "null" : v ? "True" : "False");
             }
             case BINARY -> {
-                byte[] v = rs.getBytes(col);
+                byte[] v = limit.bytes(rs, col, lob, pending, 2, 1, 2); // 0x, two digits a byte
                 out.append(v == null ? "null" : hex(v));
             }
             case DATE, TIME, TIMESTAMP, TIME_TZ, TIMESTAMP_TZ -> {
@@ -190,7 +200,7 @@ public final class TypedCsv {
                 Object v = rs.getObject(col);
                 appendQuoted(out, v == null ? null : v.toString().toLowerCase(Locale.ROOT));
             }
-            default -> appendQuoted(out, rs.getString(col));
+            default -> appendQuoted(out, limit.text(rs, col, lob, pending, 2));
         }
     }
 

@@ -41,6 +41,7 @@ public final class JobsService {
     private final int batchWaitingPerUser;
     private final Runnable jobsChanged;
     private final long quickMaxRows;
+    private final long quickMaxBytes;
 
     /** {@code jobsChanged} is told of submissions and cancel requests (it wakes the scheduler). */
     public JobsService(Accounts accounts, JobStore jobs, Queues queues, Catalog catalog, JobExecutor executor,
@@ -55,6 +56,7 @@ public final class JobsService {
         this.clock = clock;
         this.jobsChanged = jobsChanged;
         this.quickMaxRows = config.quickMaxRows();
+        this.quickMaxBytes = config.quickMaxBytes();
     }
 
     private Account login(Credentials who) {
@@ -67,7 +69,7 @@ public final class JobsService {
 
     /** Runs a query at once in the context's quick queue and returns its rows as typed CSV. */
     public String executeQuickJob(Credentials who, String query, String context, String taskName, boolean system) {
-        return runQuick(who, query, context, taskName, system, rs -> TypedCsv.write(rs, quickMaxRows),
+        return runQuick(who, query, context, taskName, system, rs -> TypedCsv.write(rs, quickMaxRows, quickMaxBytes),
                 TypedCsv::rowsAffected);
     }
 
@@ -75,7 +77,7 @@ public final class JobsService {
     public List<org.w3c.dom.Element> executeQuickJobDS(Credentials who, String query, String context, String taskName,
                                                        boolean system) {
         return runQuick(who, query, context, taskName, system,
-                rs -> DataSetXml.write(rs, quickMaxRows), n -> List.of());
+                rs -> DataSetXml.write(rs, quickMaxRows, quickMaxBytes), n -> List.of());
     }
 
     private <T> T runQuick(Credentials who, String query, String context, String taskName, boolean system,

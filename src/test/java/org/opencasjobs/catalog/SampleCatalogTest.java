@@ -71,7 +71,7 @@ class SampleCatalogTest {
 
     private static String dump(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            return TypedCsv.write(rs, -1);
+            return TypedCsv.write(rs, -1, -1);
         }
     }
 

@@ -22,6 +22,7 @@ class ServerConfigTest {
         assertEquals(1, c.quickQueueMinutes());
         assertEquals(List.of(500), c.batchQueueMinutes("Sample"));
         assertTrue(c.jobStoreUrl().startsWith("jdbc:h2:file:"));
+        assertEquals(64L * 1024 * 1024, c.quickMaxBytes());
     }
 
     @Test
@@ -80,6 +81,10 @@ class ServerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of("casjobs.demo.account", "yes")));
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of("casjobs.public.base.url", "sky")));
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of("casjobs.contexts", " , ")));
+        String bytes = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.of(Map.of("casjobs.quick.max.bytes", "0"))).getMessage();
+        assertTrue(bytes.contains("casjobs.quick.max.bytes") && bytes.contains("CASJOBS_QUICK_MAX_BYTES"), bytes);
+        assertEquals(1000, ServerConfig.load(null, Map.of("CASJOBS_QUICK_MAX_BYTES", "1000"), Map.of()).quickMaxBytes());
     }
 
     @Test

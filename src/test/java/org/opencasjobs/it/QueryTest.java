@@ -15,6 +15,7 @@ import jakarta.xml.ws.soap.SOAPFaultException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -600,6 +601,58 @@ class QueryTest {
             // The limit is on the answer, not on what a job writes into MyDB.
             assertEquals("[Rows Affected]:Integer\n50\n", tryQuick(small, Via.GET, a,
                     "SELECT objID INTO mydb.AllOfThem FROM PhotoObj", "Sample", "all", false));
+        }
+    }
+
+    /**
+     * The byte limit (issue 15: a 1 GB answer, an OutOfMemoryError) stops a quick result while it
+     * is written, on all four protocols and for the DataSet too; the job is recorded failed.
+     */
+    @Test
+    void quickResultOverTheByteLimitFailsTheJob() throws Exception {
+        try (TestServer small = new TestServer(Map.of("casjobs.quick.max.bytes", "2048", "casjobs.sample.rows", "50"))) {
+            User a = new User(small.alice, ALICE_PW);
+            String tooLarge = "The result is larger than the 2 KiB a quick query may return. Submit it as a batch job"
+                    + " with SELECT … INTO mydb.YourTable, then extract or query the table.";
+            // "[s]:String\n" and a quoted value of 2000 characters: 2014 bytes
+            assertEquals("[s]:String\n\"" + "x".repeat(2000) + "\"\n", tryQuick(small, Via.GET, a,
+                    "SELECT REPEAT('x', 2000) AS s", "Sample", "under", false), "2014 bytes are within the limit");
+            for (Via via : Via.values()) {
+                assertEquals(tooLarge, quickError(small, via, a, "SELECT REPEAT('x', 4000) AS s", "Sample",
+                        "over-" + via), via.toString());
+            }
+            JobsSoap soap = client(small, Via.SOAP12);
+            assertEquals(2, soap.executeQuickJobDS(a.wsid(), a.pw(), "SELECT REPEAT('x', 1900) AS s", "Sample",
+                    "ds-under", false).getAny().size(), "schema and diffgram of a result within the limit");
+            String dsQuery = "SELECT REPEAT('x', 1000) AS s UNION ALL SELECT REPEAT('y', 1000)";
+            for (Via via : Via.values()) {
+                String m;
+                if (via == Via.SOAP11 || via == Via.SOAP12) {
+                    m = soapError(assertThrows(SOAPFaultException.class, () -> client(small, via).executeQuickJobDS(
+                            a.wsid(), a.pw(), dsQuery, "Sample", "ds-over-" + via, false)));
+                } else {
+                    m = pythonError(http(small, via, "ExecuteQuickJobDS", "qry", dsQuery, "context", "Sample",
+                            "taskname", "ds-over-" + via, "isSystem", "False", "wsid", a.wsid(), "pw", a.pw()));
+                }
+                assertEquals(tooLarge, m, via.toString());
+            }
+            List<CJJob> jobs = soap.getJobs(a.wsid(), a.pw(), "", true).getCJJob();
+            Map<String, CJJob> byTask = new HashMap<>();
+            jobs.forEach(j -> byTask.put(j.getTaskName(), j));
+            for (Via via : Via.values()) {
+                for (String task : List.of("over-" + via, "ds-over-" + via)) {
+                    CJJob j = byTask.get(task);
+                    assertNotNull(j, () -> task + " recorded: " + byTask.keySet());
+                    assertEquals(4, j.getStatus(), task + " failed");
+                    assertEquals(tooLarge, j.getError(), task);
+                }
+            }
+            assertEquals(5, byTask.get("under").getStatus());
+            assertEquals(5, byTask.get("ds-under").getStatus());
+            // Rows are computed as they are written: the limit stops the query before its 900th row,
+            // which would divide by zero (H2 would otherwise build the whole result first).
+            assertEquals(tooLarge, quickError(small, Via.GET, a, "SELECT X, 1 / (X - 900) AS y FROM SYSTEM_RANGE(1, 1000)",
+                    "Sample", "lazy"));
         }
     }
 

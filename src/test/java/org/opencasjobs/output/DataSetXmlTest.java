@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -66,9 +67,13 @@ class DataSetXmlTest {
      * namespace (as the response will), serializes that to text and parses it back.
      */
     private Element result(String sql, long maxRows) throws Exception {
+        return result(sql, maxRows, -1);
+    }
+
+    private Element result(String sql, long maxRows, long maxBytes) throws Exception {
         List<Element> parts;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            parts = DataSetXml.write(rs, maxRows);
+            parts = DataSetXml.write(rs, maxRows, maxBytes);
         }
         assertEquals(2, parts.size());
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -333,12 +338,35 @@ class DataSetXmlTest {
                 + " with SELECT … INTO mydb.YourTable, then extract or query the table.", e.getMessage());
     }
 
+    /** The rows are counted as they are written in the diffgram, in UTF-8: tags, and text with & < > escaped. */
+    @Test
+    void aResultLargerThanTheByteLimitIsRefused() throws Exception {
+        exec("CREATE TABLE t (id INT, s VARCHAR(2000), b VARBINARY(10))",
+                "INSERT INTO t VALUES (1, REPEAT('x', 1000), X'00FF01'), (2, REPEAT('é', 10) || '<&>', NULL)");
+        String sql = "SELECT s, b FROM t ORDER BY id";
+        String rows = "<Table diffgr:id=\"Table1\" msdata:rowOrder=\"0\"><s>" + "x".repeat(1000) + "</s><b>AP8B</b>"
+                + "</Table><Table diffgr:id=\"Table2\" msdata:rowOrder=\"1\"><s>" + "é".repeat(10)
+                + "&lt;&amp;&gt;</s></Table>";
+        long size = rows.getBytes(StandardCharsets.UTF_8).length;
+        Element ok = result(sql, -1, size);
+        assertEquals(2, rows(diffgramOf(ok)).size(), "a result of exactly the limit is answered");
+        CasJobsException e = assertThrows(CasJobsException.class, () -> result(sql, -1, size - 1));
+        assertEquals("The result is larger than the " + (size - 1) + " bytes a quick query may return. Submit it"
+                + " as a batch job with SELECT … INTO mydb.YourTable, then extract or query the table.",
+                e.getMessage());
+        assertThrows(CasJobsException.class, () -> result(sql, -1, 1000), "the first row alone is too large");
+        e = assertThrows(CasJobsException.class, () -> result("SELECT REPEAT('x', 2 * 1024 * 1024) AS s", -1,
+                1024 * 1024));
+        assertTrue(e.getMessage().startsWith("The result is larger than the 1 MiB a quick query may return."),
+                e::getMessage);
+    }
+
     @Test
     void elementsCanBeCreatedInTheCallersDocument() throws Exception {
         exec("CREATE TABLE t (x INT)", "INSERT INTO t VALUES (1)");
         Document owner = DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().newDocument();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT x FROM t")) {
-            List<Element> parts = DataSetXml.write(rs, 10, owner);
+            List<Element> parts = DataSetXml.write(rs, 10, -1, owner);
             assertTrue(parts.stream().allMatch(p -> p.getOwnerDocument() == owner));
             Element wrapper = owner.createElementNS(NS, "ExecuteQuickJobDSResult");
             wrapper.setAttributeNS(XMLConstants.XMLNS_ATTRIBUTE_NS_URI, "xmlns", NS);

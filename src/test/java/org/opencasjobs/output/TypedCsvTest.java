@@ -2,8 +2,15 @@ package org.opencasjobs.output;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.sql.Blob;
+import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,6 +21,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,8 +53,12 @@ class TypedCsvTest {
     }
 
     private String csv(String sql, long maxRows) throws SQLException {
+        return csv(sql, maxRows, -1);
+    }
+
+    private String csv(String sql, long maxRows, long maxBytes) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            return TypedCsv.write(rs, maxRows);
+            return TypedCsv.write(rs, maxRows, maxBytes);
         }
     }
 
@@ -229,6 +242,81 @@ class TypedCsvTest {
                 + " with SELECT … INTO mydb.YourTable, then extract or query the table.", e.getMessage());
         assertThrows(CasJobsException.class, () -> csv("SELECT x FROM t", 0));
         assertEquals("[x]:Integer\n1\n2\n3\n", csv("SELECT x FROM t ORDER BY x", -1), "negative: no limit");
+    }
+
+    @Test
+    void aResultLargerThanTheByteLimitIsRefused() throws SQLException {
+        exec("CREATE TABLE t (id INT, s VARCHAR(2000), b VARBINARY(10))",
+                "INSERT INTO t VALUES (1, REPEAT('x', 1000), X'00FF'), (2, REPEAT('é', 10) || '\"', NULL)");
+        String sql = "SELECT s, b FROM t ORDER BY id";
+        String whole = csv(sql, -1, -1);
+        long size = whole.getBytes(StandardCharsets.UTF_8).length; // é is 2 bytes, \" written twice
+        assertEquals("[s]:String,[b]:Binary\n\"" + "x".repeat(1000) + "\",0x00FF\n\"" + "é".repeat(10)
+                + "\"\"\",null\n", whole);
+        assertEquals(whole, csv(sql, -1, size), "a result of exactly the limit is answered");
+        CasJobsException e = assertThrows(CasJobsException.class, () -> csv(sql, -1, size - 1));
+        assertEquals("The result is larger than the " + (size - 1) + " bytes a quick query may return. Submit it"
+                + " as a batch job with SELECT … INTO mydb.YourTable, then extract or query the table.",
+                e.getMessage());
+        assertThrows(CasJobsException.class, () -> csv(sql, -1, 1000), "the first row alone is too large");
+        assertEquals(whole, csv(sql, 2, size), "rows and bytes are both within their limits");
+    }
+
+    @Test
+    void theByteLimitIsNamedAsItWasSet() throws SQLException {
+        CasJobsException e = assertThrows(CasJobsException.class,
+                () -> csv("SELECT REPEAT('x', 2 * 1024 * 1024) AS s", -1, 1024 * 1024));
+        assertTrue(e.getMessage().startsWith("The result is larger than the 1 MiB a quick query may return."),
+                e::getMessage);
+        e = assertThrows(CasJobsException.class, () -> csv("SELECT REPEAT('x', 4096) AS s", -1, 2048));
+        assertTrue(e.getMessage().startsWith("The result is larger than the 2 KiB a quick query"), e::getMessage);
+    }
+
+    /** A CLOB longer than what is left is refused by its length: its text is never read. */
+    @Test
+    void aLargeClobIsRefusedBeforeItIsRead() throws SQLException {
+        exec("CREATE TABLE t (c CLOB, b BLOB)", "INSERT INTO t VALUES (REPEAT('x', 100000), CAST(REPEAT('y', 100000)"
+                + " AS VARBINARY(100000)))");
+        List<String> read = new ArrayList<>();
+        for (String column : List.of("c", "b")) {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = recording(st.executeQuery("SELECT " + column + " FROM t"), read)) {
+                assertThrows(CasJobsException.class, () -> TypedCsv.write(rs, -1, 10_000), column);
+            }
+        }
+        assertTrue(read.contains("length"), () -> "the lengths were asked: " + read);
+        assertFalse(read.contains("getSubString") || read.contains("getBytes") || read.contains("getString"),
+                () -> "no value was read: " + read);
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT c, b FROM t")) {
+            String all = TypedCsv.write(rs, -1, 400_100);
+            assertEquals("[c]:String,[b]:Binary\n".length() + 100_002 + 1 + 200_002 + 1, all.length(), "within the limit it is written");
+        }
+    }
+
+    /** {@code rs}, noting the names of the methods called on it and on the LOBs it hands out. */
+    private static ResultSet recording(ResultSet rs, List<String> calls) {
+        return proxy(ResultSet.class, rs, calls);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, Object target, List<String> calls) {
+        return (T) Proxy.newProxyInstance(TypedCsvTest.class.getClassLoader(), new Class<?>[] {type},
+                (p, m, args) -> {
+                    calls.add(m.getName());
+                    Object r;
+                    try {
+                        r = m.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (r instanceof Clob clob) {
+                        return proxy(Clob.class, clob, calls);
+                    }
+                    if (r instanceof Blob blob) {
+                        return proxy(Blob.class, blob, calls);
+                    }
+                    return r;
+                });
     }
 
     @Test
