@@ -361,9 +361,13 @@ class MainTest {
         assertEquals("jdbc:h2:file:/x", Catalog.withoutPassword("jdbc:h2:file:/x"));
     }
 
-    /** A server in another process holds the H2 files: commands say so in one line, and work once it stops. */
+    /**
+     * A server in another process holds the H2 files: the account commands and context list are
+     * done by that server (its admin endpoint) and say so; sample generate refuses in one line;
+     * once the server stops, the commands open the files themselves again.
+     */
     @Test
-    void aDataFolderInUseByARunningServerIsOneClearLine(@TempDir Path data) throws Exception {
+    void aServerInAnotherProcessTakesTheAccountCommands(@TempDir Path data) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "org.opencasjobs.Main", "serve", "--port", "0", "--data-dir", data.toString());
@@ -371,6 +375,8 @@ class MainTest {
         pb.environment().put("CASJOBS_BIND_ADDRESS", "127.0.0.1");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process server = pb.start();
+        String d = data.toString();
+        long erin;
         try {
             List<String> printed = new CopyOnWriteArrayList<>();
             Thread reader = new Thread(() -> {
@@ -392,21 +398,23 @@ class MainTest {
                 }
                 Thread.sleep(50);
             }
-            String inUse = "Error: The data folder " + data.toAbsolutePath()
-                    + " is in use by a running server; stop it first, then run this command again.";
-            String d = data.toString();
-            assertEquals(inUse, oneLineError(1, "account", "list", "--data-dir", d));
-            assertEquals(inUse, oneLineError(1, "account", "add", "--data-dir", d, "--username", "x", "--password", "y"));
-            assertEquals(inUse, oneLineError(1, "account", "disable", "--data-dir", d, "--username", "demo"));
-            assertEquals(inUse, oneLineError(1, "context", "list", "--data-dir", d));
-            assertEquals(inUse, oneLineError(1, "sample", "generate", "--data-dir", d, "--rows", "5"));
+            assertTrue(ok("account", "list", "--data-dir", d).lines().anyMatch(l -> l.contains(" demo ")));
+            erin = Long.parseLong(ok("account", "add", "--data-dir", d, "--username", "erin", "--password", "y").trim());
+            assertEquals("Account " + erin + " (erin) is disabled on the running server: its logins are refused.",
+                    ok("account", "disable", "--data-dir", d, "--username", "erin").trim());
+            assertTrue(ok("context", "list", "--data-dir", d).matches("(?s).*table PhotoObj +100 rows.*"));
+            assertEquals("Error: The data folder " + data.toAbsolutePath() + " is in use by a running server, and"
+                    + " sample generate rewrites a context it serves: stop the server first, then run this command again.",
+                    oneLineError(1, "sample", "generate", "--data-dir", d, "--rows", "5"));
         } finally {
             server.destroy(); // SIGTERM: the server's shutdown hook closes its databases
             if (!server.waitFor(60, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor();
             }
         }
-        assertTrue(ok("account", "list", "--data-dir", data.toString()).lines().anyMatch(l -> l.contains(" demo ")));
+        assertFalse(Files.exists(data.resolve("admin-endpoint.properties")), "the stopped server's file is gone");
+        assertTrue(ok("account", "list", "--data-dir", d).lines().anyMatch(l -> l.matches(erin + " +erin +no +yes +.*")));
+        assertEquals("refused: The account with WebServicesID " + erin + " is disabled.", login(data, erin, "y"));
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.opencasjobs.config.PrivateFiles;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.exec.JobExecutor;
 import org.opencasjobs.exec.Scheduler;
+import org.opencasjobs.http.AdminEndpoint;
 import org.opencasjobs.http.WebServer;
 import org.opencasjobs.jobs.Account;
 import org.opencasjobs.jobs.JobStatus;
@@ -47,6 +48,7 @@ public final class OpenCasJobs implements AutoCloseable {
     private final Catalog catalog;
     private final Scheduler scheduler;
     private final WebServer web;
+    private final AdminEndpoint admin;
     private final Accounts accounts;
     private final JobStore jobStore;
     private final DemoAccount demo;
@@ -82,6 +84,8 @@ public final class OpenCasJobs implements AutoCloseable {
             scheduler.start();
             web = new WebServer(config, new JobsEndpoint(service), accounts, outputs.dir(), metrics, health);
             web.start();
+            // Last: the command line finds the endpoint only once the server serves.
+            admin = AdminEndpoint.start(config, accounts);
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -148,6 +152,9 @@ public final class OpenCasJobs implements AutoCloseable {
         LOG.info("stopping: no new jobs start; running jobs are re-queued; requests in flight may finish"
                 + " (at most {} s)", shutdownGrace.toSeconds());
         health.stopping();
+        if (admin != null) {
+            admin.close(); // the command line no longer finds this server; the files say they are in use until it stops
+        }
         Thread webStop = null;
         if (web != null) {
             webStop = new Thread(() -> {

@@ -6,8 +6,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.opencasjobs.jobs.Account;
@@ -44,6 +46,8 @@ public final class Accounts {
     private final long cacheMillis;
     private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final byte[] cacheKey = new byte[32];
+    /** Counts account changes, so that a login read before a change is not remembered after it. */
+    private final AtomicLong changes = new AtomicLong();
 
     public Accounts(AccountStore store, Clock clock, int maxFailures, int windowSeconds, int cacheSeconds) {
         this.store = store;
@@ -79,6 +83,7 @@ public final class Accounts {
             }
             Account account = null;
             try {
+                long changesSeen = changes.get();
                 Optional<AccountStore.StoredAccount> stored = store.find(wsid);
                 // An unknown wsid costs a hash too, so answer times do not tell which wsids exist.
                 boolean ok = PasswordHasher.verify(pw,
@@ -92,6 +97,9 @@ public final class Accounts {
                     long now = clock.millis();
                     remembered.values().removeIf(old -> old.expiresMillis <= now);
                     remembered.put(key, new Remembered(account, now + cacheMillis)); // before waiters are woken
+                    if (changes.get() != changesSeen) {
+                        remembered.remove(key); // the account changed while this login read it: check again next time
+                    }
                 }
                 throttle.succeeded(attempt);
             } finally {
@@ -168,8 +176,26 @@ public final class Accounts {
     }
 
     /**
-     * Sets a new password: the old one stops working at once here (its remembered logins are
-     * forgotten); a running server that remembered it forgets it within the login cache time.
+     * The account with this wsid (when {@code wsid} is not null) or else this user name, or an
+     * {@link IllegalArgumentException} naming what was not found.
+     */
+    public Account find(Long wsid, String username) {
+        return (wsid != null ? store.find(wsid) : store.findByName(username == null ? "" : username.trim()))
+                .map(AccountStore.StoredAccount::account)
+                .orElseThrow(() -> new IllegalArgumentException(wsid != null
+                        ? "There is no account with wsid " + wsid + "."
+                        : "There is no account named '" + username + "'."));
+    }
+
+    /** Every account, in the store's order. */
+    public List<Account> list() {
+        return store.list();
+    }
+
+    /**
+     * Sets a new password: the old one stops working at once in this process (its remembered
+     * logins are forgotten). A server changes it through its own instance (the admin endpoint),
+     * so a running server never keeps accepting the old password.
      *
      * @return false if there is no account with this wsid
      */
@@ -178,8 +204,38 @@ public final class Accounts {
             throw new IllegalArgumentException("The password must not be empty.");
         }
         boolean changed = store.setPasswordHash(wsid, PasswordHasher.hash(password));
-        remembered.values().removeIf(r -> r.account.wsid() == wsid);
+        forget(wsid);
         return changed;
+    }
+
+    /**
+     * Grants or revokes administrator rights; remembered logins of the account are forgotten, so
+     * its next call sees the change.
+     *
+     * @return false if there is no account with this wsid
+     */
+    public boolean setAdmin(long wsid, boolean admin) {
+        boolean changed = store.setAdmin(wsid, admin);
+        forget(wsid);
+        return changed;
+    }
+
+    /**
+     * Disables an account (its logins are refused from its next call on: remembered logins are
+     * forgotten) or enables it again.
+     *
+     * @return false if there is no account with this wsid
+     */
+    public boolean setDisabled(long wsid, boolean disabled) {
+        boolean changed = store.setDisabled(wsid, disabled);
+        forget(wsid);
+        return changed;
+    }
+
+    /** Forgets the remembered logins of one account: its next call checks the store again. */
+    public void forget(long wsid) {
+        changes.incrementAndGet();
+        remembered.values().removeIf(r -> r.account.wsid() == wsid);
     }
 
     private String mac(long wsid, String pw) {

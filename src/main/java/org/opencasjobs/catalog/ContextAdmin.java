@@ -9,11 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.jobs.MyDb;
 
 /**
- * What operators do to contexts with the server stopped (the {@code context list} and
- * {@code sample generate} commands): read what each context holds, and make the Sample again.
+ * What operators do to contexts (the {@code context list} and {@code sample generate} commands):
+ * read what each context holds, in the command's process or in a running server's (its admin
+ * endpoint), and make the Sample again with the server stopped.
  */
 public final class ContextAdmin {
     /** H2's error for a database that does not exist, opened with IFEXISTS=TRUE. */
@@ -77,9 +80,49 @@ public final class ContextAdmin {
                 out.add(new ContextInfo(name, external, location, rows, null));
             }
         } finally {
-            c.close();
+            c.disconnect(); // in a running server, its own connections keep the contexts open
         }
         return out;
+    }
+
+    /**
+     * The text of {@code context list}: each context, where it lives, its tables with row counts
+     * (or why they cannot be read), and its queues; then MyDB and its queues.
+     */
+    public static String report(ServerConfig config) throws IOException, SQLException {
+        StringBuilder out = new StringBuilder();
+        for (ContextInfo c : describe(config)) {
+            out.append(c.name()).append(": ").append(c.external() ? "external database " : "H2 file ")
+                    .append(c.location()).append('\n');
+            if (c.problem() != null) {
+                out.append("  ").append(c.problem()).append('\n');
+            } else if (c.rowCounts().isEmpty()) {
+                out.append("  no tables\n");
+            } else {
+                int names = c.rowCounts().keySet().stream().mapToInt(String::length).max().orElse(0);
+                int digits = c.rowCounts().values().stream().mapToInt(n -> String.valueOf(n).length()).max().orElse(1);
+                c.rowCounts().forEach((t, n) -> out.append(String.format("  table %-" + names + "s  %" + digits + "d %s\n",
+                        t, n, n == 1 ? "row" : "rows")));
+            }
+            out.append(queues(config, c.name())).append('\n');
+        }
+        out.append(MyDb.NAME).append(": one H2 file per account, ")
+                .append(config.dataDir().resolve("catalog").resolve("mydb").resolve("U<wsid>.mv.db")).append('\n')
+                .append(queues(config, MyDb.NAME));
+        return out.toString();
+    }
+
+    private static String queues(ServerConfig config, String context) {
+        List<Integer> batch = config.batchQueueMinutes(context);
+        return "  quick queue: " + minutes(config.quickQueueMinutes()) + ", " + config.quickConcurrency(context)
+                + " at once\n  batch " + (batch.size() == 1 ? "queue: " : "queues: ")
+                + batch.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + (batch.size() == 1 && batch.get(0) == 1 ? " minute, " : " minutes, ")
+                + config.batchConcurrency(context) + " at once" + (batch.size() == 1 ? "" : " in each");
+    }
+
+    private static String minutes(int m) {
+        return m + (m == 1 ? " minute" : " minutes");
     }
 
     /**

@@ -7,9 +7,12 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.config.PrivateFiles;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.http.AdminEndpoint;
 import org.opencasjobs.jobs.Account;
 import org.opencasjobs.store.AccountStore;
 import org.opencasjobs.store.JdbcAccountStore;
@@ -18,11 +21,18 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code account add|list|passwd|set-admin|disable|enable}. */
+/**
+ * {@code account add|list|passwd|set-admin|disable|enable}. With a server running on the data
+ * folder, each is done by that server (through its admin endpoint, {@link RunningServer}), so it
+ * takes effect at once and needs no restart; else on the job store directly.
+ */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Manage accounts.",
         subcommands = {AccountCommands.Add.class, AccountCommands.ListAccounts.class, AccountCommands.Passwd.class,
             AccountCommands.SetAdmin.class, AccountCommands.Disable.class, AccountCommands.Enable.class})
 public final class AccountCommands {
+    /** How a change done by a running server is told: "… on the running server". */
+    static final String ON_THE_SERVER = " on the running server";
+
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Add an account and print its new WebServicesID (wsid).")
     static final class Add extends DataFolderCommand {
@@ -38,8 +48,15 @@ public final class AccountCommands {
         @Override
         public Integer call() throws Exception {
             ServerConfig config = config();
+            Optional<RunningServer> server = RunningServer.find(config);
+            if (server.isPresent()) {
+                Account a = server.get().account(AdminEndpoint.ACCOUNT_ADD, "username", username, "password", password,
+                        "admin", String.valueOf(admin));
+                print(String.valueOf(a.wsid()));
+                return 0;
+            }
             PrivateFiles.folder(config.dataDir());
-            return inDataFolder(config, () -> {
+            return inDataFolder(config, DataFolder.NOT_SERVING_YET, () -> {
                 try (JobStoreDatabase db = JobStoreDatabase.open(config)) {
                     Account a = accounts(new JdbcAccountStore(db.dataSource())).create(username, password, admin);
                     print(String.valueOf(a.wsid()));
@@ -54,16 +71,26 @@ public final class AccountCommands {
     static final class ListAccounts extends DataFolderCommand {
         @Override
         public Integer call() throws Exception {
-            return inJobStore(config(), db -> {
-                List<String[]> rows = new ArrayList<>();
-                rows.add(new String[] {"WSID", "USERNAME", "ADMIN", "DISABLED", "CREATED"});
-                for (Account a : new JdbcAccountStore(db.dataSource()).list()) {
-                    rows.add(new String[] {String.valueOf(a.wsid()), a.username(), yesNo(a.admin()), yesNo(a.disabled()),
-                        a.created().truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ')});
-                }
-                print(TextOutput.table(rows));
+            ServerConfig config = config();
+            Optional<RunningServer> server = RunningServer.find(config);
+            if (server.isPresent()) {
+                print(table(server.get().accounts(AdminEndpoint.ACCOUNT_LIST)));
+                return 0;
+            }
+            return inJobStore(config, db -> {
+                print(table(new JdbcAccountStore(db.dataSource()).list()));
                 return 0;
             });
+        }
+
+        private static String table(List<Account> accounts) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"WSID", "USERNAME", "ADMIN", "DISABLED", "CREATED"});
+            for (Account a : accounts) {
+                rows.add(new String[] {String.valueOf(a.wsid()), a.username(), yesNo(a.admin()), yesNo(a.disabled()),
+                    a.created().truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ')});
+            }
+            return TextOutput.table(rows);
         }
 
         private static String yesNo(boolean b) {
@@ -78,30 +105,47 @@ public final class AccountCommands {
 
         @Option(names = "--username", required = true, description = "The account's user name")
         String username;
-
-        /** The account, or an error naming what was not found. */
-        Account find(AccountStore store) {
-            return (wsid != null ? store.find(wsid) : store.findByName(username))
-                    .map(AccountStore.StoredAccount::account)
-                    .orElseThrow(() -> new IllegalArgumentException(wsid != null
-                            ? "There is no account with wsid " + wsid + "."
-                            : "There is no account named '" + username + "'."));
-        }
     }
 
-    /** A change to one existing account: open the job store, find the account, change it, print one line. */
+    /**
+     * A change to one existing account: done by the running server if there is one (which also
+     * forgets the account's remembered logins), else on the job store; then one line that says
+     * what changed, and where.
+     */
     abstract static class AccountChange extends DataFolderCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         AccountRef account;
 
-        /** Changes account {@code a}; returns the line that says what changed. */
-        abstract String change(AccountStore store, Account a);
+        /** The admin endpoint's operation. */
+        abstract String operation();
+
+        /** The operation's form fields besides the account (name, value, …). */
+        String[] fields() {
+            return new String[0];
+        }
+
+        /** Changes account {@code a} on the job store. */
+        abstract void change(Accounts accounts, Account a);
+
+        /** The line that says what changed; {@code where} is empty, or {@link #ON_THE_SERVER}. */
+        abstract String said(Account a, String where);
 
         @Override
         public Integer call() throws Exception {
-            return inJobStore(config(), db -> {
-                AccountStore store = new JdbcAccountStore(db.dataSource());
-                print(change(store, account.find(store)));
+            ServerConfig config = config();
+            Optional<RunningServer> server = RunningServer.find(config);
+            if (server.isPresent()) {
+                String[] ref = {"wsid", account.wsid == null ? null : account.wsid.toString(), "username", account.username};
+                Account a = server.get().account(operation(),
+                        Stream.concat(Stream.of(ref), Stream.of(fields())).toArray(String[]::new));
+                print(said(a, ON_THE_SERVER));
+                return 0;
+            }
+            return inJobStore(config, db -> {
+                Accounts accounts = accounts(new JdbcAccountStore(db.dataSource()));
+                Account a = accounts.find(account.wsid, account.username);
+                change(accounts, a);
+                print(said(a, ""));
                 return 0;
             });
         }
@@ -120,10 +164,29 @@ public final class AccountCommands {
                 prompt = "New password: ", description = "The new password; without a value it is asked for")
         char[] password;
 
+        private String password() {
+            return password == null ? "" : new String(password);
+        }
+
         @Override
-        String change(AccountStore store, Account a) {
-            accounts(store).setPassword(a.wsid(), password == null ? "" : new String(password));
-            return "Changed the password of account " + named(a) + ".";
+        String operation() {
+            return AdminEndpoint.ACCOUNT_PASSWD;
+        }
+
+        @Override
+        String[] fields() {
+            return new String[] {"password", password()};
+        }
+
+        @Override
+        void change(Accounts accounts, Account a) {
+            accounts.setPassword(a.wsid(), password());
+        }
+
+        @Override
+        String said(Account a, String where) {
+            return "Changed the password of account " + named(a) + where
+                    + (where.isEmpty() ? "." : ": the old password no longer works.");
         }
     }
 
@@ -134,9 +197,23 @@ public final class AccountCommands {
         boolean revoke;
 
         @Override
-        String change(AccountStore store, Account a) {
-            store.setAdmin(a.wsid(), !revoke);
-            return "Account " + named(a) + (revoke ? " is not an administrator." : " is an administrator.");
+        String operation() {
+            return AdminEndpoint.ACCOUNT_SET_ADMIN;
+        }
+
+        @Override
+        String[] fields() {
+            return new String[] {"admin", String.valueOf(!revoke)};
+        }
+
+        @Override
+        void change(Accounts accounts, Account a) {
+            accounts.setAdmin(a.wsid(), !revoke);
+        }
+
+        @Override
+        String said(Account a, String where) {
+            return "Account " + named(a) + (revoke ? " is not an administrator" : " is an administrator") + where + ".";
         }
     }
 
@@ -149,9 +226,19 @@ public final class AccountCommands {
         }
 
         @Override
-        String change(AccountStore store, Account a) {
-            store.setDisabled(a.wsid(), disabled);
-            return "Account " + named(a) + (disabled ? " is disabled: its logins are refused." : " is enabled.");
+        String operation() {
+            return disabled ? AdminEndpoint.ACCOUNT_DISABLE : AdminEndpoint.ACCOUNT_ENABLE;
+        }
+
+        @Override
+        void change(Accounts accounts, Account a) {
+            accounts.setDisabled(a.wsid(), disabled);
+        }
+
+        @Override
+        String said(Account a, String where) {
+            return "Account " + named(a) + (disabled ? " is disabled" + where + ": its logins are refused."
+                    : " is enabled" + where + ".");
         }
     }
 

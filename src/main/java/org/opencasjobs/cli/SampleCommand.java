@@ -17,7 +17,7 @@ import picocli.CommandLine.ParameterException;
 public final class SampleCommand {
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = "Drop the Sample context's tables and generate them again with N PhotoObj rows"
-                    + " (the same data on every machine for the same N).")
+                    + " (the same data on every machine for the same N). The server must be stopped.")
     static final class Generate extends DataFolderCommand {
         @Option(names = "--rows", required = true, paramLabel = "N", description = "Rows of PhotoObj (0 or more)")
         int rows;
@@ -28,6 +28,12 @@ public final class SampleCommand {
                 throw new ParameterException(spec.commandLine(), "--rows must be 0 or more, not " + rows + ".");
             }
             ServerConfig config = config();
+            if (RunningServer.find(config).isPresent()) {
+                // (Its H2 files are locked to other processes anyway; this also covers a server in this JVM.)
+                throw new IllegalStateException("The data folder " + config.dataDir() + " is in use by a running server,"
+                        + " and sample generate rewrites a context it serves: stop the server first, then run this"
+                        + " command again.");
+            }
             PrivateFiles.folder(config.dataDir());
             return inDataFolder(config, () -> {
                 Map<String, Long> counts = ContextAdmin.regenerateSample(config, rows);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Account;
 import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.store.AccountStore;
 import org.opencasjobs.store.JdbcAccountStore;
 import org.opencasjobs.store.JobStoreDatabase;
 import org.opencasjobs.testing.ManualClock;
@@ -262,5 +264,76 @@ class AccountsTest {
         assertTrue(PasswordHasher.verify("same", a) && PasswordHasher.verify("same", b));
         assertTrue(!PasswordHasher.verify("Same", a));
         assertTrue(!a.contains("same"));
+    }
+
+    /** What the admin endpoint relies on: a change is seen by the account's next call, remembered login or not. */
+    @Test
+    void changesForgetTheAccountsRememberedLogins() {
+        accounts.authenticate(alice.wsid(), "right", "a"); // remembered for 30 s
+        accounts.setDisabled(alice.wsid(), true);
+        assertEquals("The account with WebServicesID " + alice.wsid() + " is disabled.", failure(alice.wsid(), "right", "a"));
+        accounts.setDisabled(alice.wsid(), false);
+        assertTrue(!accounts.authenticate(alice.wsid(), "right", "a").admin());
+        accounts.setAdmin(alice.wsid(), true);
+        assertTrue(accounts.authenticate(alice.wsid(), "right", "a").admin());
+        accounts.setPassword(alice.wsid(), "new");
+        assertEquals(Accounts.BAD_CREDENTIALS, failure(alice.wsid(), "right", "a"));
+        assertEquals(alice.wsid(), accounts.authenticate(alice.wsid(), "new", "a").wsid());
+    }
+
+    /** A login that read the account just before a change must not be remembered after it. */
+    @Test
+    void aLoginReadBeforeAChangeIsNotRememberedAfterIt() {
+        JdbcAccountStore real = new JdbcAccountStore(db.dataSource());
+        Accounts[] racing = new Accounts[1];
+        AccountStore store = new AccountStore() {
+            @Override
+            public Account create(String username, String passwordHash, boolean admin, java.time.LocalDateTime now) {
+                return real.create(username, passwordHash, admin, now);
+            }
+
+            @Override
+            public Optional<StoredAccount> find(long wsid) {
+                Optional<StoredAccount> before = real.find(wsid);
+                racing[0].setDisabled(wsid, true); // the operator's disable lands right after this read
+                return before;
+            }
+
+            @Override
+            public Optional<StoredAccount> findByName(String username) {
+                return real.findByName(username);
+            }
+
+            @Override
+            public java.util.List<Account> list() {
+                return real.list();
+            }
+
+            @Override
+            public boolean setPasswordHash(long wsid, String passwordHash) {
+                return real.setPasswordHash(wsid, passwordHash);
+            }
+
+            @Override
+            public boolean setAdmin(long wsid, boolean admin) {
+                return real.setAdmin(wsid, admin);
+            }
+
+            @Override
+            public boolean setDisabled(long wsid, boolean disabled) {
+                return real.setDisabled(wsid, disabled);
+            }
+
+            @Override
+            public boolean isEmpty() {
+                return real.isEmpty();
+            }
+        };
+        racing[0] = new Accounts(store, clock, 3, 60, 30);
+        assertEquals(alice.wsid(), racing[0].authenticate(alice.wsid(), "right", "a").wsid()); // read before the disable
+        assertTrue(real.find(alice.wsid()).orElseThrow().account().disabled());
+        // Not remembered: the next call reads the store again and sees the disable.
+        CasJobsException e = assertThrows(CasJobsException.class, () -> racing[0].authenticate(alice.wsid(), "right", "a"));
+        assertTrue(e.getMessage().contains("is disabled"), e.getMessage());
     }
 }
