@@ -101,6 +101,13 @@ public final class WebServer implements AutoCloseable {
             ctx.getMimeTypes().addMimeMapping(f.extension(), f.contentType());
         }
 
+        ServletHolder landing = new ServletHolder("landing", new LandingPage());
+        ctx.getServletHandler().addServlet(landing);
+        ServletMapping landingMapping = new ServletMapping();
+        landingMapping.setServletName("landing");
+        landingMapping.setPathSpecs(new String[] {"", LandingPage.README}); // "": the root alone
+        ctx.getServletHandler().addServletMapping(landingMapping);
+
         ServletHolder ops = new ServletHolder("ops", new OpsServlet(metrics, health));
         ctx.getServletHandler().addServlet(ops);
         ServletMapping opsMapping = new ServletMapping();

@@ -146,6 +146,22 @@ class ServiceDocumentsTest {
     }
 
     @Test
+    void theRootIsALandingPageThatLeadsToEverythingAClientNeeds() throws Exception {
+        HttpResponse<String> root = s.get("/");
+        assertEquals(200, root.statusCode());
+        assertTrue(root.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        for (String link : List.of("/services/jobs.asmx?WSDL", "/services/jobs.asmx\"", "/README.md", "/health")) {
+            assertTrue(root.body().contains("href=\"" + link.replace("\"", "") + "\""), link + " in " + root.body());
+        }
+        assertTrue(root.body().contains("http://127.0.0.1:" + s.server.port() + "/services/jobs.asmx"), root.body());
+        assertTrue(root.body().contains("<li>With curl (or any HTTP client)</li>"), "README sections: " + root.body());
+        HttpResponse<String> readme = s.get("/README.md");
+        assertEquals(200, readme.statusCode());
+        assertEquals(Files.readString(Path.of(System.getProperty("user.dir"), "README.md")), readme.body());
+        assertEquals(404, s.get("/nothing-here").statusCode());
+    }
+
+    @Test
     void wsdlWithPublicBaseUrl() throws Exception {
         try (TestServer pub = new TestServer(Map.of("casjobs.public.base.url", "https://sky.example.org"))) {
             HttpResponse<String> r = pub.get("/services/jobs.asmx?WSDL");
