@@ -258,7 +258,7 @@ public final class Catalog implements AutoCloseable {
     /**
      * Creates the account's MyDB database, user and schema if missing, and links every context
      * table afresh (the first time in this process), so new context tables and moved data
-     * folders are picked up.
+     * folders are picked up; drops the staging tables of uploads a killed process left.
      */
     private synchronized OpenMyDb provision(long wsid) throws SQLException {
         OpenMyDb held = myDbs.get(wsid);
@@ -301,6 +301,14 @@ public final class Catalog implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             admin.close();
             throw e;
+        }
+        try {
+            for (String t : CsvUpload.dropLeftovers(admin)) {
+                LOG.info("dropped MyDB.\"{}\" of U{}: the staging table of an upload a previous run did not finish",
+                        t, wsid);
+            }
+        } catch (SQLException e) {
+            LOG.warn("cannot drop unfinished uploads' staging tables of U{}: {}", wsid, e.getMessage());
         }
         OpenMyDb db = new OpenMyDb(admin);
         myDbs.put(wsid, db);
