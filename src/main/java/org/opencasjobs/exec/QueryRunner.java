@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Consumer;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.dialect.SqlTranslator;
 import org.opencasjobs.jobs.MyDb;
@@ -35,12 +36,18 @@ public final class QueryRunner {
         return running;
     }
 
+    /**
+     * Runs the job's statements. Before the first statement run while the table the job creates
+     * does not exist, {@code creating} is told its name (so that a crash cannot leave it behind
+     * unrecorded).
+     */
     public <T> Result<T> run(long jobId, long wsid, String context, SqlTranslator.Translation sql,
-                             int timeoutSeconds, RowsReader<T> reader) throws SQLException {
+                             int timeoutSeconds, RowsReader<T> reader, Consumer<String> creating) throws SQLException {
         try (Connection c = catalog.connect(wsid, context); Statement st = c.createStatement()) {
             String created = sql.createdTable();
             // Only a table this job created is removed if the job fails: never one that existed.
             boolean createdHere = false;
+            boolean told = false;
             long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
             running.register(jobId, st, deadline);
             try {
@@ -48,6 +55,10 @@ public final class QueryRunner {
                 long rows = 0;
                 for (String statement : sql.statements()) {
                     boolean existed = created != null && !createdHere && Catalog.myDbTableExists(c, created);
+                    if (created != null && !createdHere && !existed && !told) {
+                        creating.accept(created);
+                        told = true;
+                    }
                     // The limit is the job's, not each statement's: later statements get what is left.
                     st.setQueryTimeout((int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
                     boolean hasRows = st.execute(statement);
