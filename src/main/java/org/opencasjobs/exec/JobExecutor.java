@@ -338,7 +338,8 @@ public final class JobExecutor {
 
     /**
      * A single node owns every job, so at start-up nothing is running: jobs left started by a
-     * process that died fail, and jobs left canceling are cancelled, each after the table it was
+     * process that died fail, so do quick jobs left waiting, and jobs left canceling are
+     * cancelled, each after the table it was
      * creating (recorded by {@link JobStore#recordCreating}) is dropped; then extract folders
      * that were being written, or that no job points to, are deleted.
      */
@@ -348,6 +349,14 @@ public final class JobExecutor {
             dropCreatedTable(id);
             if (jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now, Outcome.error(RESTARTED))) {
                 LOG.info("job {} failed: left started by a previous run", id);
+            }
+        }
+        // A quick job is claimed as soon as it is recorded: one still waiting was left by a process
+        // that died in between, and no queue would ever run it.
+        for (long id : jobs.idsWithStatus(JobStatus.READY, true)) {
+            if (jobs.find(id).map(Job::quick).orElse(false)
+                    && jobs.transition(id, JobStatus.READY, JobStatus.FAILED, now, Outcome.error(RESTARTED))) {
+                LOG.info("quick job {} failed: left waiting by a previous run", id);
             }
         }
         for (long id : jobs.idsWithStatus(JobStatus.CANCELING, false)) {

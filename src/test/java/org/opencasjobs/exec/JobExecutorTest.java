@@ -197,6 +197,7 @@ class JobExecutorTest {
         long started = core.queued(core.alice, "Sample", "SELECT 1 AS x", null);
         long canceling = core.queued(core.alice, "Sample", "SELECT 2 AS x", null);
         long waiting = core.queued(core.alice, "Sample", "SELECT 3 AS x", null);
+        long quickLeftWaiting = newQuick("SELECT 4 AS x");
         executor.claim(started);
         executor.claim(canceling);
         executor.abort(jobs.find(canceling).orElseThrow());
@@ -205,6 +206,9 @@ class JobExecutorTest {
         assertEquals(JobExecutor.RESTARTED, jobs.find(started).orElseThrow().error());
         assertEquals(JobStatus.CANCELLED, jobs.find(canceling).orElseThrow().status());
         assertEquals(JobStatus.READY, jobs.find(waiting).orElseThrow().status());
+        assertEquals(JobStatus.FAILED, jobs.find(quickLeftWaiting).orElseThrow().status(),
+                "no queue runs a quick job left waiting");
+        assertEquals(JobExecutor.RESTARTED, jobs.find(quickLeftWaiting).orElseThrow().error());
     }
 
     // ---------------------------------------------------------------- extracts: cancel, limit, recovery
