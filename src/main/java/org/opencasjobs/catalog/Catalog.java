@@ -266,8 +266,11 @@ public final class Catalog implements AutoCloseable {
             return held;
         }
         String user = "U" + wsid;
+        // REUSE_SPACE=FALSE, as for the job store (ServerConfig.jobStoreUrl): with space reuse H2
+        // 2.5.252 can reopen after kill -9 at an older chunk, losing acknowledged uploads and
+        // finished jobs' tables (CrashSafetyTest found it). The file only grows while open.
         Connection admin = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve(user) + MODE
-                + CLOSED_BY_US, ADMIN, secrets.password("admin"));
+                + CLOSED_BY_US + ";REUSE_SPACE=FALSE", ADMIN, secrets.password("admin"));
         try (Statement s = admin.createStatement()) {
             s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD '" + secrets.password("user:" + wsid) + "'");
             s.execute("ALTER USER " + user + " SET PASSWORD '" + secrets.password("user:" + wsid) + "'");
