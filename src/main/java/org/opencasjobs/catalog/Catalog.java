@@ -258,7 +258,7 @@ public final class Catalog implements AutoCloseable {
     /**
      * Creates the account's MyDB database, user and schema if missing, and links every context
      * table afresh (the first time in this process), so new context tables and moved data
-     * folders are picked up.
+     * folders are picked up; drops the staging tables of uploads a killed process left.
      */
     private synchronized OpenMyDb provision(long wsid) throws SQLException {
         OpenMyDb held = myDbs.get(wsid);
@@ -266,8 +266,11 @@ public final class Catalog implements AutoCloseable {
             return held;
         }
         String user = "U" + wsid;
+        // REUSE_SPACE=FALSE, as for the job store (ServerConfig.jobStoreUrl): with space reuse H2
+        // 2.5.252 can reopen after kill -9 at an older chunk, losing acknowledged uploads and
+        // finished jobs' tables (CrashSafetyTest found it). The file only grows while open.
         Connection admin = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve(user) + MODE
-                + CLOSED_BY_US, ADMIN, secrets.password("admin"));
+                + CLOSED_BY_US + ";REUSE_SPACE=FALSE", ADMIN, secrets.password("admin"));
         try (Statement s = admin.createStatement()) {
             s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD '" + secrets.password("user:" + wsid) + "'");
             s.execute("ALTER USER " + user + " SET PASSWORD '" + secrets.password("user:" + wsid) + "'");
@@ -301,6 +304,14 @@ public final class Catalog implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             admin.close();
             throw e;
+        }
+        try {
+            for (String t : CsvUpload.dropLeftovers(admin)) {
+                LOG.info("dropped MyDB.\"{}\" of U{}: the staging table of an upload a previous run did not finish",
+                        t, wsid);
+            }
+        } catch (SQLException e) {
+            LOG.warn("cannot drop unfinished uploads' staging tables of U{}: {}", wsid, e.getMessage());
         }
         OpenMyDb db = new OpenMyDb(admin);
         myDbs.put(wsid, db);

@@ -5,6 +5,8 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,10 +21,12 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
@@ -73,8 +77,10 @@ import org.opencasjobs.jobs.MyDb;
  *     least 16 and at most 8000; a longer value makes it {@code VARCHAR(MAX)}. A column with
  *     no values at all (every one NULL, or a header with no rows) is {@code VARCHAR(16)}.</li>
  * </ol>
- * The table is created as {@code MyDB."name"}, rows are inserted in one transaction, and if
- * anything fails the table is dropped again. An existing object of that name (any case) is
+ * The table is created under a staging name ({@code MyDB."~upload~…"}), its rows are inserted in
+ * one transaction, and only then is it renamed {@code MyDB."name"}; if anything fails the staging
+ * table is dropped again, and one left by a killed process is dropped by {@link #dropLeftovers}
+ * when the next process opens the MyDB. So the table appears complete or not at all. An existing object of that name (any case) is
  * refused with SQL Server's words: {@code There is already an object named 'T' in the database.}
  *
  * <h2>Existing table ({@code tableExists=true})</h2>
@@ -143,13 +149,17 @@ public final class CsvUpload {
                 throw new CasJobsException("'" + name + "' in " + SCHEMA + " is a view; rows can only be"
                         + " appended to a table.");
             }
-            return insert(c, found[0], csv, header, headerLine);
+            return insert(c, found[0], found[0], csv, header, headerLine);
         }
         if (find(c, name) != null) {
             throw alreadyExists(name);
         }
         String[] types = guessTypes(csv, header.length);
-        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(SCHEMA).append('.').append(quote(name))
+        // Created and filled under a staging name, then renamed in one step: a process killed
+        // mid-upload leaves no table under the user's name to block the retry, only a staging
+        // table that dropLeftovers removes when the next process opens this MyDB.
+        String staging = stagingName();
+        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(SCHEMA).append('.').append(quote(staging))
                 .append(" (");
         for (int i = 0; i < header.length; i++) {
             ddl.append(i == 0 ? "" : ", ").append(quote(header[i])).append(' ').append(types[i]);
@@ -157,22 +167,67 @@ public final class CsvUpload {
         ddl.append(')');
         try (Statement st = c.createStatement()) {
             st.execute(ddl.toString());
-        } catch (SQLException e) {
-            if (e.getErrorCode() == ErrorCode.TABLE_OR_VIEW_ALREADY_EXISTS_1) {
-                throw alreadyExists(name); // created by someone else since we looked
-            }
-            throw e;
         }
         try {
-            return insert(c, name, csv, header, headerLine);
+            long rows = insert(c, staging, name, csv, header, headerLine);
+            try (Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE " + SCHEMA + "." + quote(staging) + " RENAME TO " + quote(name));
+            } catch (SQLException e) {
+                if (e.getErrorCode() == ErrorCode.TABLE_OR_VIEW_ALREADY_EXISTS_1) {
+                    throw alreadyExists(name); // created by someone else since we looked
+                }
+                throw e;
+            }
+            return rows;
         } catch (SQLException | RuntimeException | Error e) {
             try (Statement st = c.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + quote(name));
+                st.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + quote(staging));
             } catch (SQLException drop) {
                 e.addSuppressed(drop);
             }
             throw e;
         }
+    }
+
+    // ---------------------------------------------------------------- staging tables
+
+    /** Staging tables are named {@code ~upload~{process}~{n}}; no upload may name a table so. */
+    static final String STAGING_PREFIX = "~upload~";
+    /** This process's part of staging names: a process drops only other processes' leftovers. */
+    private static final String PROCESS = HexFormat.of().formatHex(
+            ByteBuffer.allocate(8).putLong(new SecureRandom().nextLong()).array());
+    private static final Pattern STAGING = Pattern.compile(Pattern.quote(STAGING_PREFIX) + "([0-9a-f]{16})~[0-9]+");
+    private static final AtomicLong STAGED = new AtomicLong();
+
+    static String stagingName() {
+        return STAGING_PREFIX + PROCESS + "~" + STAGED.incrementAndGet();
+    }
+
+    /**
+     * Drops from MyDB the staging tables of uploads that an earlier process did not finish (it was
+     * killed mid-upload); those of this process's running uploads are kept. Returns their names.
+     */
+    public static List<String> dropLeftovers(Connection c) throws SQLException {
+        List<String> leftovers = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE ? ESCAPE '\\'")) {
+            ps.setString(1, SCHEMA);
+            ps.setString(2, STAGING_PREFIX.replace("_", "\\_") + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Matcher m = STAGING.matcher(rs.getString(1));
+                    if (m.matches() && !m.group(1).equals(PROCESS)) {
+                        leftovers.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            for (String t : leftovers) {
+                st.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + quote(t));
+            }
+        }
+        return leftovers;
     }
 
     private static CasJobsException alreadyExists(String name) {
@@ -408,9 +463,9 @@ public final class CsvUpload {
     // ---------------------------------------------------------------- insert
 
     /** Second pass (or only pass, for an append): converts and inserts every row, in one transaction. */
-    private static long insert(Connection c, String table, String csv, String[] header, long headerLine)
-            throws SQLException {
-        String target = SCHEMA + "." + quote(table);
+    private static long insert(Connection c, String stored, String table, String csv, String[] header,
+                               long headerLine) throws SQLException {
+        String target = SCHEMA + "." + quote(stored);
         Column[] cols = columns(c, target, table, header, headerLine);
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(target).append(" (");
         for (int i = 0; i < cols.length; i++) {

@@ -1,12 +1,17 @@
 package org.opencasjobs.exec;
 
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Locale;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
@@ -17,6 +22,7 @@ import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.JobType;
+import org.opencasjobs.jobs.MyDb;
 import org.opencasjobs.jobs.Queue;
 import org.opencasjobs.ops.Metrics;
 import org.opencasjobs.output.Extractor;
@@ -154,7 +160,7 @@ public final class JobExecutor {
         }
         Run run = new Run(jobId, queue, job.timeStart());
         if (!job.type().equals(JobType.QUERY)) {
-            run(run, "extract", () -> extract(job));
+            run(run, "extract", () -> extract(job, queue));
             return;
         }
         run(run, "job", () -> {
@@ -168,16 +174,40 @@ public final class JobExecutor {
     private <T> Done<QueryRunner.Result<T>> query(long jobId, long wsid, Queue queue, SqlTranslator.Translation sql,
                                                   QueryRunner.RowsReader<T> reader) throws SQLException {
         QueryRunner.Result<T> r = runner.run(jobId, wsid, queue.context(), sql, queue.minutes() * secondsPerMinute,
-                queue.quick(), reader);
+                queue.quick(), reader, table -> jobs.recordCreating(jobId, table));
         return new Done<>(r, new Outcome(r.rows(), sql.createdTable(), String.join(";\n", sql.statements()), null,
                 null));
     }
 
-    /** An extract job: the MyDB table named by TaskName, written in the format named by Type. */
-    private Done<Void> extract(Job job) throws SQLException, IOException {
-        Outputs.Written w = outputs.extract(catalog, job.wsid(), job.taskName(), Extractor.Format.of(job.type()));
-        String base = job.outputBase() == null ? "" : job.outputBase();
-        return new Done<>(null, new Outcome(w.rows(), null, null, base + w.urlPath(), null));
+    /**
+     * An extract job: the MyDB table named by TaskName, written in the format named by Type. Its
+     * statements are registered like a query's, so a cancel or the queue's time limit stops it
+     * mid-write; a stopped extract leaves no file.
+     */
+    private Done<Void> extract(Job job, Queue queue) throws SQLException, IOException {
+        long jobId = job.jobId();
+        RunningStatements running = runner.running();
+        long deadline = System.nanoTime() + queue.minutes() * secondsPerMinute * 1_000_000_000L;
+        try {
+            Outputs.Written w = outputs.extract(catalog, job.wsid(), job.taskName(), Extractor.Format.of(job.type()),
+                    st -> {
+                        if (st == null) {
+                            running.unregister(jobId);
+                            return;
+                        }
+                        try {
+                            st.setQueryTimeout((int) Math.max(1,
+                                    (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
+                        } catch (SQLException ignored) {
+                            // the scheduler's deadline check stops it all the same
+                        }
+                        running.register(jobId, st, deadline);
+                    });
+            String base = job.outputBase() == null ? "" : job.outputBase();
+            return new Done<>(null, new Outcome(w.rows(), null, null, base + w.urlPath(), null));
+        } finally {
+            running.unregister(jobId);
+        }
     }
 
     // ---------------------------------------------------------------- the end of a run
@@ -316,19 +346,54 @@ public final class JobExecutor {
 
     /**
      * A single node owns every job, so at start-up nothing is running: jobs left started by a
-     * process that died fail, and jobs left canceling are cancelled.
+     * process that died fail, so do quick jobs left waiting, and jobs left canceling are
+     * cancelled, each after the table it was
+     * creating (recorded by {@link JobStore#recordCreating}) is dropped; then extract folders
+     * that were being written, or that no job points to, are deleted.
      */
     void recover() {
         LocalDateTime now = now();
         for (long id : jobs.idsWithStatus(JobStatus.STARTED, false)) {
+            dropCreatedTable(id);
             if (jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now, Outcome.error(RESTARTED))) {
                 LOG.info("job {} failed: left started by a previous run", id);
             }
         }
+        // A quick job is claimed as soon as it is recorded: one still waiting was left by a process
+        // that died in between, and no queue would ever run it.
+        for (long id : jobs.idsWithStatus(JobStatus.READY, true)) {
+            if (jobs.find(id).map(Job::quick).orElse(false)
+                    && jobs.transition(id, JobStatus.READY, JobStatus.FAILED, now, Outcome.error(RESTARTED))) {
+                LOG.info("quick job {} failed: left waiting by a previous run", id);
+            }
+        }
         for (long id : jobs.idsWithStatus(JobStatus.CANCELING, false)) {
+            dropCreatedTable(id);
             if (jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, now)) {
                 LOG.info("job {} cancelled: left canceling by a previous run", id);
             }
+        }
+        // Every OutputLoc of a folder still kept (a day's margin for clock changes).
+        Set<String> tokens = new HashSet<>();
+        for (String loc : jobs.outputLocations(now.minus(outputs.retention()).minusDays(1))) {
+            tokens.add(Outputs.tokenOf(loc));
+        }
+        outputs.recover(tokens::contains);
+    }
+
+    /** Drops the table a job left unfinished was creating; the table did not exist before the job. */
+    private void dropCreatedTable(long jobId) {
+        Optional<String> table = jobs.creatingTable(jobId);
+        Optional<Job> job = jobs.find(jobId);
+        if (table.isEmpty() || job.isEmpty()) {
+            return;
+        }
+        try (Connection c = catalog.connect(job.get().wsid(), MyDb.NAME); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + MyDb.NAME + ".\"" + table.get().replace("\"", "\"\"") + "\"");
+            LOG.info("job {}: dropped MyDB.{}, which it was creating when the previous run stopped", jobId,
+                    table.get());
+        } catch (SQLException e) {
+            LOG.warn("job {}: cannot drop MyDB.{}, which it was creating: {}", jobId, table.get(), e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Consumer;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.dialect.SqlTranslator;
 import org.opencasjobs.jobs.MyDb;
@@ -36,14 +37,18 @@ public final class QueryRunner {
     }
 
     /**
-     * @param lazy whether rows are computed only as {@code reader} reads them (quick jobs): H2
-     *             otherwise builds a whole result in memory before the first row is read, so a
-     *             reader that stops early (a quick result over its byte limit) would stop too late
-     *             (issue 15: 20000 rows of 100 KB held 2 GB). A result that must be sorted or
-     *             grouped is still built whole by H2.
+     * @param lazy     whether rows are computed only as {@code reader} reads them (quick jobs): H2
+     *                 otherwise builds a whole result in memory before the first row is read, so a
+     *                 reader that stops early (a quick result over its byte limit) would stop too late
+     *                 (issue 15: 20000 rows of 100 KB held 2 GB). A result that must be sorted or
+     *                 grouped is still built whole by H2.
+     * @param creating told the name of the table the job creates, before the first statement run
+     *                 while that table does not exist (so that a crash cannot leave it behind
+     *                 unrecorded)
      */
     public <T> Result<T> run(long jobId, long wsid, String context, SqlTranslator.Translation sql,
-                             int timeoutSeconds, boolean lazy, RowsReader<T> reader) throws SQLException {
+                             int timeoutSeconds, boolean lazy, RowsReader<T> reader, Consumer<String> creating)
+            throws SQLException {
         try (Connection c = catalog.connect(wsid, context); Statement st = c.createStatement()) {
             if (lazy) {
                 st.execute("SET LAZY_QUERY_EXECUTION TRUE");
@@ -51,6 +56,7 @@ public final class QueryRunner {
             String created = sql.createdTable();
             // Only a table this job created is removed if the job fails: never one that existed.
             boolean createdHere = false;
+            boolean told = false;
             long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
             running.register(jobId, st, deadline);
             try {
@@ -58,6 +64,10 @@ public final class QueryRunner {
                 long rows = 0;
                 for (String statement : sql.statements()) {
                     boolean existed = created != null && !createdHere && Catalog.myDbTableExists(c, created);
+                    if (created != null && !createdHere && !existed && !told) {
+                        creating.accept(created);
+                        told = true;
+                    }
                     // The limit is the job's, not each statement's: later statements get what is left.
                     st.setQueryTimeout((int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
                     boolean hasRows = st.execute(statement);

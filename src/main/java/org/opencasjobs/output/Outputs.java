@@ -2,16 +2,22 @@ package org.opencasjobs.output;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.jobs.MyDb;
@@ -22,10 +28,18 @@ import org.slf4j.LoggerFactory;
  * Extract files, each in a folder named by an unguessable token, served as
  * {@code /CasJobsOutput/{token}/{file}} (clients download them without credentials) and deleted
  * once older than the retention. The job record keeps its OutputLoc, which then answers 404.
+ *
+ * <p>An extract is written into a folder named {@value #PARTIAL_PREFIX}{@code token} and, once
+ * complete and forced to disk, renamed to {@code token} in one atomic move: a token folder is
+ * always complete. A process killed mid-write leaves only a partial folder, which
+ * {@link #recover} deletes at the next start, together with complete folders that no job points
+ * to (a process killed between the move and recording the job's end).
  */
 public final class Outputs {
     /** The URL path under which the web server serves {@link #dir()}. */
     public static final String URL_PATH = "/CasJobsOutput";
+    /** The name prefix of a folder whose extract is still being written. */
+    static final String PARTIAL_PREFIX = ".partial-";
     private static final Logger LOG = LoggerFactory.getLogger(Outputs.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -47,23 +61,83 @@ public final class Outputs {
         return dir;
     }
 
+    /** How long an output is kept. */
+    public Duration retention() {
+        return retention;
+    }
+
     /** Writes MyDB table {@code table} of account {@code wsid} in {@code format} to a new file. */
     public Written extract(Catalog catalog, long wsid, String table, Extractor.Format format)
             throws SQLException, IOException {
+        return extract(catalog, wsid, table, format, st -> { });
+    }
+
+    /**
+     * As {@link #extract(Catalog, long, String, Extractor.Format)}, telling {@code running} each
+     * statement as it starts (so that a cancel or a time limit can stop it) and {@code null} when
+     * it has finished. A failed or stopped extract leaves nothing behind.
+     */
+    public Written extract(Catalog catalog, long wsid, String table, Extractor.Format format,
+                           Consumer<Statement> running) throws SQLException, IOException {
         byte[] token = new byte[16];
         RANDOM.nextBytes(token);
         String folder = HexFormat.of().formatHex(token);
-        Path tokenDir = Files.createDirectory(dir.resolve(folder));
+        Path partial = Files.createDirectory(dir.resolve(PARTIAL_PREFIX + folder));
         // The file is named after the table, but a table name may hold anything ([../x]): keep it
         // to letters, digits, '_' and '-', so the file stays inside its token folder.
-        Path file = tokenDir.resolve(table.replaceAll("[^A-Za-z0-9_-]", "_") + "." + format.extension());
+        String fileName = table.replaceAll("[^A-Za-z0-9_-]", "_") + "." + format.extension();
+        Path file = partial.resolve(fileName);
         try (Connection c = catalog.connect(wsid, MyDb.NAME)) {
-            long rows = Extractor.extract(c, table, format, file);
-            return new Written(rows, URL_PATH + "/" + folder + "/" + file.getFileName());
+            long rows = Extractor.extract(c, table, format, file, running);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(partial, dir.resolve(folder), StandardCopyOption.ATOMIC_MOVE);
+            return new Written(rows, URL_PATH + "/" + folder + "/" + fileName);
         } catch (SQLException | IOException | RuntimeException e) {
-            deleteTree(tokenDir);
+            deleteTree(partial);
             throw e;
         }
+    }
+
+    /**
+     * Start-up clean-up, before any extract runs: deletes the partial folders a killed process
+     * left, and the token folders for which {@code referenced} (given a token) is false, i.e. no
+     * job records an OutputLoc in it. Returns how many folders it deleted.
+     */
+    public int recover(Predicate<String> referenced) {
+        int deleted = 0;
+        try (Stream<Path> folders = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) folders::iterator) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(PARTIAL_PREFIX)) {
+                    deleteTree(f);
+                    deleted++;
+                    LOG.info("deleted the partial output {} of an extract that did not finish", name);
+                } else if (Files.isDirectory(f) && !referenced.test(name)) {
+                    deleteTree(f);
+                    deleted++;
+                    LOG.info("deleted output {}: no job records it", name);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot clean up outputs in {}: {}", dir, e.getMessage());
+        }
+        return deleted;
+    }
+
+    /** The token folder of an OutputLoc ({@code …/CasJobsOutput/{token}/{file}}), or null. */
+    public static String tokenOf(String outputLoc) {
+        if (outputLoc == null) {
+            return null;
+        }
+        int at = outputLoc.indexOf(URL_PATH + "/");
+        if (at < 0) {
+            return null;
+        }
+        String rest = outputLoc.substring(at + URL_PATH.length() + 1);
+        int slash = rest.indexOf('/');
+        return slash <= 0 ? null : rest.substring(0, slash);
     }
 
     /** Deletes the folders of outputs older than the retention. */

@@ -236,6 +236,47 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public boolean recordCreating(long jobId, String table) {
+        return JdbcWork.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE jobs SET creating_table = ? WHERE jobid = ? AND status IN (1, 2)")) {
+                ps.setString(1, table);
+                ps.setLong(2, jobId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> creatingTable(long jobId) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT creating_table FROM jobs WHERE jobid = ?")) {
+                ps.setLong(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<String> outputLocations(LocalDateTime endedSince) {
+        return JdbcWork.query(ds, c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT output_loc FROM jobs WHERE output_loc IS NOT NULL AND time_end >= ?")) {
+                ps.setTimestamp(1, Timestamp.valueOf(endedSince));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public List<Long> idsWithStatus(JobStatus status, boolean neverStarted) {
         return JdbcWork.query(ds, c -> {
             List<Long> out = new ArrayList<>();

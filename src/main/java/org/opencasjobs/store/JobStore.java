@@ -69,6 +69,19 @@ public interface JobStore {
     /** The recorded status changes of a job, oldest first. */
     List<Transition> transitions(long jobId);
 
+    /**
+     * Records that started (or canceling) job {@code jobId} is about to create MyDB table
+     * {@code table}, which did not exist when it looked, so that start-up recovery can drop it if
+     * the job is left unfinished by a process that died. False if the job is in another status.
+     */
+    boolean recordCreating(long jobId, String table);
+
+    /** The table {@link #recordCreating} recorded for the job, if any. */
+    Optional<String> creatingTable(long jobId);
+
+    /** The OutputLoc of every job that ended at or after {@code endedSince} with one. */
+    List<String> outputLocations(LocalDateTime endedSince);
+
     /** Ids of jobs in {@code status}, oldest first; with {@code neverStarted}, only those without TimeStart. */
     List<Long> idsWithStatus(JobStatus status, boolean neverStarted);
 

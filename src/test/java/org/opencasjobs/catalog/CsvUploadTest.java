@@ -538,4 +538,42 @@ class CsvUploadTest {
         assertNull(CsvUpload.parseTimestamp("2008-04-05T24:00"));
         assertNull(CsvUpload.parseTimestamp("2008-04-05Z"));
     }
+
+    // ------------------------------------------------------------------ staging (issue 15)
+
+    private List<String> myDbTables() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM"
+                + " INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'MyDB' ORDER BY TABLE_NAME")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aNewTableAppearsOnlyWhenCompleteAndAFailedUploadLeavesNoStagingTable() throws SQLException {
+        assertEquals(2, CsvUpload.load(c, "Staged", "id,name\n1,a\n2,b\n", false));
+        assertEquals(List.of("Staged"), myDbTables());
+        assertThrows(CasJobsException.class, () -> CsvUpload.load(c, "Broken", "id,x\n1,2\n3\n", false));
+        assertEquals(List.of("Staged"), myDbTables(), "nothing left by the failed upload");
+    }
+
+    @Test
+    void stagingTablesLeftByAKilledProcessAreDroppedAndTheRetryWorks() throws SQLException {
+        // What a process killed mid-upload leaves: a staging table of another process, filled or not.
+        exec("CREATE TABLE MyDB.\"~upload~0123456789abcdef~7\" (id BIGINT)",
+                "CREATE TABLE MyDB.\"~upload~not-ours\" (id BIGINT)",
+                "CREATE TABLE MyDB.\"" + CsvUpload.stagingName() + "\" (id BIGINT)"); // this process's: running
+        List<String> before = myDbTables();
+        assertEquals(3, before.size(), before::toString);
+        assertEquals(1, CsvUpload.load(c, "Retried", "id\n5\n", false), "nothing blocks the retry");
+        assertEquals(List.of("~upload~0123456789abcdef~7"), CsvUpload.dropLeftovers(admin));
+        List<String> after = myDbTables();
+        assertFalse(after.contains("~upload~0123456789abcdef~7"), after::toString);
+        assertTrue(after.contains("~upload~not-ours"), "a name not made by the loader is kept");
+        assertTrue(after.contains("Retried"));
+        assertEquals(3, after.size(), after::toString);
+    }
 }

@@ -197,6 +197,7 @@ class JobExecutorTest {
         long started = core.queued(core.alice, "Sample", "SELECT 1 AS x", null);
         long canceling = core.queued(core.alice, "Sample", "SELECT 2 AS x", null);
         long waiting = core.queued(core.alice, "Sample", "SELECT 3 AS x", null);
+        long quickLeftWaiting = newQuick("SELECT 4 AS x");
         executor.claim(started);
         executor.claim(canceling);
         executor.abort(jobs.find(canceling).orElseThrow());
@@ -205,5 +206,100 @@ class JobExecutorTest {
         assertEquals(JobExecutor.RESTARTED, jobs.find(started).orElseThrow().error());
         assertEquals(JobStatus.CANCELLED, jobs.find(canceling).orElseThrow().status());
         assertEquals(JobStatus.READY, jobs.find(waiting).orElseThrow().status());
+        assertEquals(JobStatus.FAILED, jobs.find(quickLeftWaiting).orElseThrow().status(),
+                "no queue runs a quick job left waiting");
+        assertEquals(JobExecutor.RESTARTED, jobs.find(quickLeftWaiting).orElseThrow().error());
+    }
+
+    // ---------------------------------------------------------------- extracts: cancel, limit, recovery
+
+    /** An extract of a view that streams for minutes unless stopped. */
+    private long bigExtract(String view) throws Exception {
+        try (Connection c = core.catalog.connect(core.alice.wsid(), MyDb.NAME);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE VIEW MyDB." + view + " AS SELECT X AS id, REPEAT('x', 50) AS pad"
+                    + " FROM SYSTEM_RANGE(1, 2000000000)");
+        }
+        Queue q = core.queues.batchFor(MyDb.NAME, 0);
+        return jobs.insert(new NewJob(core.alice.wsid(), q, false, "CSV", view, null, null, MyDb.NAME, 0,
+                "127.0.0.1", null), LocalDateTime.now());
+    }
+
+    private List<String> outputFolders() throws Exception {
+        try (var s = java.nio.file.Files.list(dir.resolve("outputs"))) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private Job awaitFinal(long id) {
+        return Await.until("job " + id + " to end", () -> {
+            executor.tick();
+            return jobs.find(id).orElseThrow();
+        }, j -> j.status().isFinal());
+    }
+
+    @Test
+    void aCancelStopsAnExtractMidWriteAndLeavesNoFile() throws Exception {
+        long id = bigExtract("Endless");
+        executor.claim(id);
+        CompletableFuture<Void> run = CompletableFuture.runAsync(
+                () -> executor.executeQueued(id, core.queues.batchFor(MyDb.NAME, 0)));
+        // Mid-write: the partial file exists and grows.
+        Await.until("the extract to write", () -> {
+            try (var files = java.nio.file.Files.walk(dir.resolve("outputs"))) {
+                return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            } catch (java.io.IOException e) {
+                return 0L;
+            }
+        }, n -> n > 100_000);
+        assertTrue(executor.abort(jobs.find(id).orElseThrow()));
+        Job job = awaitFinal(id);
+        run.get(30, TimeUnit.SECONDS);
+        assertEquals(JobStatus.CANCELLED, job.status(), String.valueOf(job.error()));
+        assertNull(job.outputLoc());
+        assertEquals(List.of(), outputFolders(), "a stopped extract leaves no file");
+        assertEquals(List.of("0>1", "1>2", "2>3"), jobs.transitions(id).stream()
+                .map(t -> t.from().code + ">" + t.to().code).toList());
+    }
+
+    @Test
+    void anExtractPastItsQueuesLimitIsStoppedAndLeavesNoFile() throws Exception {
+        core.close();
+        // The MyDB batch queue's limit: 2 "minutes" of one second each.
+        core = new Core(dir.resolve("limited"), java.util.Map.of("casjobs.queue.batch.minutes", "2"));
+        executor = core.executor;
+        jobs = core.jobs;
+        Path outputs = dir.resolve("limited").resolve("outputs");
+        long id = bigExtract("TooLong");
+        executor.claim(id);
+        CompletableFuture<Void> run = CompletableFuture.runAsync(
+                () -> executor.executeQueued(id, core.queues.batchFor(MyDb.NAME, 0)));
+        Job job = awaitFinal(id);
+        run.get(30, TimeUnit.SECONDS);
+        assertEquals(JobStatus.FAILED, job.status());
+        assertTrue(job.error().contains("ran longer than the 2-minute limit"), job.error());
+        try (var s = java.nio.file.Files.list(outputs)) {
+            assertEquals(List.of(), s.toList(), "a stopped extract leaves no file");
+        }
+    }
+
+    @Test
+    void recoveryDropsTheTableAJobLeftStartedWasCreatingAndCleansTheOutputsFolder() throws Exception {
+        long id = core.queued(core.alice, "Sample", "SELECT 1 AS x INTO mydb.LeftOver", null);
+        executor.claim(id);
+        assertTrue(jobs.recordCreating(id, "LeftOver"));
+        try (Connection c = core.catalog.connect(core.alice.wsid(), MyDb.NAME);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE MyDB.LeftOver (x INT)"); // as the killed run had
+            st.execute("CREATE TABLE MyDB.Kept (x INT)"); // no job was creating it
+        }
+        Path out = dir.resolve("outputs");
+        java.nio.file.Files.createDirectories(out.resolve(".partial-0123").resolve("x"));
+        java.nio.file.Files.createDirectories(out.resolve("abcd"));
+        executor.recover();
+        assertEquals(JobStatus.FAILED, jobs.find(id).orElseThrow().status());
+        assertFalse(myDbHas("LeftOver"), "the table the killed job was creating is gone");
+        assertTrue(myDbHas("Kept"));
+        assertEquals(List.of(), outputFolders(), "partial and unreferenced output folders are gone");
     }
 }

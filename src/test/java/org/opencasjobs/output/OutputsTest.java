@@ -143,4 +143,20 @@ class OutputsTest {
             assertEquals(2, names(outputs.dir()).size(), "nothing left by the failed extract");
         }
     }
+
+    @Test
+    void recoverDeletesPartialFoldersAndFoldersNoJobPointsTo() throws Exception {
+        Outputs outputs = new Outputs(tmp.resolve("rec"), Duration.ofHours(1),
+                new ManualClock(Instant.parse("2026-03-01T12:00:00Z")));
+        Files.createDirectories(outputs.dir().resolve(Outputs.PARTIAL_PREFIX + "aa").resolve("sub"));
+        Files.writeString(outputs.dir().resolve(Outputs.PARTIAL_PREFIX + "aa").resolve("T.csv"), "id\r\n1");
+        Files.createDirectories(outputs.dir().resolve("kept"));
+        Files.writeString(outputs.dir().resolve("kept").resolve("T.csv"), "id\r\n1\r\n");
+        Files.createDirectories(outputs.dir().resolve("stray"));
+        assertEquals(2, outputs.recover(Set.of("kept")::contains));
+        assertEquals(Set.of("kept"), names(outputs.dir()));
+        assertEquals("kept", Outputs.tokenOf("http://h:1/CasJobsOutput/kept/T.csv"));
+        assertEquals("kept", Outputs.tokenOf("/CasJobsOutput/kept/T.csv"));
+        assertEquals(null, Outputs.tokenOf("/elsewhere/kept/T.csv"));
+    }
 }
