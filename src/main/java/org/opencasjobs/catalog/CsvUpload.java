@@ -120,6 +120,20 @@ public final class CsvUpload {
 
     /** Loads CSV text into MyDB.{table}; returns the number of rows loaded. All or nothing. */
     public static long load(Connection c, String table, String csv, boolean tableExists) throws SQLException {
+        return load(c, table, csv, tableExists, () -> { });
+    }
+
+    /** What runs after each batch of rows, before they are committed; it stops the upload by throwing. */
+    public interface Check {
+        void run() throws SQLException;
+    }
+
+    /**
+     * As {@link #load(Connection, String, String, boolean)}, calling {@code afterBatch} after each
+     * batch of rows is written (the MyDB quota): if it throws, nothing is added.
+     */
+    public static long load(Connection c, String table, String csv, boolean tableExists, Check afterBatch)
+            throws SQLException {
         String name = tableName(table);
         if (csv == null || csv.isBlank()) {
             throw new CasJobsException(NO_DATA);
@@ -143,7 +157,7 @@ public final class CsvUpload {
                 throw new CasJobsException("'" + name + "' in " + SCHEMA + " is a view; rows can only be"
                         + " appended to a table.");
             }
-            return insert(c, found[0], csv, header, headerLine);
+            return insert(c, found[0], csv, header, headerLine, afterBatch);
         }
         if (find(c, name) != null) {
             throw alreadyExists(name);
@@ -164,7 +178,7 @@ public final class CsvUpload {
             throw e;
         }
         try {
-            return insert(c, name, csv, header, headerLine);
+            return insert(c, name, csv, header, headerLine, afterBatch);
         } catch (SQLException | RuntimeException | Error e) {
             try (Statement st = c.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + quote(name));
@@ -408,8 +422,8 @@ public final class CsvUpload {
     // ---------------------------------------------------------------- insert
 
     /** Second pass (or only pass, for an append): converts and inserts every row, in one transaction. */
-    private static long insert(Connection c, String table, String csv, String[] header, long headerLine)
-            throws SQLException {
+    private static long insert(Connection c, String table, String csv, String[] header, long headerLine,
+                               Check afterBatch) throws SQLException {
         String target = SCHEMA + "." + quote(table);
         Column[] cols = columns(c, target, table, header, headerLine);
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(target).append(" (");
@@ -436,11 +450,13 @@ public final class CsvUpload {
                     if (pending == BATCH_ROWS) {
                         execute(ps, lines, pending, table);
                         pending = 0;
+                        afterBatch.run();
                     }
                 }
                 if (pending > 0) {
                     execute(ps, lines, pending, table);
                 }
+                afterBatch.run();
             }
             c.commit();
             return count;
