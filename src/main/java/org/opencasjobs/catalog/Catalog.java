@@ -334,10 +334,48 @@ public final class Catalog implements AutoCloseable {
             synchronized (db) {
                 if (!db.closed && sessions(db.admin) == 1) {
                     db.closed = true;
+                    compactIfMostlyFree(e.getKey(), db.admin, COMPACT_MILLIS);
                     closeQuietly(db.admin); // the database closes with its last connection
                     myDbs.remove(e.getKey(), db);
                 }
             }
+        }
+    }
+
+    /** The longest a MyDB closed as least recently used spends giving free space back. */
+    static final int COMPACT_MILLIS = 1000;
+    /** The longest a stopping server spends on that, over all open MyDBs. */
+    static final int COMPACT_MILLIS_AT_STOP = 5000;
+    /** A MyDB file is compacted when it closes if at least this much of it is free (and at least half). */
+    static final long COMPACT_FREE_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * Gives back the free space of a MyDB's file before it closes, if there is a lot (H2 reuses
+     * the space a DROP TABLE frees but does not shrink the file while the database is open): H2
+     * moves chunks from the end of the file into the free space and truncates it, for at most
+     * {@code maxMillis} (a later close goes on). Uses H2's store directly: no SQL does this
+     * within a time bound ({@code SHUTDOWN COMPACT} rewrites the whole file). Anything going
+     * wrong only leaves the file as it was.
+     */
+    private void compactIfMostlyFree(long wsid, Connection admin, int maxMillis) {
+        if (maxMillis <= 0) {
+            return;
+        }
+        try {
+            org.h2.mvstore.MVStore store = ((org.h2.engine.SessionLocal) admin.unwrap(org.h2.jdbc.JdbcConnection.class)
+                    .getSession()).getDatabase().getStore().getMvStore();
+            long fileSize = store.getFileStore().size();
+            long used = usedBytes(admin);
+            if (fileSize - used < Math.max(COMPACT_FREE_BYTES, used)) {
+                return;
+            }
+            long start = System.nanoTime();
+            store.compactFile(maxMillis);
+            LOG.info("MyDB of wsid {} compacted on closing: {} MB file, {} MB of data, now {} MB ({} ms)", wsid,
+                    fileSize >> 20, used >> 20, store.getFileStore().size() >> 20,
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (SQLException | RuntimeException | LinkageError e) {
+            LOG.warn("MyDB of wsid {} not compacted on closing: {}", wsid, e.toString());
         }
     }
 
@@ -374,10 +412,14 @@ public final class Catalog implements AutoCloseable {
         if (db == null || db.admin.isClosed()) {
             db = provision(wsid);
         }
+        return usedBytes(db.admin);
+    }
+
+    private static long usedBytes(Connection admin) throws SQLException {
         long fileSize = 0;
         long fill = 100;
         long chunksFill = 100;
-        try (Statement s = db.admin.createStatement(); ResultSet rs = s.executeQuery(
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN"
                         + " ('info.FILE_SIZE', 'info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
             while (rs.next()) {
@@ -499,9 +541,13 @@ public final class Catalog implements AutoCloseable {
     /** Closes every database cleanly: MyDBs first, as their linked tables use the contexts. */
     @Override
     public void close() {
-        for (OpenMyDb db : myDbs.values()) {
+        long compactUntil = System.nanoTime() + COMPACT_MILLIS_AT_STOP * 1_000_000L;
+        for (Map.Entry<Long, OpenMyDb> e : myDbs.entrySet()) {
+            OpenMyDb db = e.getValue();
             synchronized (db) {
                 db.closed = true;
+                long left = (compactUntil - System.nanoTime()) / 1_000_000;
+                compactIfMostlyFree(e.getKey(), db.admin, (int) Math.min(COMPACT_MILLIS, Math.max(0, left)));
                 try (Connection c = db.admin; Statement s = c.createStatement()) {
                     s.execute("SHUTDOWN");
                 } catch (SQLException ignored) {
