@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,8 @@ public final class Catalog implements AutoCloseable {
      */
     private final Map<Long, OpenMyDb> myDbs = new ConcurrentHashMap<>();
     private int myDbOpenMax = Integer.MAX_VALUE;
+    /** The most live data one MyDB may hold, in bytes ({@code casjobs.mydb.quota.mb}). */
+    private long myDbQuotaBytes = Long.MAX_VALUE;
 
     /** An account's open MyDB database; its monitor orders user connections against closing it. */
     private static final class OpenMyDb {
@@ -90,6 +93,7 @@ public final class Catalog implements AutoCloseable {
     public static Catalog open(ServerConfig config) throws IOException, SQLException {
         Catalog c = new Catalog(config.dataDir().resolve("catalog"));
         c.myDbOpenMax = config.myDbOpenMax();
+        c.myDbQuotaBytes = config.myDbQuotaBytes();
         try {
             for (String name : config.contexts()) {
                 if (config.contextUrl(name).isEmpty()) {
@@ -341,10 +345,50 @@ public final class Catalog implements AutoCloseable {
             synchronized (db) {
                 if (!db.closed && sessions(db.admin) == 1) {
                     db.closed = true;
-                    closeQuietly(db.admin); // the database closes with its last connection
+                    if (!shutDownCompactingIfMostlyFree(e.getKey(), db.admin)) {
+                        closeQuietly(db.admin); // the database closes with its last connection
+                    }
                     myDbs.remove(e.getKey(), db);
                 }
             }
+        }
+    }
+
+    /** A MyDB file is compacted when it closes if at least this much of it is free (and at least half). */
+    static final long COMPACT_FREE_BYTES = 64L * 1024 * 1024;
+    /**
+     * ... and if its live data, which compacting copies, is at most this much: copying it takes
+     * a moment (it is done on the thread that closes the database).
+     */
+    static final long COMPACT_MAX_LIVE_BYTES = 256L * 1024 * 1024;
+
+    /**
+     * Shuts a MyDB down with {@code SHUTDOWN COMPACT} if its file is mostly free space (H2 reuses
+     * no space in these files, for crash safety (REUSE_SPACE=FALSE, see provision), so a DROP TABLE
+     * frees space only inside the file): the live data is copied into a new file. Only the admin's
+     * connection may be open.
+     *
+     * @return true if it did (the database is closed), false if the caller is to close it
+     */
+    private boolean shutDownCompactingIfMostlyFree(long wsid, Connection admin) {
+        try {
+            long fileSize = Files.size(mydbDir.resolve("U" + wsid + ".mv.db"));
+            long used = usedBytes(admin);
+            if (fileSize - used < Math.max(COMPACT_FREE_BYTES, used) || used > COMPACT_MAX_LIVE_BYTES) {
+                return false;
+            }
+            long start = System.nanoTime();
+            try (Statement st = admin.createStatement()) {
+                st.execute("SHUTDOWN COMPACT");
+            }
+            closeQuietly(admin);
+            LOG.info("MyDB of wsid {} compacted on closing: {} MB file, {} MB of data, now {} MB ({} ms)", wsid,
+                    fileSize >> 20, used >> 20, Files.size(mydbDir.resolve("U" + wsid + ".mv.db")) >> 20,
+                    (System.nanoTime() - start) / 1_000_000);
+            return true;
+        } catch (SQLException | IOException | RuntimeException e) {
+            LOG.warn("MyDB of wsid {} not compacted on closing: {}", wsid, e.toString());
+            return false;
         }
     }
 
@@ -357,6 +401,88 @@ public final class Catalog implements AutoCloseable {
         } catch (SQLException e) {
             return -1;
         }
+    }
+
+    // ---------------------------------------------------------------- quota
+
+    /** The most live data one MyDB may hold, in bytes. */
+    public long myDbQuotaBytes() {
+        return myDbQuotaBytes;
+    }
+
+    /**
+     * The live data of an account's MyDB database, in bytes, opening it if needed: the store's
+     * file size × the share of it in chunks ({@code info.FILL_RATE}) × the share of those
+     * chunks still in use ({@code info.CHUNKS_FILL_RATE}). Not the file's size: H2 reuses the
+     * space a DROP TABLE frees but does not shrink the file while the database is open, and the
+     * space counts as free at once. Not {@code DISK_SPACE_USED}: that reads every page of a
+     * table (seconds for a GB), while this reads three numbers the store keeps. It includes
+     * rows a running statement has written to the file and not yet committed, and lags by what
+     * it holds in memory (a few MB).
+     */
+    public long myDbUsedBytes(long wsid) throws SQLException {
+        OpenMyDb db = myDbs.get(wsid);
+        if (db == null || db.admin.isClosed()) {
+            db = provision(wsid);
+        }
+        return usedBytes(db.admin);
+    }
+
+    private static long usedBytes(Connection admin) throws SQLException {
+        long fileSize = 0;
+        long fill = 100;
+        long chunksFill = 100;
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN"
+                        + " ('info.FILE_SIZE', 'info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
+            while (rs.next()) {
+                long v = Long.parseLong(rs.getString(2).trim());
+                switch (rs.getString(1)) {
+                    case "info.FILE_SIZE" -> fileSize = v;
+                    case "info.FILL_RATE" -> fill = v;
+                    default -> chunksFill = v;
+                }
+            }
+        }
+        return fileSize * fill / 100 * chunksFill / 100;
+    }
+
+    /**
+     * The message of a job or upload stopped because it would take a MyDB past its quota.
+     *
+     * @param usedBytes what the MyDB held before the job or upload began
+     */
+    public String quotaExceeded(long usedBytes) {
+        return "Your MyDB would exceed its " + mb(myDbQuotaBytes) + " MB quota (it uses " + mb(usedBytes)
+                + " MB); drop tables you no longer need (DROP TABLE mydb.T) and try again.";
+    }
+
+    /** The message of a job or upload refused because the MyDB is past its quota already. */
+    public String quotaReached(long usedBytes) {
+        return "Your MyDB has reached its " + mb(myDbQuotaBytes) + " MB quota (it uses " + mb(usedBytes)
+                + " MB); drop tables you no longer need (DROP TABLE mydb.T) and try again.";
+    }
+
+    /**
+     * Throws, with {@link #quotaReached}, if the account's MyDB holds its quota or more.
+     *
+     * @return what it holds, in bytes
+     */
+    public long checkMyDbQuota(long wsid) throws SQLException {
+        long used = myDbUsedBytes(wsid);
+        if (used >= myDbQuotaBytes) {
+            throw new CasJobsException(quotaReached(used));
+        }
+        return used;
+    }
+
+    /** Whether usage {@code now} is past the quota and grew since {@code before}: a job caused it. */
+    public boolean grewPastQuota(long before, long now) {
+        return now > myDbQuotaBytes && now > before;
+    }
+
+    private static long mb(long bytes) {
+        return (bytes + 512 * 1024) / (1024 * 1024);
     }
 
     /** How many MyDB databases are open now. */
@@ -438,9 +564,13 @@ public final class Catalog implements AutoCloseable {
 
     @Override
     public void close() {
-        for (OpenMyDb db : myDbs.values()) {
+        for (Map.Entry<Long, OpenMyDb> e : myDbs.entrySet()) {
+            OpenMyDb db = e.getValue();
             synchronized (db) {
                 db.closed = true;
+                if (sessions(db.admin) == 1 && shutDownCompactingIfMostlyFree(e.getKey(), db.admin)) {
+                    continue;
+                }
                 try (Connection c = db.admin; Statement s = c.createStatement()) {
                     s.execute("SHUTDOWN");
                 } catch (SQLException ignored) {

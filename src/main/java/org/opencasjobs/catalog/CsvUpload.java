@@ -126,6 +126,20 @@ public final class CsvUpload {
 
     /** Loads CSV text into MyDB.{table}; returns the number of rows loaded. All or nothing. */
     public static long load(Connection c, String table, String csv, boolean tableExists) throws SQLException {
+        return load(c, table, csv, tableExists, () -> { });
+    }
+
+    /** What runs after each batch of rows, before they are committed; it stops the upload by throwing. */
+    public interface Check {
+        void run() throws SQLException;
+    }
+
+    /**
+     * As {@link #load(Connection, String, String, boolean)}, calling {@code afterBatch} after each
+     * batch of rows is written (the MyDB quota): if it throws, nothing is added.
+     */
+    public static long load(Connection c, String table, String csv, boolean tableExists, Check afterBatch)
+            throws SQLException {
         String name = tableName(table);
         if (csv == null || csv.isBlank()) {
             throw new CasJobsException(NO_DATA);
@@ -149,7 +163,7 @@ public final class CsvUpload {
                 throw new CasJobsException("'" + name + "' in " + SCHEMA + " is a view; rows can only be"
                         + " appended to a table.");
             }
-            return insert(c, found[0], found[0], csv, header, headerLine);
+            return insert(c, found[0], found[0], csv, header, headerLine, afterBatch);
         }
         if (find(c, name) != null) {
             throw alreadyExists(name);
@@ -169,7 +183,7 @@ public final class CsvUpload {
             st.execute(ddl.toString());
         }
         try {
-            long rows = insert(c, staging, name, csv, header, headerLine);
+            long rows = insert(c, staging, name, csv, header, headerLine, afterBatch);
             try (Statement st = c.createStatement()) {
                 st.execute("ALTER TABLE " + SCHEMA + "." + quote(staging) + " RENAME TO " + quote(name));
             } catch (SQLException e) {
@@ -464,7 +478,7 @@ public final class CsvUpload {
 
     /** Second pass (or only pass, for an append): converts and inserts every row, in one transaction. */
     private static long insert(Connection c, String stored, String table, String csv, String[] header,
-                               long headerLine) throws SQLException {
+                               long headerLine, Check afterBatch) throws SQLException {
         String target = SCHEMA + "." + quote(stored);
         Column[] cols = columns(c, target, table, header, headerLine);
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(target).append(" (");
@@ -491,11 +505,13 @@ public final class CsvUpload {
                     if (pending == BATCH_ROWS) {
                         execute(ps, lines, pending, table);
                         pending = 0;
+                        afterBatch.run();
                     }
                 }
                 if (pending > 0) {
                     execute(ps, lines, pending, table);
                 }
+                afterBatch.run();
             }
             c.commit();
             return count;

@@ -85,6 +85,9 @@ public final class ServerConfig {
             intIn(0, 1_000_000_000));
     private static final Setting<Integer> MYDB_OPEN_MAX = setting("casjobs.mydb.open.max", "64",
             intIn(1, 100_000));
+    // CasJobs gave each MyDB 500 MB to 1 GB; the measure is live data, not the file's size.
+    private static final Setting<Integer> MYDB_QUOTA_MB = setting("casjobs.mydb.quota.mb", "1024",
+            intIn(1, 100_000_000));
     private static final Setting<Integer> LOGIN_MAX_FAILURES = setting("casjobs.login.max.failures", "10",
             intIn(1, 1_000_000));
     private static final Setting<Integer> LOGIN_WINDOW_SECONDS = setting("casjobs.login.window.seconds", "60",
@@ -548,6 +551,14 @@ public final class ServerConfig {
     /** How many MyDB databases may be open at once (each holds about 10 MB of memory while open). */
     public int myDbOpenMax() {
         return value(MYDB_OPEN_MAX);
+    }
+
+    /**
+     * The most data, in MB (MiB), one MyDB may hold: jobs and uploads that would take it past this
+     * fail, and jobs that create a table are refused while it is past this.
+     */
+    public long myDbQuotaBytes() {
+        return value(MYDB_QUOTA_MB) * 1024L * 1024L;
     }
 
     public int loginMaxFailures() {

@@ -72,6 +72,9 @@ public final class JobExecutor {
     private final Metrics metrics;
     /** Per context, the slots of its quick queue. */
     private final Map<String, FairSlots> quickSlots = new ConcurrentHashMap<>();
+    /** How often {@link #tick} measures the MyDBs running jobs write (a query of the store's numbers each). */
+    private static final long QUOTA_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private volatile long lastQuotaCheck = System.nanoTime();
     /** Set when the server stops: queued jobs stopped from now on wait again instead of failing. */
     private volatile boolean stopping;
 
@@ -330,18 +333,32 @@ public final class JobExecutor {
     }
 
     /**
-     * One scheduler cycle's enforcement: stops statements past their job's deadline, stops again
+     * One scheduler cycle's enforcement: stops statements past their job's deadline, and every
+     * two seconds those taking their MyDB past its quota ({@link #checkQuotas}); stops again
      * the statements of jobs asked to cancel (a job between two statements had none to stop),
      * and cancels (2 → 3) jobs asked to cancel before they started.
      */
     void tick() {
         runner.running().cancelOverdue();
+        long now = System.nanoTime();
+        if (now - lastQuotaCheck >= QUOTA_CHECK_NANOS) {
+            lastQuotaCheck = now;
+            checkQuotas();
+        }
         for (long id : jobs.idsWithStatus(JobStatus.CANCELING, false)) {
             if (!runner.running().cancel(id) && jobs.find(id).map(j -> j.timeStart() == null).orElse(false)
                     && jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, now())) {
                 LOG.info("job {} cancelled before it started", id);
             }
         }
+    }
+
+    /**
+     * Stops the statements of running jobs whose MyDB has grown past its quota since they
+     * started; each ends failed with the quota's message, its half-written table removed.
+     */
+    void checkQuotas() {
+        runner.running().stopOverQuota(catalog.myDbQuotaBytes(), catalog::myDbUsedBytes);
     }
 
     /**

@@ -6,13 +6,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Consumer;
 import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.catalog.SqlErrors;
 import org.opencasjobs.dialect.SqlTranslator;
+import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
 
 /**
  * Runs a job's translated SQL as the job owner's database user, in its context, within a time
- * limit, where {@link RunningStatements} can stop it. A table the job was creating is removed
- * again if the job does not finish.
+ * limit, where {@link RunningStatements} can stop it, and within the MyDB quota: a job that
+ * would take its MyDB past it fails ({@link CasJobsException}). A table the job was creating is
+ * removed again if the job does not finish.
  */
 public final class QueryRunner {
     /** Turns the rows of the job's last statement into its answer. */
@@ -57,8 +60,15 @@ public final class QueryRunner {
             // Only a table this job created is removed if the job fails: never one that existed.
             boolean createdHere = false;
             boolean told = false;
+            // The quota watches jobs that write MyDB tables: batch jobs and those creating one. A job
+            // creating a table is refused while the MyDB is at its quota; others (a DROP TABLE) run.
+            boolean watched = created != null || !lazy;
+            long usedAtStart = watched ? catalog.myDbUsedBytes(wsid) : 0;
+            if (created != null && usedAtStart >= catalog.myDbQuotaBytes()) {
+                throw new CasJobsException(catalog.quotaReached(usedAtStart));
+            }
             long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-            running.register(jobId, st, deadline);
+            running.register(jobId, st, deadline, watched ? wsid : -1, usedAtStart);
             try {
                 T answer = null;
                 long rows = 0;
@@ -72,6 +82,10 @@ public final class QueryRunner {
                     st.setQueryTimeout((int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
                     boolean hasRows = st.execute(statement);
                     createdHere |= created != null && !existed && Catalog.myDbTableExists(c, created);
+                    // A statement may finish between two of the executor's checks: check after each.
+                    if (watched && catalog.grewPastQuota(usedAtStart, catalog.myDbUsedBytes(wsid))) {
+                        throw new CasJobsException(catalog.quotaExceeded(usedAtStart));
+                    }
                     if (hasRows) {
                         try (ResultSet rs = st.getResultSet()) {
                             answer = reader.read(rs);
@@ -88,6 +102,10 @@ public final class QueryRunner {
             } catch (SQLException | RuntimeException e) {
                 if (createdHere) {
                     dropQuietly(c, created);
+                }
+                if (e instanceof SQLException sqe && SqlErrors.wasCanceled(sqe)
+                        && running.stopped(jobId) == RunningStatements.Stop.QUOTA) {
+                    throw new CasJobsException(catalog.quotaExceeded(usedAtStart), e);
                 }
                 throw e;
             } finally {

@@ -145,7 +145,10 @@ public final class JobsService {
         return id;
     }
 
-    /** Loads CSV text into a MyDB table: a new one, or an existing one when {@code tableExists}. */
+    /**
+     * Loads CSV text into a MyDB table: a new one, or an existing one when {@code tableExists};
+     * refused while the MyDB is at its quota, and undone if it would take the MyDB past it.
+     */
     public void uploadData(Credentials who, String table, String data, boolean tableExists) {
         Account a = login(who);
         if (data == null || data.isBlank()) {
@@ -157,7 +160,12 @@ public final class JobsService {
                     + " (the first with tableExists=false, the others with tableExists=true).");
         }
         try (Connection c = catalog.connect(a.wsid(), MyDb.NAME)) {
-            CsvUpload.load(c, table, data, tableExists);
+            long before = catalog.checkMyDbQuota(a.wsid());
+            CsvUpload.load(c, table, data, tableExists, () -> {
+                if (catalog.grewPastQuota(before, catalog.myDbUsedBytes(a.wsid()))) {
+                    throw new CasJobsException(catalog.quotaExceeded(before));
+                }
+            });
         } catch (SQLException e) {
             throw new CasJobsException(SqlErrors.message(e), e);
         }

@@ -98,4 +98,27 @@ class MyDbOpenLimitTest {
         assertFalse(isOpen(1));
         assertTrue(catalog.openMyDbCount() <= 2, "open: " + catalog.openMyDbCount());
     }
+    @Test
+    void aClosingMyDbWithMuchFreeSpaceGivesItBack() throws Exception {
+        Path file = dir.resolve("catalog").resolve("mydb").resolve("U1.mv.db");
+        try (Connection c = catalog.connect(1, MyDb.NAME); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE Kept AS SELECT x AS id FROM SYSTEM_RANGE(1, 1000)");
+            s.execute("CREATE TABLE Big AS SELECT x AS id, RANDOM_UUID() || REPEAT('x', 1000) AS s"
+                    + " FROM SYSTEM_RANGE(1, 100000)");
+            s.execute("DROP TABLE Big");
+        }
+        long before = java.nio.file.Files.size(file);
+        assertTrue(before > Catalog.COMPACT_FREE_BYTES, "the file keeps its size while open: " + before);
+        assertTrue(catalog.myDbUsedBytes(1) < 10L * 1024 * 1024, "but its data is small: " + catalog.myDbUsedBytes(1));
+        createTable(2);
+        createTable(3); // closes 1, the least recently used
+        assertFalse(isOpen(1));
+        long after = java.nio.file.Files.size(file);
+        assertTrue(after < before / 2, "compacted on closing: " + before + " -> " + after);
+        try (Connection c = catalog.connect(1, MyDb.NAME); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM Kept")) {
+            rs.next();
+            assertEquals(1000, rs.getInt(1));
+        }
+    }
 }

@@ -23,6 +23,8 @@ class ServerConfigTest {
         assertEquals(List.of(500), c.batchQueueMinutes("Sample"));
         assertTrue(c.jobStoreUrl().startsWith("jdbc:h2:file:"));
         assertEquals(64L * 1024 * 1024, c.quickMaxBytes());
+        assertEquals(1024L * 1024 * 1024, c.myDbQuotaBytes());
+        assertEquals(5L * 1024 * 1024, ServerConfig.of(Map.of("casjobs.mydb.quota.mb", "5")).myDbQuotaBytes());
     }
 
     @Test
