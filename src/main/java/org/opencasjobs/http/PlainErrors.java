@@ -22,13 +22,17 @@ final class PlainErrors {
     private PlainErrors() {
     }
 
+    private static void quiet(ErrorHandler h) {
+        h.setShowStacks(false);
+        h.setShowCauses(false);
+        h.setShowMessageInTitle(false);
+        h.setShowOrigin(false);
+    }
+
     /** For the servlet context: failures inside it. */
     static final class InContext extends org.eclipse.jetty.ee11.servlet.ErrorHandler {
         InContext() {
-            setShowStacks(false);
-            setShowCauses(false);
-            setShowMessageInTitle(false);
-            setShowOrigin(false);
+            quiet(this);
         }
 
         @Override
@@ -46,10 +50,7 @@ final class PlainErrors {
      */
     static final class InServer extends ErrorHandler {
         InServer() {
-            setShowStacks(false);
-            setShowCauses(false);
-            setShowMessageInTitle(false);
-            setShowOrigin(false);
+            quiet(this);
         }
 
         @Override

@@ -2,12 +2,9 @@ package org.opencasjobs.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.opencasjobs.it.TestServer.form;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -138,7 +135,7 @@ class CrashSafetyTest {
         }
 
         // The last start: recovery, then everything still waiting runs to its end.
-        Properties demo = demoAccount();
+        Properties demo = ChildServer.demoAccount(dataDir);
         long wsid = Long.parseLong(demo.getProperty("wsid"));
         ServerConfig config = ServerConfig.of(Map.of("casjobs.data.dir", dataDir.toString(), "casjobs.port", "0",
                 "casjobs.bind.address", "127.0.0.1"));
@@ -359,60 +356,9 @@ class CrashSafetyTest {
     // ------------------------------------------------------------------ the child
 
     private Client startChild() throws Exception {
-        ProcessBuilder pb = TestServer.javaProcess("org.opencasjobs.Main", "serve", "--port", "0", "--data-dir",
-                dataDir.toString());
-        pb.environment().put("CASJOBS_SAMPLE_ROWS", String.valueOf(SAMPLE_ROWS));
-        pb.environment().put("CASJOBS_BIND_ADDRESS", "127.0.0.1");
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolve("child-stderr.log").toFile()));
-        child = pb.start();
-        Process p = child;
-        List<String> out = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    out.add(line);
-                }
-            } catch (IOException ignored) {
-                // the child was killed
-            }
-        }, "child-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        Integer port = null;
-        while (port == null && System.nanoTime() < deadline && p.isAlive()) {
-            for (String line : out) {
-                Matcher m = ProcessKillRecoveryTest.SERVING.matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                }
-            }
-            if (port == null) {
-                Thread.sleep(20);
-            }
-        }
-        if (port == null) {
-            fail("the child did not start serving; stdout: " + out + "; stderr: "
-                    + Files.readString(dataDir.resolve("child-stderr.log")));
-        }
-        while (!Files.exists(dataDir.resolve("demo-account.properties")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        Properties demo = demoAccount();
-        return new Client("http://127.0.0.1:" + port + "/services/jobs.asmx", Long.parseLong(demo.getProperty("wsid")),
-                demo.getProperty("password"));
-    }
-
-    private Properties demoAccount() throws Exception {
-        Properties p = new Properties();
-        for (int i = 0; i < 100 && p.getProperty("password") == null; i++) {
-            try (var in = Files.newBufferedReader(dataDir.resolve("demo-account.properties"))) {
-                p.load(in);
-            } catch (IOException notYet) {
-                Thread.sleep(20);
-            }
-        }
-        return p;
+        ChildServer started = ChildServer.start(dataDir, Map.of("CASJOBS_SAMPLE_ROWS", String.valueOf(SAMPLE_ROWS)));
+        child = started.process;
+        return new Client(started.url, started.wsid, started.password);
     }
 
     /** The live server answered with a fault. */

@@ -8,13 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.opencasjobs.it.TestServer.form;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
@@ -51,7 +47,6 @@ import org.opencasjobs.store.JobStoreDatabase;
  */
 class ProcessKillRecoveryTest {
     static final String LONG_FROM = " FROM PhotoObj a, PhotoObj b, PhotoObj c WHERE a.ra < b.ra AND b.ra < c.ra";
-    static final Pattern SERVING = Pattern.compile("OpenCasJobs is serving http://localhost:(\\d+)/services/jobs\\.asmx");
     static final long WAIT_MS = 60_000;
     /**
      * A quiet moment before a kill: the main test lets its long jobs run this long (and checks
@@ -64,7 +59,7 @@ class ProcessKillRecoveryTest {
     Path dataDir;
 
     private Process child;
-    private final List<String> childOut = new CopyOnWriteArrayList<>();
+    private List<String> childOut = List.of();
 
     @AfterEach
     void killChild() throws Exception {
@@ -92,7 +87,7 @@ class ProcessKillRecoveryTest {
         System.out.println("[ProcessKillRecoveryTest] child killed (exit " + child.exitValue() + ") "
                 + (System.nanoTime() - killedAt) / 1_000_000 + " ms after the kill was sent");
 
-        Properties demo = demoAccount();
+        Properties demo = ChildServer.demoAccount(dataDir);
         try (OpenCasJobs again = OpenCasJobs.start(ServerConfig.of(Map.of("casjobs.data.dir", dataDir.toString(),
                 "casjobs.port", "0", "casjobs.bind.address", "127.0.0.1")), Clock.systemDefaultZone())) {
             JobStore store = again.jobStore();
@@ -206,7 +201,7 @@ class ProcessKillRecoveryTest {
 
         ServerConfig config = ServerConfig.of(Map.of("casjobs.data.dir", dataDir.toString(), "casjobs.port", "0",
                 "casjobs.bind.address", "127.0.0.1", "casjobs.shutdown.grace.seconds", "5"));
-        Properties demo = demoAccount();
+        Properties demo = ChildServer.demoAccount(dataDir);
         long wsid = Long.parseLong(demo.getProperty("wsid"));
         // Before anything runs again: the stores open at once and show the defined state.
         try (JobStoreDatabase db = JobStoreDatabase.open(config)) {
@@ -248,59 +243,11 @@ class ProcessKillRecoveryTest {
 
     /** Starts {@code Main serve} in a child JVM on {@link #dataDir} and waits until it serves. */
     private Ws startChild() throws Exception {
-        ProcessBuilder pb = TestServer.javaProcess("org.opencasjobs.Main", "serve", "--port", "0", "--data-dir",
-                dataDir.toString());
-        pb.environment().put("CASJOBS_SAMPLE_ROWS", "20000");
-        pb.environment().put("CASJOBS_BIND_ADDRESS", "127.0.0.1");
-        pb.environment().put("CASJOBS_QUEUE_BATCH_PER_USER", "2"); // one user's two jobs run side by side
-        pb.redirectError(dataDir.resolve("child-stderr.log").toFile());
-        child = pb.start();
-        Process p = child;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    childOut.add(line);
-                }
-            } catch (Exception ignored) {
-                // the child was killed
-            }
-        }, "child-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        Integer port = null;
-        while (port == null && System.nanoTime() < deadline && p.isAlive()) {
-            for (String line : childOut) {
-                Matcher m = SERVING.matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                }
-            }
-            if (port == null) {
-                Thread.sleep(50);
-            }
-        }
-        if (port == null) {
-            fail("the child did not start serving; stdout: " + childOut + "; stderr: "
-                    + Files.readString(dataDir.resolve("child-stderr.log")));
-        }
-        // The demo account line follows the serving line; the same is kept beside the data.
-        while (childOut.stream().noneMatch(l -> l.startsWith("Created the demo account: wsid "))
-                && System.nanoTime() < deadline && p.isAlive()) {
-            Thread.sleep(20);
-        }
-        assertTrue(childOut.stream().anyMatch(l -> l.startsWith("Created the demo account: wsid ")), childOut::toString);
-        Properties demo = demoAccount();
-        return new Ws("http://127.0.0.1:" + port + "/services/jobs.asmx", Long.parseLong(demo.getProperty("wsid")),
-                demo.getProperty("password"));
-    }
-
-    private Properties demoAccount() throws Exception {
-        Properties p = new Properties();
-        try (var in = Files.newBufferedReader(dataDir.resolve("demo-account.properties"))) {
-            p.load(in);
-        }
-        return p;
+        ChildServer started = ChildServer.start(dataDir, Map.of("CASJOBS_SAMPLE_ROWS", "20000",
+                "CASJOBS_QUEUE_BATCH_PER_USER", "2")); // one user's two jobs run side by side
+        child = started.process;
+        childOut = started.out;
+        return new Ws(started.url, started.wsid, started.password);
     }
 
     /** The demo user's calls over the HTTP GET binding. */
