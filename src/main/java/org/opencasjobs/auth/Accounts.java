@@ -46,6 +46,16 @@ public final class Accounts {
     private final long cacheMillis;
     private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final byte[] cacheKey = new byte[32];
+    /** The keyed hash of the login cache, made once per thread (Mac.getInstance is slow). */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+            return m;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    });
     /** Counts account changes, so that a login read before a change is not remembered after it. */
     private final AtomicLong changes = new AtomicLong();
 
@@ -239,12 +249,7 @@ public final class Accounts {
     }
 
     private String mac(long wsid, String pw) {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
-            return HexFormat.of().formatHex(m.doFinal((wsid + "\u0000" + pw).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        // doFinal resets the Mac for the next use; one per thread, as every call checks a login.
+        return HexFormat.of().formatHex(macs.get().doFinal((wsid + "\u0000" + pw).getBytes(StandardCharsets.UTF_8)));
     }
 }

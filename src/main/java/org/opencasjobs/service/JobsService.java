@@ -218,9 +218,11 @@ public final class JobsService {
 
     public int getJobStatus(Credentials who, long jobId) {
         Account a = login(who);
-        Job job = jobs.find(jobId).orElseThrow(() -> new CasJobsException("Job " + jobId + " does not exist."));
-        checkOwner(a, job);
-        return job.status().code;
+        // The call clients poll most: its owner and status only, not the whole row.
+        JobStore.Status s = jobs.status(jobId).orElseThrow(() -> new CasJobsException("Job " + jobId
+                + " does not exist."));
+        checkOwner(a, jobId, s.wsid());
+        return s.status().code;
     }
 
     /** Jobs matching the GetJobs conditions: the caller's own, or everyone's for administrators. */
@@ -268,8 +270,12 @@ public final class JobsService {
     }
 
     private static void checkOwner(Account a, Job job) {
-        if (job.wsid() != a.wsid() && !a.admin()) {
-            throw new CasJobsException("Job " + job.jobId() + " belongs to another user.");
+        checkOwner(a, job.jobId(), job.wsid());
+    }
+
+    private static void checkOwner(Account a, long jobId, long owner) {
+        if (owner != a.wsid() && !a.admin()) {
+            throw new CasJobsException("Job " + jobId + " belongs to another user.");
         }
     }
 

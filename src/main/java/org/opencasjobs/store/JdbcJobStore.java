@@ -75,6 +75,19 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public Optional<Status> status(long jobId) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT wsid, status FROM jobs WHERE jobid = ?")) {
+                ps.setLong(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Status(rs.getLong(1), JobStatus.of(rs.getInt(2))))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public Optional<Job> find(long jobId) {
         return JdbcWork.query(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE jobid = ?")) {

@@ -33,6 +33,13 @@ public interface JobStore {
 
     Optional<Job> find(long jobId);
 
+    /** A job's owner and status: what GetJobStatus needs. */
+    record Status(long wsid, JobStatus status) {
+    }
+
+    /** The owner and status of a job, read without the rest of its row. */
+    Optional<Status> status(long jobId);
+
     /** What a job produced, recorded with the transition that ends it; null fields are left as they are. */
     record Outcome(Long rows, String createdTable, String modifiedQuery, String outputLoc, String error) {
         public static final Outcome NONE = new Outcome(null, null, null, null, null);

@@ -63,6 +63,8 @@ class JdbcJobStoreTest {
         assertNull(job.timeStart());
         assertTrue(submit(7, BATCH, false, "second") > id, "ids grow");
         assertEquals(Optional.empty(), store.find(id + 1000));
+        assertEquals(Optional.of(new JobStore.Status(7, JobStatus.READY)), store.status(id));
+        assertEquals(Optional.empty(), store.status(id + 1000));
     }
 
     @Test
