@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.h2.api.ErrorCode;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
@@ -215,10 +216,15 @@ public final class Catalog implements AutoCloseable {
         try {
             return open(wsid, context);
         } catch (SQLException e) {
-            // The user may have changed its database password or dropped its own MyDB schema:
-            // provisioning again restores both, once; anything else is the caller's error.
-            if (!"28000".equals(e.getSQLState()) && e.getErrorCode() != 90079) {
+            // The user may have changed its database password or dropped its own MyDB schema, or
+            // H2 closed the database after an internal error (90098): opening it again restores
+            // all three, once; anything else is the caller's error.
+            if (!"28000".equals(e.getSQLState()) && e.getErrorCode() != 90079
+                    && e.getErrorCode() != ErrorCode.DATABASE_IS_CLOSED) {
                 throw e;
+            }
+            if (e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED) {
+                LOG.warn("MyDB of wsid {} had been closed by H2 after an error; opening it again", wsid);
             }
             OpenMyDb db = myDbs.remove(wsid);
             if (db != null) {
@@ -235,7 +241,7 @@ public final class Catalog implements AutoCloseable {
         Connection c;
         while (true) {
             OpenMyDb db = myDbs.get(wsid);
-            if (db == null || db.admin.isClosed()) {
+            if (!usable(db)) {
                 db = provision(wsid);
             }
             synchronized (db) {
@@ -266,7 +272,7 @@ public final class Catalog implements AutoCloseable {
      */
     private synchronized OpenMyDb provision(long wsid) throws SQLException {
         OpenMyDb held = myDbs.get(wsid);
-        if (held != null && !held.admin.isClosed()) {
+        if (usable(held)) {
             return held;
         }
         String user = "U" + wsid;
@@ -320,6 +326,15 @@ public final class Catalog implements AutoCloseable {
         OpenMyDb db = new OpenMyDb(admin);
         myDbs.put(wsid, db);
         return db;
+    }
+
+    /**
+     * Whether an open MyDB can be used: H2 closes a database after some internal errors (a page
+     * it cannot read) while our admin connection still looks open; such a database is opened
+     * again from its file by the next use instead of failing every call until a restart.
+     */
+    private static boolean usable(OpenMyDb db) throws SQLException {
+        return db != null && !db.admin.isClosed() && db.admin.isValid(5);
     }
 
     /**
@@ -422,7 +437,7 @@ public final class Catalog implements AutoCloseable {
      */
     public long myDbUsedBytes(long wsid) throws SQLException {
         OpenMyDb db = myDbs.get(wsid);
-        if (db == null || db.admin.isClosed()) {
+        if (!usable(db)) {
             db = provision(wsid);
         }
         return usedBytes(db.admin);

@@ -121,4 +121,23 @@ class MyDbOpenLimitTest {
             assertEquals(1000, rs.getInt(1));
         }
     }
+
+    @Test
+    void aMyDbThatH2ClosedAfterAnErrorIsOpenedAgainByItsNextUse() throws Exception {
+        createTable(1);
+        // As H2 does when it cannot read a page: its store closes at once, under the database and
+        // under the catalog's own connection, which still looks open.
+        CatalogSecrets secrets = CatalogSecrets.load(dir.resolve("catalog").resolve("secret"));
+        Connection other = java.sql.DriverManager.getConnection("jdbc:h2:file:"
+                + dir.resolve("catalog").resolve("mydb").resolve("U1") + ";IFEXISTS=TRUE", "catalog_admin",
+                secrets.password("admin"));
+        ((org.h2.engine.SessionLocal) other.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).getDatabase()
+                .getStore().getMvStore().closeImmediately();
+        try (Connection c = catalog.connect(1, MyDb.NAME); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM Mine")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+        }
+        assertTrue(catalog.myDbUsedBytes(1) >= 0);
+    }
 }
