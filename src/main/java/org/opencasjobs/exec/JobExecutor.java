@@ -227,6 +227,9 @@ public final class JobExecutor {
             // A cancel that arrives as the job completes is too late: what happened stands.
             if (!end(run, JobStatus.FINISHED, done.outcome())) {
                 LOG.warn("job {} finished, but its status had changed meanwhile", jobId);
+                if (done.outcome().outputLoc() != null) {
+                    outputs.discard(done.outcome().outputLoc()); // no job points to it: never a stray file
+                }
             }
             return new Ended<>(JobStatus.FINISHED, done.answer(), null);
         } catch (SQLException e) {

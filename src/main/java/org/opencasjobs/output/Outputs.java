@@ -87,17 +87,26 @@ public final class Outputs {
         // to letters, digits, '_' and '-', so the file stays inside its token folder.
         String fileName = table.replaceAll("[^A-Za-z0-9_-]", "_") + "." + format.extension();
         Path file = partial.resolve(fileName);
-        try (Connection c = catalog.connect(wsid, MyDb.NAME)) {
-            long rows = Extractor.extract(c, table, format, file, running);
+        long rows;
+        try {
+            try (Connection c = catalog.connect(wsid, MyDb.NAME)) {
+                rows = Extractor.extract(c, table, format, file, running);
+            }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
-            Files.move(partial, dir.resolve(folder), StandardCopyOption.ATOMIC_MOVE);
-            return new Written(rows, URL_PATH + "/" + folder + "/" + fileName);
         } catch (SQLException | IOException | RuntimeException e) {
             deleteTree(partial);
             throw e;
         }
+        // The last step, once nothing can fail any more: the folder appears complete or not at all.
+        try {
+            Files.move(partial, dir.resolve(folder), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteTree(partial);
+            throw e;
+        }
+        return new Written(rows, URL_PATH + "/" + folder + "/" + fileName);
     }
 
     /**
@@ -124,6 +133,14 @@ public final class Outputs {
             LOG.warn("cannot clean up outputs in {}: {}", dir, e.getMessage());
         }
         return deleted;
+    }
+
+    /** Deletes the file of an extract whose job could not be recorded finished: no job will point to it. */
+    public void discard(String outputLoc) {
+        String token = tokenOf(outputLoc);
+        if (token != null && !token.isEmpty() && !token.contains("/") && !token.startsWith(".")) {
+            deleteTree(dir.resolve(token));
+        }
     }
 
     /** The token folder of an OutputLoc ({@code …/CasJobsOutput/{token}/{file}}), or null. */

@@ -159,4 +159,16 @@ class OutputsTest {
         assertEquals("kept", Outputs.tokenOf("/CasJobsOutput/kept/T.csv"));
         assertEquals(null, Outputs.tokenOf("/elsewhere/kept/T.csv"));
     }
+
+    @Test
+    void theFileOfAnExtractThatCouldNotBeRecordedFinishedIsDiscarded() throws Exception {
+        Outputs outputs = new Outputs(tmp.resolve("dis"), Duration.ofHours(1),
+                new ManualClock(Instant.parse("2026-03-01T12:00:00Z")));
+        Files.createDirectories(outputs.dir().resolve("abc"));
+        Files.writeString(outputs.dir().resolve("abc").resolve("T.csv"), "id\r\n1\r\n");
+        Files.createDirectories(outputs.dir().resolve("other"));
+        outputs.discard("http://h:1/CasJobsOutput/abc/T.csv");
+        outputs.discard("http://h:1/CasJobsOutput/../T.csv"); // names nothing of ours: harmless
+        assertEquals(Set.of("other"), names(outputs.dir()));
+    }
 }
