@@ -39,6 +39,8 @@ public final class Catalog implements AutoCloseable {
     static final String READER = "reader";
     /** A fixed seed: the sample catalog is the same on every machine. */
     static final long SAMPLE_SEED = 20031118L;
+    /** Where H2 looks for a function the user names without a schema, after the current schema. */
+    private static final List<String> FUNCTION_SCHEMAS = List.of("PUBLIC");
     /** H2's error for a database that does not exist, opened with IFEXISTS=TRUE. */
 
     final Path contextsDir;
@@ -182,26 +184,46 @@ public final class Catalog implements AutoCloseable {
     }
 
     static List<String> tables(Connection c, Source source) throws SQLException {
-        List<String> out = new ArrayList<>();
+        return objects(c, source, source.schema()).stream().map(BrowsingViews.ContextObject::name).toList();
+    }
+
+    /** Every context's tables and views, as each is known in an account's database (its schema is the context's name). */
+    private List<BrowsingViews.ContextObject> contextObjects() throws SQLException {
+        List<BrowsingViews.ContextObject> out = new ArrayList<>();
+        for (Map.Entry<String, Source> ctx : sources.entrySet()) {
+            out.addAll(objects(contextAdmins.get(ctx.getKey()), ctx.getValue(), ctx.getKey()));
+        }
+        return out;
+    }
+
+    /**
+     * A context's tables and views, by name, with whether each is a view and its description.
+     *
+     * @param as the schema name to give them
+     */
+    private static List<BrowsingViews.ContextObject> objects(Connection c, Source source, String as) throws SQLException {
+        List<BrowsingViews.ContextObject> out = new ArrayList<>();
         if (source.external()) {
             try (ResultSet rs = c.getMetaData().getTables(null, source.schema(), "%", null)) {
                 while (rs.next()) {
                     String type = rs.getString("TABLE_TYPE");
+                    type = type == null ? "" : type.toUpperCase(java.util.Locale.ROOT);
                     // '_' in the schema is a pattern's wildcard: keep the schema's own tables only.
-                    if (source.schema().equals(rs.getString("TABLE_SCHEM")) && type != null && List.of("TABLE", "BASE TABLE", "VIEW").contains(type.toUpperCase(java.util.Locale.ROOT))) {
-                        out.add(rs.getString("TABLE_NAME"));
+                    if (source.schema().equals(rs.getString("TABLE_SCHEM")) && List.of("TABLE", "BASE TABLE", "VIEW").contains(type)) {
+                        out.add(new BrowsingViews.ContextObject(as, rs.getString("TABLE_NAME"), type.equals("VIEW"),
+                                rs.getString("REMARKS")));
                     }
                 }
             }
-            out.sort(null);
+            out.sort(java.util.Comparator.comparing(BrowsingViews.ContextObject::name));
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, TABLE_TYPE, REMARKS FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
             ps.setString(1, source.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.add(new BrowsingViews.ContextObject(as, rs.getString(1), "VIEW".equals(rs.getString(2)), rs.getString(3)));
                 }
             }
         }
@@ -258,6 +280,8 @@ public final class Catalog implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
             s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context));
+            // Unqualified functions of ours (OBJECT_ID) are found here; H2 would look in the context's schema only.
+            s.execute("SET SCHEMA_SEARCH_PATH " + String.join(", ", FUNCTION_SCHEMAS));
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -287,12 +311,6 @@ public final class Catalog implements AutoCloseable {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + MyDb.NAME + " AUTHORIZATION " + user);
             s.execute("SET CACHE_SIZE 8192"); // a modest cache: there is one database per account
             s.execute("SET WRITE_DELAY 0"); // a finished job's table survives a crash
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + MyDb.INFO_SCHEMA);
-            for (String view : List.of("TABLES", "COLUMNS")) {
-                s.execute("CREATE OR REPLACE VIEW " + MyDb.INFO_SCHEMA + "." + view
-                        + " AS SELECT * FROM INFORMATION_SCHEMA." + view + " WHERE TABLE_SCHEMA = 'MyDB'");
-            }
-            s.execute("GRANT SELECT ON SCHEMA " + MyDb.INFO_SCHEMA + " TO " + user);
             for (Map.Entry<String, Source> ctx : sources.entrySet()) {
                 String schema = quote(ctx.getKey());
                 Source src = ctx.getValue();
@@ -311,6 +329,7 @@ public final class Catalog implements AutoCloseable {
                 }
                 s.execute("GRANT SELECT ON SCHEMA " + schema + " TO " + user);
             }
+            BrowsingViews.install(admin, user, contextObjects());
         } catch (SQLException | RuntimeException e) {
             admin.close();
             throw e;

@@ -120,7 +120,7 @@ public final class ServerConfig {
 
     /** Schema names every account's database has already: a context may not take them. */
     private static final List<String> RESERVED_CONTEXTS = List.of("mydb", "mydb_information", "information_schema",
-            "public");
+            "public", "sys", "dbo");
     private static final String CONTEXT_NAME = "[A-Za-z][A-Za-z0-9_]{0,63}";
 
     /** The texts as given (defaults, file, environment, overrides), by lower-case key. */

@@ -98,6 +98,7 @@ public final class SqlTranslator {
         }
         schemas.put("mydb", MyDb.NAME);
         schemas.put("information_schema", "INFORMATION_SCHEMA");
+        schemas.put("sys", "sys"); // SQL Server's catalog views, made in every account's database
         List<Tok> toks = sql == null ? List.of() : tokens(sql);
         for (int i = 0; i + 2 < toks.size(); i++) {
             Tok u = toks.get(i);

@@ -254,7 +254,7 @@ class CrashSafetyTest {
     private void retryInterruptedUploads(Client ws) throws Exception {
         for (String table : List.copyOf(interruptedUploads.keySet())) {
             long rows = interruptedUploads.get(table);
-            boolean exists = ws.count("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'MyDB'"
+            boolean exists = ws.count("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'dbo'"
                     + " AND table_name = '" + table + "'") == 1;
             if (!exists) {
                 try {

@@ -124,7 +124,7 @@ class ProcessKillRecoveryTest {
             String csv = after.quick("SELECT TOP 3 objID FROM PhotoObj ORDER BY objID", "Sample");
             assertEquals(4, csv.strip().lines().count(), csv);
             long crashedTables = after.count("SELECT COUNT(*) AS n FROM information_schema.tables"
-                    + " WHERE table_schema = 'MyDB' AND UPPER(table_name) IN ('CRASHED', 'CANCELED')");
+                    + " WHERE table_schema = 'dbo' AND UPPER(table_name) IN ('CRASHED', 'CANCELED')");
             System.out.println("[ProcessKillRecoveryTest] half-written tables of the killed jobs left in MyDB: "
                     + crashedTables);
             assertEquals(0, crashedTables, "a table the killed jobs were writing does not survive them");

@@ -408,7 +408,7 @@ class QueryTest {
 
     /** The caller's MyDB tables by information_schema, filtered to the MyDB schema. */
     static List<String> myDbTables(Via via, User u) throws Exception {
-        String csv = quick(via, u, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'MyDB'"
+        String csv = quick(via, u, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'dbo'"
                 + " ORDER BY table_name", "MYDB");
         List<String> l = lines(csv);
         assertTrue(l.get(0).equalsIgnoreCase("[table_name]:String"), () -> "header: " + csv);

@@ -223,7 +223,7 @@ class RunningJobsTest {
                 assertTrue(allowed.contains(steps), "job " + id + ": " + steps);
                 assertEquals(steps.get(steps.size() - 1).endsWith(">5") ? 5 : 3, end, "job " + id + ": " + steps);
                 long tables = alice.count("SELECT COUNT(*) AS n FROM information_schema.tables"
-                        + " WHERE table_schema = 'MyDB' AND UPPER(table_name) = 'RACE" + i + "'");
+                        + " WHERE table_schema = 'dbo' AND UPPER(table_name) = 'RACE" + i + "'");
                 assertEquals(end == 5 ? 1 : 0, tables, "job " + id + " ended " + end + " " + steps);
             }
             System.out.println("[RunningJobsTest] cancel race, transitions seen (count): " + ends);
@@ -350,7 +350,7 @@ class RunningJobsTest {
 
         long bigTables() throws Exception {
             return count("SELECT COUNT(*) AS n FROM information_schema.tables"
-                    + " WHERE table_schema = 'MyDB' AND UPPER(table_name) = 'BIG'");
+                    + " WHERE table_schema = 'dbo' AND UPPER(table_name) = 'BIG'");
         }
 
         Element job(long id) throws Exception {

@@ -183,7 +183,7 @@ class SubmitLoadTest {
     static long tables(TestServer s, HttpClient http, long wsid, String pw) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.url() + "/ExecuteQuickJob?" + form(
                 "wsid", wsid, "pw", pw, "qry", "SELECT COUNT(*) AS n FROM information_schema.tables"
-                        + " WHERE table_schema = 'MyDB' AND table_name LIKE 'L\\_%' ESCAPE '\\'",
+                        + " WHERE table_schema = 'dbo' AND table_name LIKE 'L\\_%' ESCAPE '\\'",
                 "context", "MyDB", "taskname", "count", "isSystem", "false"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r::body);
