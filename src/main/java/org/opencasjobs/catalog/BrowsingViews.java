@@ -121,7 +121,7 @@ public final class BrowsingViews {
                 + " AS VARCHAR(60)) AS type_desc, COALESCE(o.REMARKS, t.REMARKS) AS remarks"
                 + " FROM INFORMATION_SCHEMA.TABLES t LEFT JOIN " + MyDb.INFO_SCHEMA + ".CONTEXT_OBJECTS o"
                 + " ON o.TABLE_SCHEMA = t.TABLE_SCHEMA AND o.TABLE_NAME = t.TABLE_NAME"
-                + " WHERE t.TABLE_SCHEMA = CURRENT_SCHEMA";
+                + " WHERE t.TABLE_SCHEMA = CURRENT_SCHEMA AND t.TABLE_NAME NOT LIKE '~%'"; // not the tables being written
     }
 
     private static String objectIdOf(String alias) {
@@ -139,7 +139,7 @@ public final class BrowsingViews {
                 + " CAST(CASE WHEN c.DATA_TYPE IN ('BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'NUMERIC')"
                 + " THEN COALESCE(c.NUMERIC_SCALE, 0) END AS INT) AS NUMERIC_SCALE,"
                 + " " + objectIdOf("c") + " AS object_id, c.DATA_TYPE AS engine_type, c.REMARKS AS remarks"
-                + " FROM INFORMATION_SCHEMA.COLUMNS c WHERE c.TABLE_SCHEMA = CURRENT_SCHEMA";
+                + " FROM INFORMATION_SCHEMA.COLUMNS c WHERE c.TABLE_SCHEMA = CURRENT_SCHEMA AND c.TABLE_NAME NOT LIKE '~%'";
     }
 
     private static String sysColumns() {

@@ -335,12 +335,12 @@ public final class Catalog implements AutoCloseable {
             throw e;
         }
         try {
-            for (String t : CsvUpload.dropLeftovers(admin)) {
-                LOG.info("dropped MyDB.\"{}\" of U{}: the staging table of an upload a previous run did not finish",
+            for (String t : StagingTables.dropLeftovers(admin)) {
+                LOG.info("dropped MyDB.\"{}\" of U{}: the staging table of an upload or job a previous run did not finish",
                         t, wsid);
             }
         } catch (SQLException e) {
-            LOG.warn("cannot drop unfinished uploads' staging tables of U{}: {}", wsid, e.getMessage());
+            LOG.warn("cannot drop the staging tables of unfinished uploads and jobs of U{}: {}", wsid, e.getMessage());
         }
         OpenMyDb db = new OpenMyDb(admin);
         myDbs.put(wsid, db);

@@ -5,8 +5,6 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,12 +19,10 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
@@ -79,7 +75,7 @@ import org.opencasjobs.jobs.MyDb;
  * </ol>
  * The table is created under a staging name ({@code MyDB."~upload~…"}), its rows are inserted in
  * one transaction, and only then is it renamed {@code MyDB."name"}; if anything fails the staging
- * table is dropped again, and one left by a killed process is dropped by {@link #dropLeftovers}
+ * table is dropped again, and one left by a killed process is dropped by {@link StagingTables#dropLeftovers}
  * when the next process opens the MyDB. So the table appears complete or not at all. An existing object of that name (any case) is
  * refused with SQL Server's words: {@code There is already an object named 'T' in the database.}
  *
@@ -172,7 +168,7 @@ public final class CsvUpload {
         // Created and filled under a staging name, then renamed in one step: a process killed
         // mid-upload leaves no table under the user's name to block the retry, only a staging
         // table that dropLeftovers removes when the next process opens this MyDB.
-        String staging = stagingName();
+        String staging = StagingTables.newName("upload");
         StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(SCHEMA).append('.').append(quote(staging))
                 .append(" (");
         for (int i = 0; i < header.length; i++) {
@@ -204,45 +200,6 @@ public final class CsvUpload {
     }
 
     // ---------------------------------------------------------------- staging tables
-
-    /** Staging tables are named {@code ~upload~{process}~{n}}; no upload may name a table so. */
-    static final String STAGING_PREFIX = "~upload~";
-    /** This process's part of staging names: a process drops only other processes' leftovers. */
-    private static final String PROCESS = HexFormat.of().formatHex(
-            ByteBuffer.allocate(8).putLong(new SecureRandom().nextLong()).array());
-    private static final Pattern STAGING = Pattern.compile(Pattern.quote(STAGING_PREFIX) + "([0-9a-f]{16})~[0-9]+");
-    private static final AtomicLong STAGED = new AtomicLong();
-
-    static String stagingName() {
-        return STAGING_PREFIX + PROCESS + "~" + STAGED.incrementAndGet();
-    }
-
-    /**
-     * Drops from MyDB the staging tables of uploads that an earlier process did not finish (it was
-     * killed mid-upload); those of this process's running uploads are kept. Returns their names.
-     */
-    public static List<String> dropLeftovers(Connection c) throws SQLException {
-        List<String> leftovers = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
-                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE ? ESCAPE '\\'")) {
-            ps.setString(1, SCHEMA);
-            ps.setString(2, STAGING_PREFIX.replace("_", "\\_") + "%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Matcher m = STAGING.matcher(rs.getString(1));
-                    if (m.matches() && !m.group(1).equals(PROCESS)) {
-                        leftovers.add(rs.getString(1));
-                    }
-                }
-            }
-        }
-        try (Statement st = c.createStatement()) {
-            for (String t : leftovers) {
-                st.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + quote(t));
-            }
-        }
-        return leftovers;
-    }
 
     private static CasJobsException alreadyExists(String name) {
         return new CasJobsException("There is already an object named '" + name + "' in the database.");

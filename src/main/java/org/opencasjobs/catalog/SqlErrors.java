@@ -28,6 +28,17 @@ public final class SqlErrors {
         return m;
     }
 
+    /** The table a statement did not find, as the statement named it, if that is why it failed. */
+    public static java.util.Optional<String> missingTable(SQLException e) {
+        if (e.getErrorCode() != org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_1
+                && e.getErrorCode() != org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_WITH_CANDIDATES_2
+                && e.getErrorCode() != org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_DATABASE_EMPTY_1) {
+            return java.util.Optional.empty();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Table \"([^\"]+)\" not found").matcher(message(e));
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
     /** True when the database stopped the statement (timeout or Statement.cancel()). */
     public static boolean wasCanceled(SQLException e) {
         return "57014".equals(e.getSQLState());

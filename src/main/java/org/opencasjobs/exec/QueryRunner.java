@@ -5,8 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.catalog.SqlErrors;
+import org.opencasjobs.catalog.StagingTables;
 import org.opencasjobs.dialect.SqlTranslator;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
@@ -14,8 +17,9 @@ import org.opencasjobs.jobs.MyDb;
 /**
  * Runs a job's translated SQL as the job owner's database user, in its context, within a time
  * limit, where {@link RunningStatements} can stop it, and within the MyDB quota: a job that
- * would take its MyDB past it fails ({@link CasJobsException}). A table the job was creating is
- * removed again if the job does not finish.
+ * would take its MyDB past it fails ({@link CasJobsException}). The table a job creates is written
+ * under a staging name and renamed to its own once its statement completes, so no one reads it
+ * half-written; it is removed again if the job does not finish.
  */
 public final class QueryRunner {
     /** Turns the rows of the job's last statement into its answer. */
@@ -60,6 +64,8 @@ public final class QueryRunner {
             // Only a table this job created is removed if the job fails: never one that existed.
             boolean createdHere = false;
             boolean told = false;
+            // The job's table is written under this name until its statement completes.
+            String staging = null;
             // The quota watches jobs that write MyDB tables: batch jobs and those creating one. A job
             // creating a table is refused while the MyDB is at its quota; others (a DROP TABLE) run.
             boolean watched = created != null || !lazy;
@@ -78,9 +84,22 @@ public final class QueryRunner {
                         creating.accept(created);
                         told = true;
                     }
+                    boolean creates = created != null && !createdHere && createsTable(statement, created);
+                    if (creates && existed) {
+                        throw new CasJobsException("There is already an object named '" + created + "' in the database.");
+                    }
+                    if (creates) {
+                        staging = StagingTables.newName("job");
+                        statement = CREATE_AS.matcher(statement).replaceFirst(
+                                Matcher.quoteReplacement(CREATE + quote(staging) + " AS "));
+                    }
                     // The limit is the job's, not each statement's: later statements get what is left.
                     st.setQueryTimeout((int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
                     boolean hasRows = st.execute(statement);
+                    if (creates) { // complete: now it may be seen under its name
+                        st.execute("ALTER TABLE " + MyDb.NAME + "." + quote(staging) + " RENAME TO " + quote(created));
+                        staging = null;
+                    }
                     createdHere |= created != null && !existed && Catalog.myDbTableExists(c, created);
                     // A statement may finish between two of the executor's checks: check after each.
                     if (watched && catalog.grewPastQuota(usedAtStart, catalog.myDbUsedBytes(wsid))) {
@@ -100,6 +119,9 @@ public final class QueryRunner {
                 }
                 return new Result<>(answer, rows);
             } catch (SQLException | RuntimeException e) {
+                if (staging != null) {
+                    dropQuietly(c, staging);
+                }
                 if (createdHere) {
                     dropQuietly(c, created);
                 }
@@ -112,6 +134,18 @@ public final class QueryRunner {
                 running.unregister(jobId);
             }
         }
+    }
+
+    private static final String CREATE = "CREATE TABLE " + MyDb.NAME + ".";
+    /** How the translator writes the statement that creates the job's table, and its name. */
+    private static final Pattern CREATE_AS = Pattern.compile(
+            "^" + Pattern.quote(CREATE) + "(\\[[^\\]]+]|\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_]*) AS ");
+
+    /** Whether {@code statement} is the translator's CREATE TABLE … AS SELECT of MyDB table {@code table}. */
+    static boolean createsTable(String statement, String table) {
+        Matcher m = CREATE_AS.matcher(statement);
+        return m.find() && MyDb.tableName(m.group(1).startsWith("\"")
+                ? m.group(1).substring(1, m.group(1).length() - 1).replace("\"\"", "\"") : m.group(1)).equalsIgnoreCase(table);
     }
 
     private static long countRows(Connection c, String table) throws SQLException {

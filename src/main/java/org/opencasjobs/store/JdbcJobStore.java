@@ -273,6 +273,22 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public java.util.OptionalLong jobCreating(long wsid, String table) {
+        return JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(jobid) FROM jobs WHERE wsid = ?"
+                    + " AND status IN (1, 2) AND UPPER(creating_table) = UPPER(?)")) {
+                ps.setLong(1, wsid);
+                ps.setString(2, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long id = rs.getLong(1);
+                    return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(id);
+                }
+            }
+        });
+    }
+
+    @Override
     public List<String> outputLocations(LocalDateTime endedSince) {
         return JdbcWork.query(ds, c -> {
             List<String> out = new ArrayList<>();

@@ -86,6 +86,12 @@ public interface JobStore {
     /** The table {@link #recordCreating} recorded for the job, if any. */
     Optional<String> creatingTable(long jobId);
 
+    /**
+     * The started (or canceling) job of account {@code wsid} that is creating MyDB table
+     * {@code table} (names match in any case), if any: such a table is not there until the job ends.
+     */
+    java.util.OptionalLong jobCreating(long wsid, String table);
+
     /** The OutputLoc of every job that ended at or after {@code endedSince} with one. */
     List<String> outputLocations(LocalDateTime endedSince);
 

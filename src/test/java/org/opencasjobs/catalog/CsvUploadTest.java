@@ -565,11 +565,11 @@ class CsvUploadTest {
         // What a process killed mid-upload leaves: a staging table of another process, filled or not.
         exec("CREATE TABLE MyDB.\"~upload~0123456789abcdef~7\" (id BIGINT)",
                 "CREATE TABLE MyDB.\"~upload~not-ours\" (id BIGINT)",
-                "CREATE TABLE MyDB.\"" + CsvUpload.stagingName() + "\" (id BIGINT)"); // this process's: running
+                "CREATE TABLE MyDB.\"" + StagingTables.newName("upload") + "\" (id BIGINT)"); // this process's: running
         List<String> before = myDbTables();
         assertEquals(3, before.size(), before::toString);
         assertEquals(1, CsvUpload.load(c, "Retried", "id\n5\n", false), "nothing blocks the retry");
-        assertEquals(List.of("~upload~0123456789abcdef~7"), CsvUpload.dropLeftovers(admin));
+        assertEquals(List.of("~upload~0123456789abcdef~7"), StagingTables.dropLeftovers(admin));
         List<String> after = myDbTables();
         assertFalse(after.contains("~upload~0123456789abcdef~7"), after::toString);
         assertTrue(after.contains("~upload~not-ours"), "a name not made by the loader is kept");
