@@ -38,7 +38,8 @@ final class Footprint {
     /**
      * The Sample (DR-like) footprint: the equatorial stripe 10 around ra 180 (where most sample
      * queries point), Stripe 82 across ra 0 (so searches cross ra = 0/360), and two northern
-     * stripes. Run numbers are those of real SDSS scans of these stripes where we know them.
+     * bands. Runs 752/756 (stripe 10) and 94/125 (stripe 82) are real SDSS scans of those
+     * stripes; the other stripe numbers, runs and MJDs are made up, only shaped like SDSS's.
      */
     static final List<Stripe> SAMPLE = List.of(
             new Stripe(10, 180, 0, 752, 756, 1140, 1231, 51259, 0.50),
