@@ -37,6 +37,14 @@ class OtherContextTest {
     }
 
     @Test
+    void aViewOfTheContextReachesTheIndexOfItsTable() throws Exception {
+        // views are made again in each MyDB over the linked tables: the condition reaches PhotoObjAll's key
+        String plan = quick("EXPLAIN SELECT ra, dec FROM Galaxy WHERE objID = 1237645876861272065", "Sample");
+        assertTrue(plan.contains("FROM Sample.PhotoObjAll"), plan);
+        assertTrue(plan.contains(": objID IS NOT DISTINCT FROM ?1 */"), "an index lookup, not a scan: " + plan);
+    }
+
+    @Test
     void stripe82IsReadFromTheSampleContextByAnyOfItsNames() throws Exception {
         String fields = "SELECT COUNT(*) AS n, MIN(run) AS run1, MAX(run) AS run2 FROM %s WHERE run IN (106, 206, 752)";
         String own = quick(String.format(fields, "Field"), "Stripe82");
