@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.h2.api.ErrorCode;
+import org.opencasjobs.catalog.sdss.LookupTables;
+import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
+import org.opencasjobs.catalog.sdss.ZoneIndex;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
@@ -128,6 +131,21 @@ public final class Catalog implements AutoCloseable {
             LOG.info("generating the {} context: {} PhotoObj rows (once, on the first start)", name, sampleRows);
             SampleCatalog.generate(admin, name, sampleRows, SAMPLE_SEED);
             LOG.info("generated the {} context", name);
+        }
+        buildSkyIndex(admin, name);
+    }
+
+    /**
+     * Builds a context's zone index and SkyServer lookup tables where it has a PhotoObjAll and
+     * they are missing or out of date, so the cone functions read an index (catalog.sdss).
+     */
+    private static void buildSkyIndex(Connection admin, String name) throws SQLException {
+        if (ZoneIndex.needsBuild(admin, name)) {
+            LOG.info("building the zone index of the {} context", name);
+            ZoneIndex.build(admin, name);
+        }
+        if (ZoneIndex.hasSource(admin, name)) {
+            LookupTables.build(admin, name);
         }
     }
 
@@ -258,6 +276,7 @@ public final class Catalog implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
             s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context));
+            s.execute(SkyFunctionInstaller.SEARCH_PATH); // unqualified SkyServer function names
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -293,6 +312,7 @@ public final class Catalog implements AutoCloseable {
                         + " AS SELECT * FROM INFORMATION_SCHEMA." + view + " WHERE TABLE_SCHEMA = 'MyDB'");
             }
             s.execute("GRANT SELECT ON SCHEMA " + MyDb.INFO_SCHEMA + " TO " + user);
+            SkyFunctionInstaller.install(admin);
             for (Map.Entry<String, Source> ctx : sources.entrySet()) {
                 String schema = quote(ctx.getKey());
                 Source src = ctx.getValue();
