@@ -27,7 +27,8 @@ public final class LookupTables {
             if (existing != null && rows(admin, schema, existing) == e.values().size()) {
                 continue;
             }
-            String t = ZoneIndex.quote(schema) + "." + ZoneIndex.quote(existing != null ? existing : e.table());
+            // A new table's name unquoted, so it takes the database's identifier case (as PhotoObjAll's).
+            String t = ZoneIndex.quote(schema) + "." + (existing != null ? ZoneIndex.quote(existing) : e.table());
             try (Statement st = admin.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS " + t);
                 st.execute("CREATE TABLE " + t + " (name VARCHAR(64) NOT NULL, \"value\" BIGINT NOT NULL,"
