@@ -317,6 +317,61 @@ class SkyFunctionsCatalogTest {
         }
     }
 
+    /**
+     * H2 has no LATERAL, so {@code FROM MyDB.targets q CROSS APPLY dbo.fGetNearbyObjEq(q.ra, q.dec, 10) n}
+     * cannot run as written; the join on Zone that {@link org.opencasjobs.catalog.sdss.SkyFunctionContracts}
+     * describes for the dialect gives, for every target, exactly the function's rows.
+     */
+    @Test
+    void crossApplyRewrittenAsAZoneJoinGivesTheFunctionsRowsForEveryTarget() throws Exception {
+        Random rnd = new Random(17);
+        try (Connection c = catalog.connect(WSID, "Sky"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE MyDB.targets (id INT, ra FLOAT, dec FLOAT)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO MyDB.targets VALUES (?, ?, ?)")) {
+                for (int i = 0; i < 40; i++) {
+                    ps.setInt(1, i);
+                    ps.setDouble(2, i % 2 == 0 ? (rnd.nextDouble() * 0.4 + 359.8) % 360 : 360 * rnd.nextDouble());
+                    ps.setDouble(3, i % 4 == 1 ? 89.5 + rnd.nextDouble() * 0.5 : rnd.nextDouble() * 2 - 1);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            Set<String> perRow = new TreeSet<>();
+            try (ResultSet t = c.createStatement().executeQuery("SELECT id, ra, dec FROM MyDB.targets")) {
+                while (t.next()) {
+                    for (long objID : rows(c, "SELECT objID FROM dbo.fGetNearbyObjEq(?, ?, 10)", t.getDouble(2),
+                            t.getDouble(3)).keySet()) {
+                        perRow.add(t.getInt(1) + ":" + objID);
+                    }
+                }
+            }
+            String rewritten = "SELECT q.id, n.objID FROM MyDB.targets q"
+                    + " JOIN SYSTEM_RANGE(-21, 21) dz ON 1 = 1" // zones within 10' (+1) of the target's
+                    + " JOIN (VALUES (-360.0), (0.0), (360.0)) w(shift)"
+                    + "   ON q.ra + w.shift - dbo.fGetAlpha(10 / 60.0, q.dec) < 360"
+                    + "  AND q.ra + w.shift + dbo.fGetAlpha(10 / 60.0, q.dec) >= 0"
+                    + " LEFT JOIN Zone n ON n.zoneID = CAST(FLOOR((q.dec + 90) * 120) + dz.X AS INT)"
+                    + "  AND n.ra >= q.ra + w.shift - dbo.fGetAlpha(10 / 60.0, q.dec)"
+                    + "  AND n.ra < q.ra + w.shift + dbo.fGetAlpha(10 / 60.0, q.dec)"
+                    + " WHERE n.mode = 1 AND dbo.fDistanceArcMinXYZ(n.cx, n.cy, n.cz, COS(RADIANS(q.dec)) * COS(RADIANS(q.ra)),"
+                    + "   COS(RADIANS(q.dec)) * SIN(RADIANS(q.ra)), SIN(RADIANS(q.dec))) < 10";
+            List<String> joined = new java.util.ArrayList<>();
+            try (ResultSet rs = s.executeQuery(rewritten)) {
+                while (rs.next()) {
+                    joined.add(rs.getInt(1) + ":" + rs.getLong(2));
+                }
+            }
+            assertEquals(joined.size(), new TreeSet<>(joined).size(), "a match twice");
+            assertEquals(perRow, new TreeSet<>(joined));
+            assertTrue(perRow.size() > 400, "few matches: " + perRow.size());
+            try (ResultSet rs = s.executeQuery("EXPLAIN " + rewritten)) {
+                rs.next();
+                String plan = rs.getString(1);
+                assertTrue(plan.matches("(?s).*LEFT OUTER JOIN \"Sky\".\"Zone\" \"n\"\\s*/\\* Sky.\"\": zoneID = .*"), plan);
+            }
+        }
+    }
+
     @Test
     void scalarFunctionsGiveSkyServersValues() throws Exception {
         try (Connection c = catalog.connect(WSID, "Sky"); Statement s = c.createStatement()) {
@@ -360,6 +415,9 @@ class SkyFunctionsCatalogTest {
             assertEquals(60.0, Double.parseDouble(one(s, "SELECT dbo.fDistanceArcMinEq(185, 0, 185, 1)")), 1e-9);
             assertEquals(60.0, Double.parseDouble(one(s, "SELECT dbo.fDistanceEq(0.5, 0, 359.5, 0)")), 1e-9);
             assertEquals(5400.0, Double.parseDouble(one(s, "SELECT dbo.fDistanceArcMinXYZ(1, 0, 0, 0, 0, 1)")), 1e-9);
+            assertEquals(1.0, Double.parseDouble(one(s, "SELECT dbo.fGetAlpha(1, 0)")), 1e-12);
+            assertEquals(2.0, Double.parseDouble(one(s, "SELECT dbo.fGetAlpha(1, 60)")), 1e-3); // 1 / cos 60
+            assertEquals("180.0", one(s, "SELECT dbo.fGetAlpha(1, 89)"));
         }
     }
 

@@ -14,6 +14,30 @@ import java.util.Locale;
  * <p>Angles: ra and dec in degrees; search radii and the {@code distance} column in arcminutes;
  * {@code cx, cy, cz} a unit vector. The cone searches return objects strictly closer than the
  * radius (so radius 0 returns nothing), nearest first.
+ *
+ * <p><b>CROSS APPLY.</b> H2 cannot pass a preceding table's columns to a table function (it has
+ * no LATERAL), so the cross-match idiom {@code FROM MyDB.t q CROSS APPLY dbo.fGetNearbyObjEq(q.ra,
+ * q.dec, R) n} must be rewritten (by the dialect) into a join on the context's {@code Zone} table,
+ * for a constant R in arcmin, with K = ceiling(2 R) + 1 (zones are 0.5' high, see {@link ZoneIndex}):
+ * <pre>
+ * FROM MyDB.t q
+ * JOIN SYSTEM_RANGE(-K, K) dz ON 1 = 1
+ * JOIN (VALUES (-360.0), (0.0), (360.0)) w(shift)
+ *   ON q.ra + w.shift - dbo.fGetAlpha(R / 60.0, q.dec) &lt; 360 AND q.ra + w.shift + dbo.fGetAlpha(R / 60.0, q.dec) &gt;= 0
+ * LEFT JOIN Zone n ON n.zoneID = CAST(FLOOR((q.dec + 90) * 120) + dz.X AS INT)
+ *   AND n.ra &gt;= q.ra + w.shift - dbo.fGetAlpha(R / 60.0, q.dec) AND n.ra &lt; q.ra + w.shift + dbo.fGetAlpha(R / 60.0, q.dec)
+ * WHERE n.mode = 1                                   -- not for the …All… functions
+ *   AND dbo.fDistanceArcMinXYZ(n.cx, n.cy, n.cz, COS(RADIANS(q.dec)) * COS(RADIANS(q.ra)),
+ *       COS(RADIANS(q.dec)) * SIN(RADIANS(q.ra)), SIN(RADIANS(q.dec))) &lt; R
+ * </pre>
+ * with {@code n.distance} written as that same fDistanceArcMinXYZ, and n's other columns read
+ * from Zone (objID, run, camcol, field, rerun, type, mode, cx, cy, cz, htmID). The ra shifts
+ * cover the wrap at 0/360 with half-open ranges, so no object is matched twice even when the
+ * circle reaches a pole (alpha 180). The LEFT JOIN is there only to keep H2 from reordering the
+ * join (it has no FORCE ORDER): Zone is then read last, one index range per target, zone and
+ * shift, which H2 hands to the context database (see ZoneSearch). OUTER APPLY is the same rows
+ * plus, for each target without any, one row of NULLs (UNION ALL … WHERE NOT EXISTS).
+ * {@code SkyFunctionsCatalogTest} checks that this join gives exactly the function's rows.
  */
 public final class SkyFunctionContracts {
     private SkyFunctionContracts() {
@@ -136,6 +160,8 @@ public final class SkyFunctionContracts {
                     List.of(c("Type", "varchar(16)")), T + "fFootprintEq",
                     "one row 'POLYGON' if the circle touches the survey's footprint, none otherwise"),
 
+            scalar("fGetAlpha", List.of(c("theta", "float", "deg"), DEC), "float", S + "fGetAlpha",
+                    "the ra half-width of a circle of radius theta about dec (180 when it nears a pole)"),
             scalar("fDistanceArcMinEq", List.of(c("ra1", "float", "deg"), c("dec1", "float", "deg"),
                     c("ra2", "float", "deg"), c("dec2", "float", "deg")), "float", S + "fDistanceArcMinEq",
                     "great-circle distance between two points, in arcmin"),

@@ -45,6 +45,22 @@ public final class SkyScalarFunctions {
         return ZoneSearch.distanceArcmin(nx1, ny1, nz1, nx2, ny2, nz2);
     }
 
+    /**
+     * SkyServer's zone "expansion" of a radius theta at declination dec (degrees): the ra
+     * half-width of the circle, 180 once |dec| + theta passes 89.9.
+     */
+    public static Double fGetAlpha(Double theta, Double dec) {
+        if (theta == null || dec == null) {
+            return null;
+        }
+        if (Math.abs(dec) + theta > 89.9) {
+            return 180.0;
+        }
+        double t = Math.toRadians(theta);
+        double d = Math.toRadians(dec);
+        return Math.toDegrees(Math.atan(Math.abs(Math.sin(t) / Math.sqrt(Math.cos(d - t) * Math.cos(d + t)))));
+    }
+
     public static Long fGetNearestObjIdEq(Connection c, Double ra, Double dec, Double r) throws SQLException {
         return nearest(c, ra, dec, r, true);
     }
