@@ -314,9 +314,15 @@ class HostileSqlTest {
         }
         String triggers = ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.TRIGGERS", "MyDB"));
         assertTrue(triggers.endsWith("\n0\n"), triggers);
+        // The only Java functions are the SkyServer ones the service declares in schema dbo.
         String aliases = ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.ROUTINES"
-                + " WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA'", "MyDB"));
+                + " WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA' AND (ROUTINE_SCHEMA <> 'dbo'"
+                + " OR EXTERNAL_NAME NOT LIKE 'org.opencasjobs.catalog.sdss.%')", "MyDB"));
         assertTrue(aliases.endsWith("\n0\n"), aliases);
+        String skyFunctions = ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.ROUTINES"
+                + " WHERE ROUTINE_SCHEMA = 'dbo'", "MyDB"));
+        assertTrue(skyFunctions.endsWith("\n" + org.opencasjobs.catalog.sdss.SkyFunctionContracts.ALL.size() + "\n"),
+                skyFunctions);
     }
 
     // ---- database settings, shutdown, denial of service ------------------------------------------
