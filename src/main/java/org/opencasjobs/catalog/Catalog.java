@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.h2.api.ErrorCode;
+import org.opencasjobs.catalog.sdss.LookupTables;
 import org.opencasjobs.catalog.sdss.SdssSample;
+import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
+import org.opencasjobs.catalog.sdss.ZoneIndex;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
@@ -41,7 +44,7 @@ public final class Catalog implements AutoCloseable {
     /** A fixed seed: the sample catalog is the same on every machine. */
     static final long SAMPLE_SEED = 20031118L;
     /** Where H2 looks for a function the user names without a schema, after the current schema. */
-    private static final List<String> FUNCTION_SCHEMAS = List.of("PUBLIC");
+    private static final List<String> FUNCTION_SCHEMAS = List.of("PUBLIC", SkyFunctionInstaller.SCHEMA);
     /** H2's error for a database that does not exist, opened with IFEXISTS=TRUE. */
 
     final Path contextsDir;
@@ -132,6 +135,21 @@ public final class Catalog implements AutoCloseable {
             LOG.info("generating the {} context: {} PhotoObjAll rows (once, on the first start)", name, rows);
             SdssSample.generate(admin, name, name, rows, SAMPLE_SEED);
             LOG.info("generated the {} context", name);
+        }
+        buildSkyIndex(admin, name);
+    }
+
+    /**
+     * Builds a context's zone index and SkyServer lookup tables where it has a PhotoObjAll and
+     * they are missing or out of date, so the cone functions read an index (catalog.sdss).
+     */
+    private static void buildSkyIndex(Connection admin, String name) throws SQLException {
+        if (ZoneIndex.needsBuild(admin, name)) {
+            LOG.info("building the zone index of the {} context", name);
+            ZoneIndex.build(admin, name);
+        }
+        if (ZoneIndex.hasSource(admin, name)) {
+            LookupTables.build(admin, name);
         }
     }
 
@@ -282,7 +300,7 @@ public final class Catalog implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
             s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context));
-            // Unqualified functions of ours (OBJECT_ID) are found here; H2 would look in the context's schema only.
+            // Unqualified functions of ours (OBJECT_ID, fPhotoFlags) are found here; H2 would look in the context's schema only.
             s.execute("SET SCHEMA_SEARCH_PATH " + String.join(", ", FUNCTION_SCHEMAS));
         } catch (SQLException e) {
             c.close();
@@ -313,6 +331,7 @@ public final class Catalog implements AutoCloseable {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + MyDb.NAME + " AUTHORIZATION " + user);
             s.execute("SET CACHE_SIZE 8192"); // a modest cache: there is one database per account
             s.execute("SET WRITE_DELAY 0"); // a finished job's table survives a crash
+            SkyFunctionInstaller.install(admin);
             for (Map.Entry<String, Source> ctx : sources.entrySet()) {
                 String schema = quote(ctx.getKey());
                 Source src = ctx.getValue();

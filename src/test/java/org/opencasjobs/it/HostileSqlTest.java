@@ -314,11 +314,17 @@ class HostileSqlTest {
         }
         String triggers = ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.TRIGGERS", "MyDB"));
         assertTrue(triggers.endsWith("\n0\n"), triggers);
-        // The service's own functions (OBJECT_ID, …) are there; none the statements above tried to make.
+        // The only Java functions are the service's own: the SkyServer ones in schema dbo, OBJECT_ID
+        // (sys and PUBLIC); none of those the statements above tried to make.
         String aliases = ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.ROUTINES"
-                + " WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA' AND (EXTERNAL_NAME IS NULL"
-                + " OR EXTERNAL_NAME NOT LIKE 'org.opencasjobs.%')", "MyDB"));
+                + " WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA' AND NOT (ROUTINE_SCHEMA = 'dbo'"
+                + " AND EXTERNAL_NAME LIKE 'org.opencasjobs.catalog.sdss.%') AND NOT (ROUTINE_NAME = 'OBJECT_ID'"
+                + " AND EXTERNAL_NAME LIKE 'org.opencasjobs.catalog.BrowsingViews.%')", "MyDB"));
         assertTrue(aliases.endsWith("\n0\n"), aliases);
+        String skyFunctions = ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.ROUTINES"
+                + " WHERE ROUTINE_SCHEMA = 'dbo'", "MyDB"));
+        assertTrue(skyFunctions.endsWith("\n" + org.opencasjobs.catalog.sdss.SkyFunctionContracts.ALL.size() + "\n"),
+                skyFunctions);
     }
 
     // ---- database settings, shutdown, denial of service ------------------------------------------
