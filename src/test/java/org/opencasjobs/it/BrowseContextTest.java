@@ -71,7 +71,7 @@ class BrowseContextTest {
                 + " WHERE TABLE_NAME = 'PhotoObj'", "Sample")).contains("psfMag_r,real"), "a view's columns too");
         List<String> spec = rows(alice("SELECT DATA_TYPE, CHARACTER_MAXIMUM_LENGTH FROM information_schema.columns"
                 + " WHERE table_name = 'SpecObjAll' AND column_name = 'class'", "Sample"));
-        assertEquals(List.of("varchar,16"), spec);
+        assertEquals(List.of("varchar,32"), spec);
     }
 
     @Test
