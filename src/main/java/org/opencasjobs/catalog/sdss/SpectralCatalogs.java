@@ -143,7 +143,7 @@ final class SpectralCatalogs {
         double mg = d.uniform(0, 0.05);
         double dk = d.uniform(0, 0.05);
         el = Math.min(el, 1 - mg - dk); // the four answers' fractions add up to one
-        double cs = 1 - el - mg - dk;
+        double cs = Math.max(0, 1 - el - mg - dk); // never a rounding error below zero
         double edge = cs * d.uniform(0, 0.3);
         double cw = (cs - edge) * d.uniform(0.3, 0.7);
         double acw = cs - edge - cw;
