@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * child JVM; H2 by direct JDBC in this one), alternating product and reference after a warm-up,
  * the median of several rounds. Prints the table and writes it, with charts, to the output folder.
  *
- * <p>Arguments: {@code --jar PRODUCT_JAR --out FOLDER [--quick] [--jfr FILE] [--command TEXT]}.
+ * <p>Arguments: {@code --jar PRODUCT_JAR --out FOLDER [--quick] [--jfr FILE] [--only PARTS] [--command TEXT]};
+ * with {@code --only} (to profile one part) the README is not rewritten.
  */
 public final class Bench {
     static final String PASSWORD = "Bench-pass-1";
@@ -69,6 +70,18 @@ public final class Bench {
         }
     }
 
+    /** --only status,quick,accounts,jobs,cancel,io: a part of the run, to profile one benchmark. */
+    private java.util.Set<String> only = java.util.Set.of();
+
+    /** Where a chart goes: beside the README, or in the work folder for a partial run. */
+    private Path chart(String name) {
+        return (only.isEmpty() ? out : work).resolve(name);
+    }
+
+    private boolean wanted(String part) {
+        return only.isEmpty() || only.contains(part);
+    }
+
     private Bench(Settings s, Path productJar, Path out, String jfr) {
         this.s = s;
         this.productJar = productJar.toAbsolutePath();
@@ -83,6 +96,7 @@ public final class Bench {
         Path out = Path.of("bench");
         String jfr = null;
         String command = "bench/run";
+        java.util.Set<String> only = java.util.Set.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -90,13 +104,16 @@ public final class Bench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--jfr" -> jfr = args[++i];
                 case "--command" -> command = args[++i];
+                case "--only" -> only = java.util.Set.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (jar == null) {
             throw new IllegalArgumentException("--jar PRODUCT_JAR is required");
         }
-        new Bench(Settings.of(quick), jar, out, jfr).run(command);
+        Bench bench = new Bench(Settings.of(quick), jar, out, jfr);
+        bench.only = only;
+        bench.run(command);
         System.exit(0);
     }
 
@@ -115,12 +132,24 @@ public final class Bench {
         try {
             direct = DriverManager.getConnection("jdbc:h2:file:" + refDir.resolve("direct") + H2_MODE, "loader", "bench");
             memory("idle");
-            getJobStatus();
-            quickLatency();
-            manyAccounts();
-            jobsPerSecond();
-            cancelLatency();
-            uploadAndExtract();
+            if (wanted("status")) {
+                getJobStatus();
+            }
+            if (wanted("quick")) {
+                quickLatency();
+            }
+            if (wanted("accounts")) {
+                manyAccounts();
+            }
+            if (wanted("jobs")) {
+                jobsPerSecond();
+            }
+            if (wanted("cancel")) {
+                cancelLatency();
+            }
+            if (wanted("io")) {
+                uploadAndExtract();
+            }
             memory("at the end");
         } finally {
             if (direct != null) {
@@ -132,7 +161,9 @@ public final class Bench {
         String table = report.markdown();
         System.out.println();
         System.out.println(table);
-        writeReadme(command, started, load, table);
+        if (only.isEmpty()) {
+            writeReadme(command, started, load, table);
+        }
     }
 
     // ---- set-up ---------------------------------------------------------------------------
@@ -260,7 +291,7 @@ public final class Bench {
         byte[] plain = RawHttp.request("GET", "/x", null, null, null);
         pairs.add(alternate("HTTP GET GetJobStatus", port, get, plainPort, plain, status, "plain Jetty"));
         labels.add("HTTP GET");
-        Charts.bars(out.resolve("getjobstatus.png"), "GetJobStatus calls/s, " + s.connections() + " connections, " + Load.driver(),
+        Charts.bars(chart("getjobstatus.png"), "GetJobStatus calls/s, " + s.connections() + " connections, " + Load.driver(),
                 "calls/s", labels, pairs, "OpenCasJobs", "bare CXF endpoint / plain Jetty handler");
     }
 
@@ -329,7 +360,7 @@ public final class Bench {
                 "direct JDBC", null, null);
         System.out.printf(Locale.ROOT, "  quick p50 %.2f ms vs JDBC %.3f ms, ratio %.1f%n", Stats.median(pa),
                 Stats.median(pb), ratio);
-        Charts.cdf(out.resolve("quick-latency.png"), "Quick SELECT TOP 10: latency distribution", "ms",
+        Charts.cdf(chart("quick-latency.png"), "Quick SELECT TOP 10: latency distribution", "ms",
                 List.of(new Charts.Series("ExecuteQuickJob (HTTP POST)", allA), new Charts.Series("direct JDBC", allB)));
     }
 
@@ -489,7 +520,7 @@ public final class Bench {
                 Stats.percentile(jdbc, 99), "ms", "JDBC Statement.cancel", p99 / Stats.percentile(jdbc, 99),
                 "≤ 1,000 ms", p99 <= 1000));
         System.out.printf(Locale.ROOT, "  cancel p50 %.0f ms p99 %.0f ms%n", p50, p99);
-        Charts.cdf(out.resolve("cancel-latency.png"), "Cancel of a running statement: latency distribution", "ms",
+        Charts.cdf(chart("cancel-latency.png"), "Cancel of a running statement: latency distribution", "ms",
                 List.of(new Charts.Series("CancelJob → status 3 (polled every 5 ms)", product),
                         new Charts.Series("JDBC Statement.cancel → execute throws", jdbc)));
     }
