@@ -174,18 +174,6 @@ public final class Catalog implements AutoCloseable {
         sources.put(name, new Source(driver, url, config.contextUser(name), config.contextPassword(name), schema, true));
     }
 
-    /**
-     * The URL a linked table reaches its context with. An H2 context answers the link's
-     * {@code SELECT * FROM table} lazily, row by row as the user's query reads them: otherwise it
-     * builds the whole table as a result first, so a {@code SELECT TOP 10} of a 100,000-row table
-     * cost tens of milliseconds and a result's memory on every call (bench/, quick query).
-     */
-    static String linkUrl(Source src) {
-        boolean h2 = src.driver().equals("org.h2.Driver");
-        return h2 && !src.url().toUpperCase(java.util.Locale.ROOT).contains("LAZY_QUERY_EXECUTION")
-                ? src.url() + ";LAZY_QUERY_EXECUTION=TRUE" : src.url();
-    }
-
     /** A JDBC URL fit to show: the value of any password parameter in it replaced by ***. */
     public static String withoutPassword(String url) {
         return url.replaceAll("(?i)((?:password|pwd)\\s*=)[^;&]*", "$1***");
@@ -320,7 +308,7 @@ public final class Catalog implements AutoCloseable {
                         dropIfBroken(s, schema + "." + quote(table));
                     }
                     s.execute("CREATE LINKED TABLE IF NOT EXISTS " + schema + "." + quote(table) + "("
-                            + literal(src.driver()) + ", " + literal(linkUrl(src)) + ", " + literal(src.user()) + ", "
+                            + literal(src.driver()) + ", " + literal(src.url()) + ", " + literal(src.user()) + ", "
                             + literal(src.password()) + ", " + literal(src.schema()) + ", " + literal(table)
                             + ") READONLY FETCH_SIZE 1000");
                 }
