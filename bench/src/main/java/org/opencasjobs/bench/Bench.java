@@ -1,0 +1,644 @@
+package org.opencasjobs.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Every benchmark of issue 14 in one run: the product (a child JVM, {@code serve}) beside its
+ * reference measured in the same run (a bare CXF endpoint and a plain Jetty handler in another
+ * child JVM; H2 by direct JDBC in this one), alternating product and reference after a warm-up,
+ * the median of several rounds. Prints the table and writes it, with charts, to the output folder.
+ *
+ * <p>Arguments: {@code --jar PRODUCT_JAR --out FOLDER [--quick] [--jfr FILE] [--only PARTS] [--command TEXT]};
+ * with {@code --only} (to profile one part) the README is not rewritten.
+ */
+public final class Bench {
+    static final String PASSWORD = "Bench-pass-1";
+    static final String CONTEXT = "Bench";
+    /** The long statement that cancel waits on: 10^10 pairs, far longer than any wait here. */
+    static final String LONG_QUERY = "SELECT COUNT(*) AS n FROM PhotoObj a, PhotoObj b WHERE a.ra < b.ra";
+    static final String QUICK_QUERY = "SELECT TOP 10 objID, ra, dec, r FROM PhotoObj WHERE r < 20";
+    private static final String H2_MODE = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
+
+    private final Settings s;
+    private final Path out;
+    private final Path work;
+    private final Path productJar;
+    private final String jfr;
+    private final Report report = new Report();
+    private ChildJvm product;
+    private ChildJvm bare;
+    private int port;
+    private int barePort;
+    private int plainPort;
+    private List<Long> wsids;
+    private Connection direct;
+
+    /** How much of everything: the full run (~10 min) or --quick (~2 min). */
+    record Settings(boolean quick, double warmSeconds, double roundSeconds, int rounds, int connections,
+                    int quickCalls, int jobsPerRound, int jobAccounts, int claimJobs, int cancels, int rows,
+                    int ioRounds, int accounts) {
+        static Settings of(boolean quick) {
+            return quick
+                    ? new Settings(true, 2, 2, 3, 8, 100, 200, 10, 10, 6, 200_000, 2, 100)
+                    : new Settings(false, 4, 3, 5, 8, 300, 500, 20, 30, 20, 1_000_000, 3, 1000);
+        }
+    }
+
+    /** --only status,quick,accounts,jobs,cancel,io: a part of the run, to profile one benchmark. */
+    private java.util.Set<String> only = java.util.Set.of();
+
+    /** Where a chart goes: beside the README, or in the work folder for a partial run. */
+    private Path chart(String name) {
+        return (only.isEmpty() ? out : work).resolve(name);
+    }
+
+    private boolean wanted(String part) {
+        return only.isEmpty() || only.contains(part);
+    }
+
+    private Bench(Settings s, Path productJar, Path out, String jfr) {
+        this.s = s;
+        this.productJar = productJar.toAbsolutePath();
+        this.out = out;
+        this.work = out.toAbsolutePath().resolve("target/work");
+        this.jfr = jfr;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        Path jar = null;
+        Path out = Path.of("bench");
+        String jfr = null;
+        String command = "bench/run";
+        java.util.Set<String> only = java.util.Set.of();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--jar" -> jar = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--jfr" -> jfr = args[++i];
+                case "--command" -> command = args[++i];
+                case "--only" -> only = java.util.Set.of(args[++i].split(","));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (jar == null) {
+            throw new IllegalArgumentException("--jar PRODUCT_JAR is required");
+        }
+        Bench bench = new Bench(Settings.of(quick), jar, out, jfr);
+        bench.only = only;
+        bench.run(command);
+        System.exit(0);
+    }
+
+    private void run(String command) throws Exception {
+        Instant started = Instant.now();
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        deleteTree(work);
+        Files.createDirectories(work);
+        System.out.println("bench: " + (s.quick() ? "quick" : "full") + " run, work folder " + work + ", load by "
+                + Load.driver());
+        Path refDir = work.resolve("ref");
+        makeReferenceCatalog(refDir);
+        Path data = work.resolve("data");
+        wsids = makeAccounts(data, s.accounts() + s.jobAccounts() + 1);
+        startServers(data, refDir);
+        try {
+            direct = DriverManager.getConnection("jdbc:h2:file:" + refDir.resolve("direct") + H2_MODE, "loader", "bench");
+            memory("idle");
+            if (wanted("status")) {
+                getJobStatus();
+            }
+            if (wanted("quick")) {
+                quickLatency();
+            }
+            if (wanted("accounts")) {
+                manyAccounts();
+            }
+            if (wanted("jobs")) {
+                jobsPerSecond();
+            }
+            if (wanted("cancel")) {
+                cancelLatency();
+            }
+            if (wanted("io")) {
+                uploadAndExtract();
+            }
+            memory("at the end");
+        } finally {
+            if (direct != null) {
+                direct.close();
+            }
+            product.close();
+            bare.close();
+        }
+        String table = report.markdown();
+        System.out.println();
+        System.out.println(table);
+        if (only.isEmpty()) {
+            writeReadme(command, started, load, table);
+        }
+    }
+
+    // ---- set-up ---------------------------------------------------------------------------
+
+    /**
+     * The context the quick, cancel and memory benchmarks query: a PhotoObj of 100,000 rows in an
+     * H2 file the product serves as an external context, and a byte-for-byte copy that direct
+     * JDBC opens here (one H2 file cannot be open in two processes). Made as the README loads a
+     * catalog: H2's own defaults, so its names are in upper case.
+     */
+    private void makeReferenceCatalog(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("bench"), "loader", "bench"); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE PhotoObj (objID BIGINT PRIMARY KEY, ra DOUBLE PRECISION, dec DOUBLE PRECISION,"
+                    + " r REAL, type INT)");
+            st.execute("INSERT INTO PhotoObj SELECT X, MOD(X * 7919, 360000) / 1000.0, MOD(X * 104729, 180000) / 1000.0"
+                    + " - 90, 14 + MOD(X * 31, 1000) / 100.0, CASE WHEN MOD(X, 3) = 0 THEN 6 ELSE 3 END"
+                    + " FROM SYSTEM_RANGE(1, 100000)");
+            st.execute("SHUTDOWN COMPACT");
+        }
+        Files.copy(dir.resolve("bench.mv.db"), dir.resolve("direct.mv.db"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private List<Long> makeAccounts(Path data, int count) throws Exception {
+        long t0 = System.nanoTime();
+        String cp = productJar + java.io.File.pathSeparator + ownClasses();
+        Process p = new ProcessBuilder(java(), "-cp", cp, MakeAccounts.class.getName(), data.toString(),
+                String.valueOf(count), PASSWORD).redirectError(work.resolve("make-accounts.log").toFile()).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("MakeAccounts failed: " + Files.readString(work.resolve("make-accounts.log")));
+        }
+        List<Long> ids = text.lines().map(Long::parseLong).toList();
+        System.out.printf(Locale.ROOT, "bench: %d accounts made in %.1f s%n", ids.size(), (System.nanoTime() - t0) / 1e9);
+        return ids;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** This program's own jar (or classes folder). */
+    private static String ownClasses() throws Exception {
+        return Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    private void startServers(Path data, Path refDir) throws Exception {
+        Path bareErr = work.resolve("bare-stderr.log");
+        bare = new ChildJvm("bare", List.of(java(), "-cp", ownClasses(), BareServers.class.getName()),
+                Map.of("org.slf4j.simpleLogger.defaultLogLevel", "warn"), bareErr);
+        Matcher b = bare.await(Pattern.compile("^BARE (\\d+) (\\d+)"), 120, bareErr);
+        barePort = Integer.parseInt(b.group(1));
+        plainPort = Integer.parseInt(b.group(2));
+
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        if (jfr != null) {
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        cmd.addAll(List.of("-jar", productJar.toString(), "serve", "--port", "0", "--data-dir", data.toString()));
+        Path err = work.resolve("product-stderr.log");
+        long t0 = System.nanoTime();
+        product = new ChildJvm("product", cmd, Map.of(
+                "CASJOBS_BIND_ADDRESS", "127.0.0.1",
+                "CASJOBS_CONTEXTS", "Sample," + CONTEXT,
+                "CASJOBS_CONTEXT_BENCH_URL", "jdbc:h2:file:" + refDir.resolve("bench").toAbsolutePath(),
+                "CASJOBS_CONTEXT_BENCH_USER", "loader",
+                "CASJOBS_CONTEXT_BENCH_PASSWORD", "bench"), err);
+        Matcher m = product.await(Pattern.compile("OpenCasJobs is serving http://localhost:(\\d+)/"), 600, err);
+        port = Integer.parseInt(m.group(1));
+        System.out.printf(Locale.ROOT, "bench: product serving on %d after %.1f s (first start: Sample generated); "
+                + "bare CXF on %d, plain Jetty on %d%n", port, (System.nanoTime() - t0) / 1e9, barePort, plainPort);
+    }
+
+    private Casjobs client(long wsid) {
+        return new Casjobs(port, wsid, PASSWORD);
+    }
+
+    // ---- memory ---------------------------------------------------------------------------
+
+    private void memory(String when) throws Exception {
+        Thread.sleep(1000);
+        double rss = product.rssMb();
+        double heap = product.liveHeapMb();
+        if (when.equals("idle")) {
+            double bareRss = bare.rssMb();
+            double bareHeap = bare.liveHeapMb();
+            report.add("memory idle: RSS", rss, bareRss, "MB", "bare CXF JVM", null, null);
+            report.add("memory idle: live heap", heap, bareHeap, "MB", "bare CXF JVM", null, null);
+            idleRss = rss;
+            idleHeap = heap;
+        } else {
+            report.add("memory " + when + ": RSS", rss, idleRss, "MB", "product idle", null, null);
+            report.add("memory " + when + ": live heap", heap, idleHeap, "MB", "product idle",
+                    "flat in accounts", null);
+        }
+    }
+
+    private double idleRss;
+    private double idleHeap;
+
+    // ---- GetJobStatus ---------------------------------------------------------------------
+
+    private void getJobStatus() throws Exception {
+        long wsid = wsids.get(0);
+        long job;
+        try (Casjobs c = client(wsid)) {
+            job = c.submitJob("SELECT 1 AS x", CONTEXT);
+            if (c.awaitEnd(job, 20) != 5) {
+                throw new IllegalStateException("the polled job did not finish");
+            }
+        }
+        String status = ">5<";
+        List<String> labels = new ArrayList<>();
+        List<double[]> pairs = new ArrayList<>();
+        for (int soap = 11; soap <= 12; soap++) {
+            boolean v12 = soap == 12;
+            byte[] a = Casjobs.getStatusSoap(Casjobs.BASE, v12, wsid, PASSWORD, job);
+            byte[] b = Casjobs.getStatusSoap(Casjobs.BASE, v12, wsid, PASSWORD, job);
+            double[] r = alternate("SOAP " + (v12 ? "1.2" : "1.1") + " GetJobStatus", port, a, barePort, b, status,
+                    "bare CXF");
+            labels.add("SOAP " + (v12 ? "1.2" : "1.1"));
+            pairs.add(r);
+        }
+        byte[] get = Casjobs.getStatusGet(wsid, PASSWORD, job);
+        byte[] plain = RawHttp.request("GET", "/x", null, null, null);
+        pairs.add(alternate("HTTP GET GetJobStatus", port, get, plainPort, plain, status, "plain Jetty"));
+        labels.add("HTTP GET");
+        Charts.bars(chart("getjobstatus.png"), "GetJobStatus calls/s, " + s.connections() + " connections, " + Load.driver(),
+                "calls/s", labels, pairs, "OpenCasJobs", "bare CXF endpoint / plain Jetty handler");
+    }
+
+    /** Warm-up, then rounds alternating product and reference; medians of the figures and of the ratios. */
+    private double[] alternate(String name, int portA, byte[] a, int portB, byte[] b, String expect, String refName)
+            throws Exception {
+        Load.callsPerSecond(portA, a, expect, s.connections(), s.warmSeconds());
+        Load.callsPerSecond(portB, b, expect, s.connections(), s.warmSeconds());
+        List<Double> pa = new ArrayList<>();
+        List<Double> pb = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < s.rounds(); i++) {
+            double x = Load.callsPerSecond(portA, a, expect, s.connections(), s.roundSeconds());
+            double y = Load.callsPerSecond(portB, b, expect, s.connections(), s.roundSeconds());
+            pa.add(x);
+            pb.add(y);
+            ratios.add(x / y);
+        }
+        double ratio = Stats.median(ratios);
+        report.rows.add(new Report.Row(name, Stats.median(pa), Stats.median(pb), "calls/s", refName, ratio,
+                "≥ 0.8×", ratio >= 0.8));
+        System.out.printf(Locale.ROOT, "  %-46s %,10.0f calls/s  ref %,10.0f  ratio %.2f (rounds %s)%n", name,
+                Stats.median(pa), Stats.median(pb), ratio, ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
+        return new double[] {Stats.median(pa), Stats.median(pb), ratio};
+    }
+
+    // ---- quick query ----------------------------------------------------------------------
+
+    private void quickLatency() throws Exception {
+        List<Double> pa = new ArrayList<>();
+        List<Double> pb = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<Double> allA = new ArrayList<>();
+        List<Double> allB = new ArrayList<>();
+        try (Casjobs c = client(wsids.get(0))) {
+            for (int round = -1; round < s.rounds(); round++) {
+                List<Double> la = new ArrayList<>();
+                List<Double> lb = new ArrayList<>();
+                for (int i = 0; i < s.quickCalls(); i++) {
+                    long t0 = System.nanoTime();
+                    String csv = c.quick(QUICK_QUERY, CONTEXT);
+                    la.add((System.nanoTime() - t0) / 1e6);
+                    if (csv.lines().count() < 11) {
+                        throw new IllegalStateException("the quick query answered " + csv);
+                    }
+                    t0 = System.nanoTime();
+                    int n = directRows(QUICK_QUERY);
+                    lb.add((System.nanoTime() - t0) / 1e6);
+                    if (n != 10) {
+                        throw new IllegalStateException("direct JDBC read " + n + " rows");
+                    }
+                }
+                if (round >= 0) { // round -1 is the warm-up
+                    pa.add(Stats.median(la));
+                    pb.add(Stats.median(lb));
+                    ratios.add(Stats.median(la) / Stats.median(lb));
+                    allA.addAll(la);
+                    allB.addAll(lb);
+                }
+            }
+        }
+        double ratio = Stats.median(ratios);
+        report.rows.add(new Report.Row("quick SELECT TOP 10: p50 latency", Stats.median(pa), Stats.median(pb), "ms",
+                "direct JDBC", ratio, "≤ 2×", ratio <= 2));
+        report.add("quick SELECT TOP 10: p99 latency", Stats.percentile(allA, 99), Stats.percentile(allB, 99), "ms",
+                "direct JDBC", null, null);
+        System.out.printf(Locale.ROOT, "  quick p50 %.2f ms vs JDBC %.3f ms, ratio %.1f%n", Stats.median(pa),
+                Stats.median(pb), ratio);
+        Charts.cdf(chart("quick-latency.png"), "Quick SELECT TOP 10: latency distribution", "ms",
+                List.of(new Charts.Series("ExecuteQuickJob (HTTP POST)", allA), new Charts.Series("direct JDBC", allB)));
+    }
+
+    private int directRows(String sql) throws SQLException {
+        try (Statement st = direct.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = 0;
+            int cols = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= cols; i++) {
+                    rs.getObject(i);
+                }
+                n++;
+            }
+            return n;
+        }
+    }
+
+    // ---- many accounts --------------------------------------------------------------------
+
+    /** Each of many accounts runs one quick query (its first: its MyDB is made), four at a time. */
+    private void manyAccounts() throws Exception {
+        List<Long> ids = wsids.subList(1 + s.jobAccounts(), wsids.size());
+        ConcurrentLinkedQueue<Long> todo = new ConcurrentLinkedQueue<>(ids);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        long t0 = System.nanoTime();
+        for (int t = 0; t < 4; t++) {
+            pool.submit(() -> {
+                for (Long w; (w = todo.poll()) != null; ) {
+                    try (Casjobs c = client(w)) {
+                        c.quick("SELECT TOP 1 objID FROM PhotoObj", CONTEXT);
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.HOURS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " accounts' first queries failed", failures.get(0));
+        }
+        report.add(ids.size() + " new accounts' first quick query", ids.size() / seconds, Double.NaN, "accounts/s",
+                "", null, null);
+        memory("after " + ids.size() + " accounts each ran a query");
+    }
+
+    // ---- jobs/s and claim latency ---------------------------------------------------------
+
+    private void jobsPerSecond() throws Exception {
+        List<Long> accounts = wsids.subList(1, 1 + s.jobAccounts());
+        List<Double> rates = new ArrayList<>();
+        for (int round = -1; round < s.ioRounds(); round++) {
+            int perAccount = Math.max(1, (round < 0 ? s.jobsPerRound() / 4 : s.jobsPerRound()) / accounts.size());
+            ExecutorService pool = Executors.newFixedThreadPool(accounts.size());
+            AtomicInteger bad = new AtomicInteger();
+            long t0 = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (long w : accounts) {
+                done.add(pool.submit(() -> {
+                    try (Casjobs c = client(w)) {
+                        List<Long> jobs = new ArrayList<>();
+                        for (int i = 0; i < perAccount; i++) {
+                            jobs.add(c.submitJob("SELECT 1 AS x", CONTEXT));
+                        }
+                        for (long j : jobs) {
+                            if (c.awaitEnd(j, 10) != 5) {
+                                bad.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            double rate = perAccount * accounts.size() / ((System.nanoTime() - t0) / 1e9);
+            if (bad.get() > 0) {
+                throw new IllegalStateException(bad.get() + " trivial jobs did not finish");
+            }
+            if (round >= 0) {
+                rates.add(rate);
+            }
+        }
+        double rate = Stats.median(rates);
+        report.rows.add(new Report.Row("SubmitJob → finished, trivial jobs (" + s.jobsPerRound() + " from "
+                + accounts.size() + " users)", rate, 1000, "jobs/s", "target", rate / 1000, "≥ 1,000 jobs/s",
+                rate >= 1000));
+        System.out.printf(Locale.ROOT, "  jobs/s %.0f (rounds %s)%n", rate, rates);
+
+        // Claim latency: one job at a time, so nothing waits but for the scheduler; the service's
+        // own histogram (job_wait_seconds) says how long each job waited between 0 and 1.
+        double[] before = waitMetric();
+        List<Double> endToEnd = new ArrayList<>();
+        try (Casjobs c = client(wsids.get(0))) {
+            for (int i = 0; i < s.claimJobs(); i++) {
+                long t0 = System.nanoTime();
+                long j = c.submitJob("SELECT 1 AS x", CONTEXT);
+                c.awaitEnd(j, 2);
+                endToEnd.add((System.nanoTime() - t0) / 1e6);
+            }
+        }
+        double[] after = waitMetric();
+        double claimMs = (after[0] - before[0]) / (after[1] - before[1]) * 1000;
+        report.add("scheduler claim latency (mean of " + s.claimJobs() + ", idle queue)", claimMs, Double.NaN, "ms", "",
+                null, null);
+        report.add("one trivial job, SubmitJob → seen finished, p50", Stats.median(endToEnd), Double.NaN, "ms", "",
+                null, null);
+    }
+
+    /** The sum and count of opencasjobs_job_wait_seconds over all queues. */
+    private double[] waitMetric() throws IOException {
+        String text;
+        try (RawHttp h = new RawHttp("127.0.0.1", port)) {
+            text = h.send(RawHttp.request("GET", "/metrics", null, null, null)).text();
+        }
+        double sum = 0;
+        double count = 0;
+        for (String line : text.lines().toList()) {
+            if (line.startsWith("opencasjobs_job_wait_seconds_sum")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("opencasjobs_job_wait_seconds_count")) {
+                count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return new double[] {sum, count};
+    }
+
+    // ---- cancel ---------------------------------------------------------------------------
+
+    private void cancelLatency() throws Exception {
+        List<Double> product = new ArrayList<>();
+        List<Double> jdbc = new ArrayList<>();
+        try (Casjobs c = client(wsids.get(0))) {
+            for (int i = 0; i < s.cancels(); i++) {
+                long job = c.submitJob(LONG_QUERY, CONTEXT);
+                c.awaitAtLeast(job, 1, 10);
+                Thread.sleep(200); // well into the statement, not between statements
+                long t0 = System.nanoTime();
+                c.cancel(job);
+                int end = c.awaitEnd(job, 5);
+                product.add((System.nanoTime() - t0) / 1e6);
+                if (end != 3) {
+                    throw new IllegalStateException("a cancelled job ended " + end);
+                }
+                jdbc.add(directCancel());
+            }
+        }
+        double p50 = Stats.percentile(product, 50);
+        double p99 = Stats.percentile(product, 99);
+        report.add("CancelJob → 3 of a running statement: p50", p50, Stats.percentile(jdbc, 50), "ms",
+                "JDBC Statement.cancel", null, null);
+        report.rows.add(new Report.Row("CancelJob → 3 of a running statement: p99 (n=" + product.size() + ")", p99,
+                Stats.percentile(jdbc, 99), "ms", "JDBC Statement.cancel", p99 / Stats.percentile(jdbc, 99),
+                "≤ 1,000 ms", p99 <= 1000));
+        System.out.printf(Locale.ROOT, "  cancel p50 %.0f ms p99 %.0f ms%n", p50, p99);
+        Charts.cdf(chart("cancel-latency.png"), "Cancel of a running statement: latency distribution", "ms",
+                List.of(new Charts.Series("CancelJob → status 3 (polled every 5 ms)", product),
+                        new Charts.Series("JDBC Statement.cancel → execute throws", jdbc)));
+    }
+
+    /** The same long statement by direct JDBC, cancelled 200 ms in: ms until its execute throws. */
+    private double directCancel() throws Exception {
+        try (Statement st = direct.createStatement()) {
+            long[] thrown = new long[1];
+            Thread runner = new Thread(() -> {
+                try (ResultSet rs = st.executeQuery(LONG_QUERY)) {
+                    rs.next();
+                } catch (SQLException e) {
+                    // cancelled, as meant
+                }
+                thrown[0] = System.nanoTime();
+            });
+            runner.start();
+            Thread.sleep(200);
+            long t0 = System.nanoTime();
+            st.cancel();
+            runner.join();
+            return (thrown[0] - t0) / 1e6;
+        }
+    }
+
+    // ---- upload and extract ---------------------------------------------------------------
+
+    private void uploadAndExtract() throws Exception {
+        Path csvFile = work.resolve("upload.csv");
+        String csv = makeCsv(s.rows());
+        Files.writeString(csvFile, csv);
+        String rows = String.format(Locale.ROOT, "%,d rows", s.rows());
+        List<Double> upA = new ArrayList<>();
+        List<Double> upB = new ArrayList<>();
+        Map<String, List<Double>> exA = Map.of("CSV", new ArrayList<>(), "FITS", new ArrayList<>(),
+                "VOTable", new ArrayList<>());
+        List<Double> exB = new ArrayList<>();
+        try (Connection ref = DriverManager.getConnection("jdbc:h2:file:" + work.resolve("ref/io") + H2_MODE, "sa", "");
+             Casjobs c = client(wsids.get(0))) {
+            for (int round = 0; round < s.ioRounds(); round++) {
+                String table = "Up" + round;
+                long t0 = System.nanoTime();
+                c.upload(table, csv, false);
+                upA.add(s.rows() / ((System.nanoTime() - t0) / 1e9));
+                try (Statement st = ref.createStatement()) {
+                    st.execute("CREATE TABLE " + table + " (objid BIGINT, ra DOUBLE PRECISION, dec DOUBLE PRECISION,"
+                            + " mag DOUBLE PRECISION, flags BIGINT, name VARCHAR)");
+                    t0 = System.nanoTime();
+                    st.execute("INSERT INTO " + table + " SELECT * FROM CSVREAD('" + csvFile.toAbsolutePath() + "')");
+                    upB.add(s.rows() / ((System.nanoTime() - t0) / 1e9));
+                }
+                for (String format : List.of("CSV", "FITS", "VOTable")) {
+                    t0 = System.nanoTime();
+                    long job = c.submitExtract(table, format);
+                    int end = c.awaitEnd(job, 20);
+                    if (end != 5) {
+                        throw new IllegalStateException("the " + format + " extract ended " + end);
+                    }
+                    exA.get(format).add(s.rows() / ((System.nanoTime() - t0) / 1e9));
+                }
+                try (Statement st = ref.createStatement()) {
+                    Path outFile = work.resolve("csvwrite-" + round + ".csv");
+                    t0 = System.nanoTime();
+                    st.execute("CALL CSVWRITE('" + outFile.toAbsolutePath() + "', 'SELECT * FROM " + table + "')");
+                    exB.add(s.rows() / ((System.nanoTime() - t0) / 1e9));
+                }
+            }
+        }
+        double up = Stats.median(upA);
+        double upRef = Stats.median(upB);
+        report.rows.add(new Report.Row("UploadData, " + rows + " (SOAP 1.1)", up, upRef, "rows/s", "H2 CSVREAD",
+                up / upRef, "≥ 0.8×", up / upRef >= 0.8));
+        double ref = Stats.median(exB);
+        for (String format : List.of("CSV", "FITS", "VOTable")) {
+            double v = Stats.median(exA.get(format));
+            report.rows.add(new Report.Row("SubmitExtractJob " + format + ", " + rows + " (→ status 5)", v, ref,
+                    "rows/s", "H2 CSVWRITE", v / ref, "≥ 0.8×", v / ref >= 0.8));
+        }
+        System.out.printf(Locale.ROOT, "  upload %.0f rows/s (CSVREAD %.0f); extract CSV %.0f FITS %.0f VOTable %.0f"
+                + " (CSVWRITE %.0f)%n", up, upRef, Stats.median(exA.get("CSV")), Stats.median(exA.get("FITS")),
+                Stats.median(exA.get("VOTable")), ref);
+    }
+
+    /** A catalogue-like CSV: an id, three floating-point columns, an integer and a short name. */
+    static String makeCsv(int rows) {
+        Random r = new Random(42);
+        StringBuilder b = new StringBuilder(rows * 64);
+        b.append("objid,ra,dec,mag,flags,name\n");
+        for (int i = 1; i <= rows; i++) {
+            b.append(1237645879551000000L + i).append(',')
+                    .append(String.format(Locale.ROOT, "%.6f", r.nextDouble() * 360)).append(',')
+                    .append(String.format(Locale.ROOT, "%.6f", r.nextDouble() * 180 - 90)).append(',')
+                    .append(String.format(Locale.ROOT, "%.3f", 14 + r.nextDouble() * 10)).append(',')
+                    .append(r.nextInt(1 << 20)).append(",obj").append(i % 1000).append('\n');
+        }
+        return b.toString();
+    }
+
+    // ---- output ---------------------------------------------------------------------------
+
+    private void writeReadme(String command, Instant started, String load, String table) throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        String text = BenchReadme.render(command, started.truncatedTo(ChronoUnit.SECONDS).toString(),
+                Runtime.getRuntime().availableProcessors() + " × " + cpu, load,
+                Files.readString(Path.of("/proc/loadavg")).trim(), s.quick(), table);
+        Files.writeString(out.resolve("README.md"), text);
+        System.out.println("bench: wrote " + out.resolve("README.md") + " and the charts beside it");
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.opencasjobs.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The one table: each figure beside its reference from the same run, the ratio, and the target. */
+final class Report {
+    /**
+     * One line. {@code ratio} is product / reference; {@code higherIsBetter} says which way the
+     * target bound goes (calls/s: at least; latency: at most). A NaN reference means none.
+     */
+    record Row(String benchmark, double product, double reference, String unit, String referenceName,
+               double ratio, String target, Boolean met) {
+    }
+
+    final List<Row> rows = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+
+    void add(String benchmark, double product, double reference, String unit, String referenceName,
+             String target, Boolean met) {
+        double ratio = Double.isNaN(reference) || reference == 0 ? Double.NaN : product / reference;
+        rows.add(new Row(benchmark, product, reference, unit, referenceName, ratio, target, met));
+        System.out.printf(Locale.ROOT, "  %-46s %12s %-8s ref %12s %s%n", benchmark, fmt(product), unit,
+                fmt(reference), Double.isNaN(ratio) ? "" : "ratio " + fmt(ratio));
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "—";
+        }
+        double a = Math.abs(v);
+        if (a >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    String markdown() {
+        StringBuilder s = new StringBuilder();
+        s.append("| benchmark | product | reference (same run) | ratio | target | met |\n");
+        s.append("|---|---:|---:|---:|---|---|\n");
+        for (Row r : rows) {
+            s.append("| ").append(r.benchmark()).append(" | ").append(fmt(r.product())).append(' ').append(r.unit())
+                    .append(" | ").append(Double.isNaN(r.reference()) ? "—"
+                            : fmt(r.reference()) + " " + r.unit() + " (" + r.referenceName() + ")")
+                    .append(" | ").append(Double.isNaN(r.ratio()) ? "—" : fmt(r.ratio()) + "×")
+                    .append(" | ").append(r.target() == null ? "" : r.target())
+                    .append(" | ").append(r.met() == null ? "" : r.met() ? "yes" : "**no**").append(" |\n");
+        }
+        return s.toString();
+    }
+}
