@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.h2.api.ErrorCode;
+import org.opencasjobs.catalog.h2.H2Functions;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
@@ -293,6 +294,7 @@ public final class Catalog implements AutoCloseable {
                         + " AS SELECT * FROM INFORMATION_SCHEMA." + view + " WHERE TABLE_SCHEMA = 'MyDB'");
             }
             s.execute("GRANT SELECT ON SCHEMA " + MyDb.INFO_SCHEMA + " TO " + user);
+            H2Functions.install(admin); // SQL Server built-ins H2 lacks (REVERSE, PATINDEX, ISNUMERIC)
             for (Map.Entry<String, Source> ctx : sources.entrySet()) {
                 String schema = quote(ctx.getKey());
                 Source src = ctx.getValue();
