@@ -258,7 +258,10 @@ public final class Catalog implements AutoCloseable {
         closeLeastRecentlyUsed(wsid);
         try (Statement s = c.createStatement()) {
             s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
-            s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context));
+            String schema = quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context);
+            s.execute("SET SCHEMA " + schema);
+            // names not found there are looked up in PUBLIC, where H2Functions are: REVERSE(…) finds them
+            s.execute("SET SCHEMA_SEARCH_PATH " + schema + ", PUBLIC");
         } catch (SQLException e) {
             c.close();
             throw e;

@@ -120,9 +120,12 @@ public final class SqlTranslator {
             // SQL Server has no U&'…' escapes; H2 would decode them into names no check here could see.
             if (u.kind() == 'w' && u.text(sql).equalsIgnoreCase("U") && amp.is(sql, "&") && u.end() == amp.start()
                     && amp.end() == text.start() && (text.kind() == 'q' || text.kind() == 's')) {
-                throw new CasJobsException("U&'…' (Unicode escapes, " + position(sql, u.start())
+                throw new CasJobsException("U&'…' (Unicode escapes, " + Where.at(sql, u.start())
                         + ") is not SQL Server syntax: write the characters themselves, or use NCHAR(code).");
             }
+        }
+        for (Tok t : toks) {
+            unclosed(sql, t);
         }
         for (Tok t : toks) {
             String word = t.kind() == 'w' ? t.text(sql) : t.kind() == 'q' ? t.text(sql).replaceAll("^[\\[\"](.*)[]\"]$", "$1") : "";
@@ -146,7 +149,7 @@ public final class SqlTranslator {
             Statement st = parsed.statement();
             if (st instanceof Execute e && e.getExecType() != Execute.ExecType.CALL) {
                 // Text run as SQL is out of reach of every check here (it revealed the server's files).
-                throw new CasJobsException("EXEC/EXECUTE (" + position(sql, piece.get(0).start())
+                throw new CasJobsException("EXEC/EXECUTE (" + Where.at(sql, piece.get(0).start())
                         + ") is not supported: write the statement itself.");
             }
             Variables.check(sql, piece, batch);
@@ -160,7 +163,7 @@ public final class SqlTranslator {
                 if (mode == Mode.INTO && last) {
                     throw new CasJobsException("Use either SubmitJobInto's table or SELECT … INTO, not both.");
                 }
-                Table target = intoTarget(withInto);
+                Table target = intoTarget(withInto, sql, piece);
                 created = target.getUnquotedName();
                 rendered = List.of("CREATE TABLE MyDB." + target.getName() + " AS "
                         + render(rewrite(sql, piece, parsed.names(), true, schemas), batch));
@@ -193,6 +196,33 @@ public final class SqlTranslator {
             sql = rule.apply(sql, Engine.H2, batch);
         }
         return sql;
+    }
+
+    /** A string or quoted name that runs to the end of the text: SQL Server's message, pointed at its start. */
+    private static void unclosed(String sql, Tok t) {
+        if (t.kind() != 's' && t.kind() != 'q') {
+            return;
+        }
+        String text = t.text(sql);
+        char open = text.charAt(0);
+        char close = open == '[' ? ']' : open;
+        if (open == '$') {
+            return;
+        }
+        boolean closed = false;
+        for (int i = 1; i < text.length(); i++) { // as the lexer reads it: a doubled quote is text
+            if (text.charAt(i) == close) {
+                if (i + 1 < text.length() && text.charAt(i + 1) == close) {
+                    i++;
+                } else {
+                    closed = true;
+                }
+            }
+        }
+        if (!closed) {
+            throw new CasJobsException("Syntax error in the query: " + (open == '\''
+                    ? "unclosed quotation mark after the character string (" : "unclosed quoted name (") + Where.at(sql, t.start()) + ").");
+        }
     }
 
     private static String plainName(String name) {
@@ -258,8 +288,8 @@ public final class SqlTranslator {
             }
         }
         // Past a keyword used as a name, the error is where the parser stopped once it read that as a name.
-        String why = names.isEmpty() || lastStop < 0 ? describe(first, sql, from)
-                : lastStop == piece.size() ? "unexpected end of the statement at " + position(sql, piece.get(lastStop - 1).end()) + "."
+        String why = names.isEmpty() || lastStop < 0 ? describe(first, sql, from, piece.get(piece.size() - 1))
+                : lastStop == piece.size() ? endOfStatement(sql, piece.get(lastStop - 1))
                 : "unexpected \"" + shorten(piece.get(lastStop).text(sql)) + "\" at " + position(sql, piece.get(lastStop).start()) + ".";
         throw new CasJobsException("Syntax error in the query: " + why, first);
     }
@@ -434,22 +464,30 @@ public final class SqlTranslator {
     }
 
     /** INTO t, mydb.t, mydb.dbo.t and mydb..t all mean MyDB.t, as in CasJobs. */
-    private static Table intoTarget(PlainSelect ps) {
+    private static Table intoTarget(PlainSelect ps, String sql, List<Tok> piece) {
+        int intoAt = piece.get(0).start();
+        for (Tok t : piece) {
+            if (t.isWord(sql, "INTO")) {
+                intoAt = t.start();
+                break;
+            }
+        }
+        String where = " (" + Where.at(sql, intoAt) + ")";
         List<Table> into = ps.getIntoTables();
         Table t = into == null ? ps.getIntoTempTable() : into.get(0);
         if (t.getUnquotedName().startsWith("#") || into == null) {
             throw new CasJobsException("Temporary tables (" + t.getUnquotedName()
-                    + ") are not supported: use a MyDB table instead, e.g. SELECT … INTO mydb.MyTable.");
+                    + ") are not supported" + where + ": use a MyDB table instead, e.g. SELECT … INTO mydb.MyTable.");
         }
         if (into.size() > 1) {
-            throw new CasJobsException("SELECT … INTO can create only one table.");
+            throw new CasJobsException("SELECT … INTO can create only one table" + where + ".");
         }
         String db = t.getUnquotedDatabaseName();
         String schema = t.getUnquotedSchemaName();
         boolean myDb = t.getNameParts().size() <= 3
                 && (db == null ? schema == null || isMyDb(schema) : isMyDb(db) && (schema == null || schema.equalsIgnoreCase("dbo")));
         if (!myDb) {
-            throw new CasJobsException("SELECT … INTO can only create tables in MyDB.");
+            throw new CasJobsException("SELECT … INTO can only create tables in MyDB" + where + ".");
         }
         return t;
     }
@@ -525,15 +563,22 @@ public final class SqlTranslator {
 
     // ---- error messages ------------------------------------------------------------------------
 
+    /** The statement stops where more was needed: pointed at its last token, which the user can find. */
+    private static String endOfStatement(String sql, Tok last) {
+        return "the statement ends too early, after \"" + shorten(last.text(sql)) + "\" at "
+                + position(sql, last.start()) + ": something is missing there.";
+    }
+
     /** The parser's complaint in one line, positioned in the whole script, without Java names. */
-    private static String describe(Throwable e, String sql, int from) {
+    private static String describe(Throwable e, String sql, int from, Tok last) {
         Throwable deepest = e;
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof ParseException pe && pe.currentToken != null && pe.currentToken.next != null) {
                 Token t = pe.currentToken.next;
-                String what = t.kind == 0 ? "unexpected end of the statement"
-                        : "unexpected \"" + shorten(t.image) + "\"";
-                return what + " at " + position(sql, from, t.beginLine, t.beginColumn) + ".";
+                if (t.kind == 0) {
+                    return endOfStatement(sql, last);
+                }
+                return "unexpected \"" + shorten(t.image) + "\" at " + position(sql, from, t.beginLine, t.beginColumn) + ".";
             }
             if (c instanceof TimeoutException) {
                 return "the statement is too complex to check.";

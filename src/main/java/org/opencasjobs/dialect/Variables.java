@@ -33,23 +33,23 @@ final class Variables {
             for (int[] item : items(sql, piece, 1)) {
                 Tok name = piece.get(item[0]);
                 if (!name.text(sql).startsWith("@")) {
-                    throw new CasJobsException("DECLARE needs a variable name starting with @ at "
-                            + Where.position(sql, name.start()) + ", e.g. DECLARE @n int = 5.");
+                    throw new CasJobsException("DECLARE needs a variable name starting with @ ("
+                            + Where.at(sql, name.start()) + "), e.g. DECLARE @n int = 5.");
                 }
                 int typeAt = item[0] + 1 < piece.size() && piece.get(item[0] + 1).isWord(sql, "AS") ? item[0] + 2 : item[0] + 1;
                 if (typeAt > item[1] || piece.get(typeAt).is(sql, "=")) {
                     throw new CasJobsException("DECLARE " + name.text(sql) + " needs a type ("
-                            + Where.position(sql, name.start()) + "), e.g. DECLARE " + name.text(sql) + " int = 5.");
+                            + Where.at(sql, name.start()) + "), e.g. DECLARE " + name.text(sql) + " int = 5.");
                 }
                 String type = piece.get(typeAt).text(sql).toUpperCase(Locale.ROOT);
                 if (type.equals("TABLE") || type.equals("CURSOR")) {
                     throw new CasJobsException("DECLARE " + name.text(sql) + " " + type + " ("
-                            + Where.position(sql, name.start()) + ") is not supported: "
+                            + Where.at(sql, name.start()) + ") is not supported: "
                             + (type.equals("TABLE") ? "use a MyDB table, e.g. SELECT … INTO mydb.MyTable." : "write one query over the whole table."));
                 }
                 if (batch.typeOf(name.text(sql)) != null) {
                     throw new CasJobsException("The variable name '" + name.text(sql) + "' has already been declared ("
-                            + Where.position(sql, name.start()) + "). Variable names must be unique within a query batch.");
+                            + Where.at(sql, name.start()) + "). Variable names must be unique within a query batch.");
                 }
                 checkUses(sql, piece, typeAt, item[1], batch);
                 batch.declare(name.text(sql), typeText(sql, piece, typeAt, item[1]));
@@ -57,6 +57,18 @@ final class Variables {
             return;
         }
         checkUses(sql, piece, i, piece.size() - 1, batch);
+        if (piece.get(0).isWord(sql, "SELECT")) {
+            List<int[]> items = SelectList.items(sql, piece, 0);
+            boolean first = !items.isEmpty() && piece.get(items.get(0)[0]).text(sql).startsWith("@")
+                    && isAssignment(sql, piece, items.get(0)[0] + 1);
+            for (int[] item : items) {
+                boolean assigns = piece.get(item[0]).text(sql).startsWith("@") && isAssignment(sql, piece, item[0] + 1);
+                if (first != assigns) {
+                    throw new CasJobsException("A SELECT statement that assigns a value to a variable must not be"
+                            + " combined with data-retrieval operations (" + Where.at(sql, piece.get(item[0]).start()) + ").");
+                }
+            }
+        }
     }
 
     private static void checkUses(String sql, List<Tok> piece, int from, int to, Batch batch) {
@@ -66,7 +78,7 @@ final class Variables {
             if (t.kind() == 'w' && text.startsWith("@") && !text.startsWith("@@") && text.length() > 1
                     && batch.typeOf(text) == null) {
                 throw new CasJobsException("Must declare the scalar variable \"" + text + "\" ("
-                        + Where.position(sql, t.start()) + "): add DECLARE " + text + " type before it, in the same query.");
+                        + Where.at(sql, t.start()) + "): add DECLARE " + text + " type before it, in the same query.");
             }
         }
     }
@@ -154,10 +166,6 @@ final class Variables {
             int copied = 0;
             for (int[] item : items) {
                 String name = t.get(item[0]).text(sql);
-                if (!name.startsWith("@") || !isAssignment(sql, t, item[0] + 1)) {
-                    throw new CasJobsException("A SELECT that assigns a variable cannot also return columns: "
-                            + Where.shorten(Expr.text(sql, t, item[0], item[1])));
-                }
                 out.append(sql, copied, t.get(item[0]).start()).append(name).append(" := ")
                         .append(assigned(sql, t, item[0] + 1, item[1], name, batch));
                 copied = t.get(item[1]).end();

@@ -72,7 +72,8 @@ public final class QueryRunner {
             try {
                 T answer = null;
                 long rows = 0;
-                for (String statement : sql.statements()) {
+                for (int index = 0; index < sql.statements().size(); index++) {
+                    String statement = sql.statements().get(index);
                     boolean existed = created != null && !createdHere && Catalog.myDbTableExists(c, created);
                     if (created != null && !createdHere && !existed && !told) {
                         creating.accept(created);
@@ -80,19 +81,28 @@ public final class QueryRunner {
                     }
                     // The limit is the job's, not each statement's: later statements get what is left.
                     st.setQueryTimeout((int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
-                    boolean hasRows = st.execute(statement);
-                    createdHere |= created != null && !existed && Catalog.myDbTableExists(c, created);
-                    // A statement may finish between two of the executor's checks: check after each.
-                    if (watched && catalog.grewPastQuota(usedAtStart, catalog.myDbUsedBytes(wsid))) {
-                        throw new CasJobsException(catalog.quotaExceeded(usedAtStart));
-                    }
-                    if (hasRows) {
-                        try (ResultSet rs = st.getResultSet()) {
-                            answer = reader.read(rs);
+                    try {
+                        boolean hasRows = st.execute(statement);
+                        createdHere |= created != null && !existed && Catalog.myDbTableExists(c, created);
+                        // A statement may finish between two of the executor's checks: check after each.
+                        if (watched && catalog.grewPastQuota(usedAtStart, catalog.myDbUsedBytes(wsid))) {
+                            throw new CasJobsException(catalog.quotaExceeded(usedAtStart));
                         }
-                    } else {
-                        rows += Math.max(0, st.getUpdateCount());
-                        answer = null;
+                        if (hasRows) {
+                            // rows are computed as they are read (lazy): their errors come from here
+                            try (ResultSet rs = st.getResultSet()) {
+                                answer = reader.read(rs);
+                            }
+                        } else {
+                            rows += Math.max(0, st.getUpdateCount());
+                            answer = null;
+                        }
+                    } catch (SQLException e) {
+                        if (SqlErrors.wasCanceled(e)) {
+                            throw e;
+                        }
+                        // in the user's terms, pointing into their text, never at the engine's statement
+                        throw new CasJobsException(SqlErrors.message(e, sql.source(), sql.origin(index)), e);
                     }
                 }
                 if (created != null) {

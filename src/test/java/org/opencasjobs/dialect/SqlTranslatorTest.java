@@ -280,8 +280,9 @@ class SqlTranslatorTest {
     @Test
     void intoOtherSchemasIsRejected() {
         for (String target : new String[] {"Sample.T", "[sample].T", "otherdb.T", "otherdb.dbo.T", "mydb.other.T", "srv.mydb.dbo.T"}) {
-            assertEquals("SELECT … INTO can only create tables in MyDB.",
-                    error(() -> SqlTranslator.quick("SELECT objID INTO " + target + " FROM PhotoObj")), target);
+            assertEquals("SELECT … INTO can only create tables in MyDB (line 1, column 14: \"INTO " + target
+                    + " FROM PhotoObj\").", error(() -> SqlTranslator.quick("SELECT objID INTO " + target + " FROM PhotoObj")),
+                    target);
         }
     }
 
