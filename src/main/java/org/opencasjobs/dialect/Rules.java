@@ -126,7 +126,7 @@ final class Rules {
                 continue;
             }
             int close = Expr.closing(sql, t, i + 1);
-            String inner = truncated(Expr.text(sql, t, value[0], value[1]));
+            String inner = truncated(Expr.text(sql, t, value[0], value[1]), engine);
             out.append(sql, copied, t.get(i).start()).append("CAST(").append(inner).append(" AS ").append(type).append(')');
             copied = t.get(close).end();
             i = close;
@@ -134,14 +134,12 @@ final class Rules {
         return out.append(sql.substring(copied)).toString();
     }
 
-    /** The expression truncated toward zero, any numeric type or numeric string in. */
-    private static String truncated(String expr) {
-        return "TRUNC(CAST(" + applyAll(expr) + " AS DECFLOAT))";
-    }
-
-    /** Casts nested in a cast's argument are rewritten too. */
-    private static String applyAll(String expr) {
-        return integerCasts(expr, Engine.H2);
+    /**
+     * The expression truncated toward zero, any numeric type or numeric string in (casts nested in
+     * it rewritten too); H2's exact decimal without a fixed scale is DECFLOAT, PostgreSQL's NUMERIC.
+     */
+    private static String truncated(String expr, Engine engine) {
+        return "TRUNC(CAST(" + integerCasts(expr, engine) + (engine == Engine.H2 ? " AS DECFLOAT))" : " AS NUMERIC))");
     }
 
     private static final Set<String> TYPED_BY_ARGUMENT = Set.of("POWER", "RADIANS", "DEGREES");
