@@ -16,6 +16,7 @@ final class Rules {
 
     /** Every rule, in order: literals first, then operators, then functions and names. */
     static final List<Rule> ALL = List.of(
+            rule("temp-tables", TempTables::apply),
             rule("hex-literal", Rules::hexLiterals),
             rule("float-literal", Rules::floatLiterals),
             rule("bitwise-operators", Bitwise::apply),

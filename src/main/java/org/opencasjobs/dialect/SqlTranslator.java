@@ -152,6 +152,15 @@ public final class SqlTranslator {
                 throw new CasJobsException("EXEC/EXECUTE (" + Where.at(sql, piece.get(0).start())
                         + ") is not supported: write the statement itself.");
             }
+            for (int i = 1; i < piece.size(); i++) {
+                Tok join = piece.get(i - 1);
+                if (piece.get(i).isWord(sql, "APPLY") && (join.isWord(sql, "CROSS") || join.isWord(sql, "OUTER"))) {
+                    // H2 has no lateral joins: a table function cannot take the columns of a table before it
+                    throw new CasJobsException(join.text(sql).toUpperCase(Locale.ROOT) + " APPLY ("
+                            + Where.at(sql, join.start()) + ") is not supported by the embedded engine: call the"
+                            + " table function with constant arguments, or join the tables on a condition instead.");
+                }
+            }
             Variables.check(sql, piece, batch);
             Select select = st instanceof Select s ? s : null;
             PlainSelect withInto = select == null ? null : findInto(select);
@@ -164,9 +173,14 @@ public final class SqlTranslator {
                     throw new CasJobsException("Use either SubmitJobInto's table or SELECT … INTO, not both.");
                 }
                 Table target = intoTarget(withInto, sql, piece);
-                created = target.getUnquotedName();
-                rendered = List.of("CREATE TABLE MyDB." + target.getName() + " AS "
-                        + render(rewrite(sql, piece, parsed.names(), true, schemas), batch));
+                String body = render(rewrite(sql, piece, parsed.names(), true, schemas), batch);
+                if (target.getUnquotedName().startsWith("#")) { // lives for the job, is not its result
+                    rendered = List.of("CREATE LOCAL TEMPORARY TABLE " + TempTables.name(target.getUnquotedName())
+                            + " AS " + body);
+                } else {
+                    created = target.getUnquotedName();
+                    rendered = List.of("CREATE TABLE MyDB." + target.getName() + " AS " + body);
+                }
             } else if (select != null && !assigns && last && mode != Mode.QUICK) {
                 created = table;
                 rendered = List.of("CREATE TABLE MyDB.[" + table + "] AS " + render(plain, batch));
@@ -475,9 +489,20 @@ public final class SqlTranslator {
         String where = " (" + Where.at(sql, intoAt) + ")";
         List<Table> into = ps.getIntoTables();
         Table t = into == null ? ps.getIntoTempTable() : into.get(0);
-        if (t.getUnquotedName().startsWith("#") || into == null) {
-            throw new CasJobsException("Temporary tables (" + t.getUnquotedName()
-                    + ") are not supported" + where + ": use a MyDB table instead, e.g. SELECT … INTO mydb.MyTable.");
+        if (into == null) { // INTO TEMP t, INTO UNLOGGED t: not T-SQL
+            throw new CasJobsException("SELECT … INTO TEMP is not SQL Server syntax" + where
+                    + ": write SELECT … INTO #name for a table that lives for the job.");
+        }
+        if (t.getUnquotedName().startsWith("#")) {
+            String db = t.getUnquotedDatabaseName();
+            String schema = t.getUnquotedSchemaName();
+            boolean plain = db == null ? schema == null
+                    : db.equalsIgnoreCase("tempdb") && (schema == null || schema.equalsIgnoreCase("dbo"));
+            if (!plain) {
+                throw new CasJobsException("A temporary table (" + t.getUnquotedName() + ") has no schema" + where
+                        + ": write INTO " + t.getUnquotedName() + ".");
+            }
+            return t;
         }
         if (into.size() > 1) {
             throw new CasJobsException("SELECT … INTO can create only one table" + where + ".");

@@ -140,5 +140,8 @@ final class DialectCorpus {
             new Case("alias = expression", "SELECT total = i + 1 FROM mydb.nums WHERE i = 1", "2"),
             new Case("alias = expression, several", "SELECT a = i, b = i * 2 FROM mydb.nums WHERE i = 2", "2,4"),
             new Case("bracketed names", "SELECT [i] FROM [mydb].[nums] WHERE [i] = 1", "1"),
+            new Case("temporary table by SELECT INTO", "SELECT i INTO #t FROM mydb.nums WHERE i < 3\nSELECT COUNT(*) FROM #t", "2"),
+            new Case("temporary table created, filled, read", "CREATE TABLE #x (a int)\nINSERT INTO #x VALUES (1), (2)\n"
+                    + "SELECT SUM(a) FROM #X", "3"),
             new Case("table hint ignored", "SELECT i FROM mydb.nums WITH (NOLOCK) WHERE i = 1", "1"));
 }

@@ -41,6 +41,11 @@ class DialectRulesTest {
     }
 
     static final List<Golden> GOLDEN = List.of(
+            new Golden("temp-tables", "SELECT 1 AS a INTO #g1 SELECT a FROM tempdb..#g1",
+                    "SELECT 1 AS a INTO MyDB.\"#g1\" SELECT a FROM MyDB.\"#g1\"", "1"),
+            new Golden("temp-tables", "CREATE TABLE [#g2] (a int) INSERT INTO #g2 VALUES (2) SELECT a FROM #G2",
+                    "CREATE LOCAL TEMPORARY TABLE MyDB.\"#g2\" (a int) INSERT INTO MyDB.\"#g2\" VALUES (2) SELECT a FROM MyDB.\"#G2\"",
+                    "2"),
             new Golden("hex-literal", "SELECT 0x10000000", "SELECT 268435456", "268435456"),
             new Golden("hex-literal", "SELECT 0xFF + 0x1", "SELECT 255 + 1", "256"),
             new Golden("hex-literal", "SELECT '0x10'", "SELECT '0x10'", "0x10"),

@@ -94,18 +94,19 @@ class DialectMessagesTest {
             "SELECT 'unclosed FROM PhotoObj",
             "SELECT objID FROM PhotoObj\nWHERE ra > 1\n  AND AND dec < 2",
             // into and jobs
-            "SELECT TOP 1 objID INTO #tmp FROM PhotoObj",
+            "SELECT TOP 1 objID INTO tempdb.x.#tmp FROM PhotoObj",
             "SELECT TOP 1 objID INTO otherdb.dbo.T FROM PhotoObj",
             "SELECT TOP 1 objID INTO mydb.Broken FROM PhotoObj WHERE nosuch = 1",
             "SELECT TOP 1 objID, COUNT(*) INTO mydb.Broken2 FROM PhotoObj WHERE ra / 0 > 1 GROUP BY objID",
             // refused constructs
             "EXEC sp_help",
             "SELECT U&'\\0041'",
-            "SELECT LEFT('abc')");
+            "SELECT LEFT('abc')",
+            "SELECT q.objID, n.distance\nFROM PhotoObj q CROSS APPLY dbo.fGetNearbyObjEq(q.ra, q.dec, 1) n");
 
     @Test
     void fiftyBrokenQueriesAreAnsweredInTheUsersTerms() throws Exception {
-        assertEquals(50, BROKEN.size());
+        assertEquals(51, BROKEN.size()); // the issue asks for 50, plus CROSS APPLY's
         List<String> problems = new ArrayList<>();
         for (String sql : BROKEN) {
             String m;
@@ -164,5 +165,11 @@ class DialectMessagesTest {
                         + " 100 / POWER(2, 3) AS bin, (flags & @bit) & 0 AS f, x = 2.5e0\nFROM PhotoObj",
                 "Sample", "dialect", false);
         assertEquals("[r]:String,[p]:Integer,[n]:Integer,[bin]:Integer,[f]:Integer,[x]:Float\n\"cba\",2,1,12,0,2.5\n", csv);
+        String temp = QueryTest.tryQuick(s, Via.SOAP11, alice,
+                "SELECT TOP 3 objID INTO #few FROM PhotoObj ORDER BY objID\nSELECT COUNT(*) AS n FROM #few", "Sample", "temp", false);
+        assertEquals("[n]:Integer\n3\n", temp);
+        String after = QueryTest.tryQuick(s, Via.SOAP11, alice,
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name LIKE '#%'", "MyDB", "temp", false);
+        assertEquals("[n]:Integer\n0\n", after, "a #temp table lives for its job only");
     }
 }
