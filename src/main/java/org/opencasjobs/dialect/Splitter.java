@@ -55,7 +55,17 @@ final class Splitter {
         Tok previous = current.get(current.size() - 1);
         boolean referentialAction = (word.equals("DELETE") || word.equals("UPDATE")) && previous.isWord(sql, "ON");
         if (previous.is(sql, ",") || previous.is(sql, ".") || referentialAction || previous.isWord(sql, "FOR")
-                || first.isWord(sql, "GRANT") || first.isWord(sql, "REVOKE") || first.isWord(sql, "DENY")) {
+                || first.isWord(sql, "GRANT") || first.isWord(sql, "REVOKE") || first.isWord(sql, "DENY")
+                || first.isWord(sql, "MERGE")) { // MERGE … WHEN MATCHED THEN UPDATE SET …
+            return false;
+        }
+        // ALTER TABLE t DROP COLUMN c, ALTER TABLE t ALTER COLUMN c …
+        if (first.isWord(sql, "ALTER") && (word.equals("DROP") || word.equals("ALTER"))) {
+            return false;
+        }
+        // WITH cte AS (…) SELECT | INSERT | UPDATE | DELETE: the statement the CTE is for
+        if (first.isWord(sql, "WITH") && !topLevel(sql, current, "SELECT") && !topLevel(sql, current, "INSERT")
+                && !topLevel(sql, current, "UPDATE") && !topLevel(sql, current, "DELETE")) {
             return false;
         }
         switch (word) {

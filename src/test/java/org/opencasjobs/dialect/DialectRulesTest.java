@@ -140,6 +140,18 @@ class DialectRulesTest {
         }
     }
 
+    /** Where a statement word belongs to the statement before it, there is no split. */
+    @Test
+    void statementWordsInsideAStatementDoNotSplit() {
+        for (String one : List.of("WITH c AS (SELECT 1 AS a) SELECT a FROM c",
+                "WITH c AS (SELECT 1 AS a) INSERT INTO mydb.nums (i) SELECT a FROM c",
+                "INSERT INTO mydb.nums (i) SELECT 1", "SELECT 1 UNION ALL SELECT 2 EXCEPT SELECT 3",
+                "UPDATE mydb.nums SET i = i WHERE i = 99", "ALTER TABLE mydb.nums DROP COLUMN s",
+                "CREATE VIEW mydb.v AS SELECT 1 AS a", "SELECT i FROM mydb.nums WHERE i IN (SELECT 1)")) {
+            assertEquals(1, SqlTranslator.quick(one).statements().size(), one);
+        }
+    }
+
     /** Statements follow each other with nothing between, as SQL Server allows. */
     @Test
     void statementsSplitWhereTheNextBegins() {
