@@ -15,7 +15,8 @@ public final class SqlErrors {
     private SqlErrors() {
     }
 
-    private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"]|\"\")*)\"");
+    /** A double-quoted part, "" inside it a quote; loops without backtracking (errors may quote 5000 characters). */
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*+(?:\"\"[^\"]*+)*+)\"");
     private static final Set<String> BITWISE = Set.of("&", "|", "^", "~");
     private static final Set<String> DIVISION = Set.of("/", "%");
 
@@ -129,8 +130,8 @@ public final class SqlErrors {
 
     /** Any other message, without the engine's statement text, markers, grammar lists or escapes. */
     static String clean(String m) {
-        String c = m.replaceAll(" in SQL statement \"(?:[^\"]|\"\")*\"", "")
-                .replaceAll(";? ?expected \"(?:[^\"]|\"\")*\"", "")
+        String c = m.replaceAll(" in SQL statement " + QUOTED.pattern(), "")
+                .replaceAll(";? ?expected " + QUOTED.pattern(), "")
                 .replace("[*]", "")
                 .replaceAll("\\\\[0-9a-fA-F]{4}", " ")
                 .trim();

@@ -59,6 +59,10 @@ final class Splitter {
                 || first.isWord(sql, "MERGE")) { // MERGE … WHEN MATCHED THEN UPDATE SET …
             return false;
         }
+        // EXPLAIN [ANALYZE] SELECT …: the statement it explains
+        if (first.isWord(sql, "EXPLAIN") && current.stream().noneMatch(x -> STARTS.contains(upper(sql, x)))) {
+            return false;
+        }
         // ALTER TABLE t DROP COLUMN c, ALTER TABLE t ALTER COLUMN c …
         if (first.isWord(sql, "ALTER") && (word.equals("DROP") || word.equals("ALTER"))) {
             return false;
