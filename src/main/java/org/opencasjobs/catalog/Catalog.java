@@ -297,7 +297,7 @@ public final class Catalog implements AutoCloseable {
                         + " AS SELECT * FROM INFORMATION_SCHEMA." + view + " WHERE TABLE_SCHEMA = 'MyDB'");
             }
             s.execute("GRANT SELECT ON SCHEMA " + MyDb.INFO_SCHEMA + " TO " + user);
-            H2Functions.install(admin); // SQL Server built-ins H2 lacks (REVERSE, PATINDEX, ISNUMERIC)
+            H2Functions.install(admin); // SQL Server built-ins H2 lacks (REVERSE, PATINDEX, ISNUMERIC, TRY_…)
             for (Map.Entry<String, Source> ctx : sources.entrySet()) {
                 String schema = quote(ctx.getKey());
                 Source src = ctx.getValue();

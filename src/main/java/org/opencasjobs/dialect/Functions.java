@@ -81,10 +81,52 @@ final class Functions {
             case "SYSDATETIME" -> args.length == 0 ? "LOCALTIMESTAMP" : null;
             case "STR" -> str(args);
             case "CONVERT" -> args.length == 3 ? convertStyle(args, engine) : null;
+            case "TRY_CONVERT" -> args.length >= 2 ? tryCast(args[1], args[0]) : null;
+            case "TRY_CAST" -> args.length == 1 ? tryCast(a.get(0), t, sql) : null;
             default -> null;
         };
         return out == null ? null : Expr.splice(sql, t, i, close, out);
     }
+
+    /** TRY_CAST(x AS type): the type after the argument's last top-level AS. */
+    private static String tryCast(int[] arg, List<Tok> t, String sql) {
+        int as = -1;
+        int depth = 0;
+        for (int k = arg[0]; k <= arg[1]; k++) {
+            depth += t.get(k).is(sql, "(") ? 1 : t.get(k).is(sql, ")") ? -1 : 0;
+            if (depth == 0 && t.get(k).isWord(sql, "AS")) {
+                as = k;
+            }
+        }
+        return as <= arg[0] ? null : tryCast(Expr.text(sql, t, arg[0], as - 1).trim(), Expr.text(sql, t, as + 1, arg[1]).trim());
+    }
+
+    /**
+     * TRY_CAST and TRY_CONVERT give NULL where CAST would fail to read the value: numbers and
+     * dates are read by the engine's TRY_NUMBER and TRY_TIMESTAMP (NULL when the text is not one),
+     * then cast (integer types truncating, as CAST does). Text types cannot fail.
+     */
+    private static String tryCast(String value, String type) {
+        String base = type.toUpperCase(Locale.ROOT).replaceAll("\\s*\\(.*", "");
+        if (Rules.INTEGER_TYPES.contains(base)) {
+            return "CAST(TRUNC(TRY_NUMBER(" + value + ")) AS " + type + ")";
+        }
+        if (NUMERIC_TYPES.contains(base)) {
+            return "CAST(TRY_NUMBER(" + value + ") AS " + type + ")";
+        }
+        if (DATE_TYPES.contains(base)) {
+            return "CAST(TRY_TIMESTAMP(" + value + ") AS " + type + ")";
+        }
+        if (base.matches("N?(VAR)?CHAR")) {
+            return "CAST(" + value + " AS " + type + ")";
+        }
+        return null;
+    }
+
+    private static final java.util.Set<String> NUMERIC_TYPES = java.util.Set.of("DECIMAL", "NUMERIC", "FLOAT", "REAL",
+            "MONEY", "SMALLMONEY", "DOUBLE");
+    private static final java.util.Set<String> DATE_TYPES = java.util.Set.of("DATE", "DATETIME", "DATETIME2",
+            "SMALLDATETIME", "TIME", "DATETIMEOFFSET");
 
     private static String unit(String arg) {
         return arg.replaceAll("^[\\[\"']|[]\"']$", "").toUpperCase(Locale.ROOT);

@@ -82,7 +82,7 @@ final class Rules {
         return out.append(sql.substring(copied)).toString();
     }
 
-    private static final Set<String> INTEGER_TYPES = Set.of("BIGINT", "INT", "INTEGER", "SMALLINT", "TINYINT");
+    static final Set<String> INTEGER_TYPES = Set.of("BIGINT", "INT", "INTEGER", "SMALLINT", "TINYINT");
 
     /**
      * CAST and CONVERT to an integer type truncate in SQL Server ({@code CAST(2.7 AS int)} is 2,
@@ -94,8 +94,9 @@ final class Rules {
         StringBuilder out = new StringBuilder();
         int copied = 0;
         for (int i = 0; i + 1 < t.size(); i++) {
-            boolean cast = t.get(i).isWord(sql, "CAST") || t.get(i).isWord(sql, "TRY_CAST");
-            boolean convert = t.get(i).isWord(sql, "CONVERT") || t.get(i).isWord(sql, "TRY_CONVERT");
+            // TRY_CAST and TRY_CONVERT: see Functions
+            boolean cast = t.get(i).isWord(sql, "CAST");
+            boolean convert = t.get(i).isWord(sql, "CONVERT");
             if ((!cast && !convert) || !t.get(i + 1).is(sql, "(")) {
                 continue;
             }

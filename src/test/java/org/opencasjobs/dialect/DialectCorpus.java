@@ -111,6 +111,11 @@ final class DialectCorpus {
             new Case("stuff", "SELECT STUFF('abcdef', 2, 3, 'ijklmn')", "aijklmnef"),
             new Case("+ on strings", "SELECT 'a' + 'b'", "ab"),
             new Case("+ on strings propagates NULL", "SELECT 'a' + s FROM mydb.nums WHERE i = 3", "NULL"),
+            new Case("try_cast fails to NULL", "SELECT TRY_CAST('x' AS int)", "NULL"),
+            new Case("try_cast of a number truncates", "SELECT TRY_CAST(2.7 AS int)", "2"),
+            new Case("try_convert", "SELECT TRY_CONVERT(float, '2.5')", "2.5"),
+            new Case("try_convert date", "SELECT CONVERT(varchar(10), TRY_CONVERT(date, '2020-03-04'), 120)", "2020-03-04"),
+            new Case("try_convert bad date", "SELECT TRY_CONVERT(date, 'soon')", "NULL"),
             new Case("isnumeric yes", "SELECT ISNUMERIC('12.5')", "1"),
             new Case("isnumeric no", "SELECT ISNUMERIC('abc')", "0"),
             // dates

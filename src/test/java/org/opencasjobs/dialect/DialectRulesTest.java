@@ -140,6 +140,17 @@ class DialectRulesTest {
         }
     }
 
+    /** A batch job's last SELECT, which becomes its table, may use the batch's variables. */
+    @Test
+    void aBatchJobsTableMayUseVariables() throws SQLException {
+        SqlTranslator.Translation t = SqlTranslator.batch(
+                "DECLARE @n int = 2\nDECLARE @bit bigint = 0x10000000\nSELECT i, i * @n AS d, b & @bit AS f FROM mydb.nums WHERE i < 3",
+                "VarJob");
+        assertEquals("VarJob", t.createdTable());
+        h2.answer(t);
+        assertEquals("1,2,268435456;2,4,0", h2.answer(SqlTranslator.quick("SELECT i, d, f FROM mydb.VarJob ORDER BY i")));
+    }
+
     /** Where a statement word belongs to the statement before it, there is no split. */
     @Test
     void statementWordsInsideAStatementDoNotSplit() {

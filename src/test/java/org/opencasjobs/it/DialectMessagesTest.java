@@ -54,7 +54,7 @@ class DialectMessagesTest {
             "SELECT * FROM nosuchdb.PhotoObj",
             "SELECT x.objID FROM PhotoObj p",
             "SELECT nosuchfn(ra) FROM PhotoObj",
-            "SELECT TRY_CAST('x' AS int)",
+            "SELECT TRY_CAST(1 AS sql_variant)",
             "SELECT objID FROM PhotoObj p, SpecObj s WHERE s.bestObjID = p.objID AND ra > 0",
             "SELECT * FROM mydb.NoTableHere",
             // types and values

@@ -17,10 +17,36 @@ public final class H2Functions {
     /** Creates (or replaces) the functions in the database the admin connection is on. */
     public static void install(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            for (String name : new String[] {"REVERSE", "PATINDEX", "ISNUMERIC"}) {
+            for (String name : new String[] {"REVERSE", "PATINDEX", "ISNUMERIC", "TRY_NUMBER", "TRY_TIMESTAMP"}) {
                 s.execute("CREATE ALIAS IF NOT EXISTS " + name + " DETERMINISTIC FOR '"
                         + H2Functions.class.getName() + "." + name.toLowerCase(java.util.Locale.ROOT) + "'");
             }
+        }
+    }
+
+    /** The number a text spells (TRY_CAST's reading of it), or NULL when it spells none. */
+    public static java.math.BigDecimal try_number(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return new java.math.BigDecimal(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The date and time a text spells (yyyy-MM-dd, with a time after a blank or T), or NULL when it spells none. */
+    public static java.time.LocalDateTime try_timestamp(String s) {
+        if (s == null) {
+            return null;
+        }
+        String t = s.trim().replace('T', ' ');
+        try {
+            return t.length() <= 10 ? java.time.LocalDate.parse(t).atStartOfDay()
+                    : java.time.LocalDateTime.parse(t.replace(' ', 'T'));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 
