@@ -20,6 +20,7 @@ final class Rules {
             rule("hex-literal", Rules::hexLiterals),
             rule("float-literal", Rules::floatLiterals),
             rule("bitwise-operators", Bitwise::apply),
+            rule("modulo-keeps-fraction", Rules::modulo),
             rule("integer-cast-truncates", Rules::integerCasts),
             rule("power-in-argument-type", Rules::argumentTyped),
             rule("round-truncate", Rules::roundTruncate),
@@ -142,6 +143,40 @@ final class Rules {
      */
     private static String truncated(String expr, Engine engine) {
         return "TRUNC(CAST(" + integerCasts(expr, engine) + (engine == Engine.H2 ? " AS DECFLOAT))" : " AS NUMERIC))");
+    }
+
+    /**
+     * {@code 2.7 % 1} is 0.7 in SQL Server; H2 gives the remainder the divisor's type, rounded (1).
+     * On H2, {@code a % b} becomes {@code a - TRUNC(a / b) * b}: the same for integers (whose /
+     * truncates), the fraction kept for decimals and floats. PostgreSQL's % is right as it is.
+     */
+    static String modulo(String sql, Engine engine) {
+        if (engine != Engine.H2) {
+            return sql;
+        }
+        while (true) {
+            List<Tok> t = Lexer.tokens(sql);
+            int op = -1;
+            for (int i = 1; i + 1 < t.size() && op < 0; i++) {
+                op = t.get(i).is(sql, "%") ? i : -1;
+            }
+            if (op < 0) {
+                return sql;
+            }
+            int left = Expr.unitStart(sql, t, op - 1);
+            // a * b % c is (a * b) % c: * / and % are read left to right
+            while (left >= 2 && (t.get(left - 1).is(sql, "*") || t.get(left - 1).is(sql, "/"))
+                    && Expr.unitStart(sql, t, left - 2) >= 0) {
+                left = Expr.unitStart(sql, t, left - 2);
+            }
+            int right = Expr.unitEnd(sql, t, op + 1);
+            if (left < 0 || right < 0) {
+                return sql; // the parser let it through: the engine will say what is wrong
+            }
+            String a = Expr.text(sql, t, left, op - 1);
+            String b = Expr.text(sql, t, op + 1, right);
+            sql = Expr.splice(sql, t, left, right, "((" + a + ") - TRUNC((" + a + ") / (" + b + ")) * (" + b + "))");
+        }
     }
 
     private static final Set<String> TYPED_BY_ARGUMENT = Set.of("POWER", "RADIANS", "DEGREES");
