@@ -154,7 +154,8 @@ final class Expr {
             int previous = start >= 2 ? unitStart(sql, t, start - 2) : -1;
             if (previous < 0) {
                 if (before.is(sql, "-") || before.is(sql, "+")) {
-                    start--; // unary sign
+                    start--; // a unary sign, which may itself follow * or / (a * -b & c)
+                    continue;
                 }
                 break;
             }

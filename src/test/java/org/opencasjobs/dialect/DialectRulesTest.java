@@ -55,6 +55,8 @@ class DialectRulesTest {
             new Golden("bitwise-operators", "SELECT ~12 | 1", "SELECT BITOR(BITNOT(12), 1)", "-13"),
             new Golden("bitwise-operators", "SELECT 1 + 2 & 3 * 1", "SELECT BITAND(1 + 2, 3 * 1)", "3"),
             new Golden("bitwise-operators", "SELECT 6 ^ 3 - 1", "SELECT BITXOR(6, 3) - 1", "4"),
+            new Golden("bitwise-operators", "SELECT 3 * -2 & 7", "SELECT BITAND(3 * -2, 7)", "2"),
+            new Golden("bitwise-operators", "SELECT -6 & 7", "SELECT BITAND(-6, 7)", "2"),
             new Golden("bitwise-operators", "SELECT i FROM mydb.nums WHERE (b & 0x10000000) != 0 AND i < 3",
                     "SELECT i FROM mydb.nums WHERE (BITAND(b, 0x10000000)) != 0 AND i < 3", "1"),
             new Golden("bitwise-operators", "SELECT COUNT(*) FROM mydb.nums WHERE ABS(i) & 1 = 1",
