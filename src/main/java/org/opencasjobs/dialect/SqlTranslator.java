@@ -145,6 +145,8 @@ public final class SqlTranslator {
         for (int k = 0; k < pieces.size(); k++) {
             List<Tok> piece = pieces.get(k);
             boolean last = k == pieces.size() - 1;
+            // before the parser, which would only say "unexpected =" of DECLARE @x = 5
+            Variables.check(sql, piece, batch);
             Parsed parsed = parse(sql, piece);
             Statement st = parsed.statement();
             if (st instanceof Execute e && e.getExecType() != Execute.ExecType.CALL) {
@@ -161,7 +163,6 @@ public final class SqlTranslator {
                             + " table function with constant arguments, or join the tables on a condition instead.");
                 }
             }
-            Variables.check(sql, piece, batch);
             Select select = st instanceof Select s ? s : null;
             PlainSelect withInto = select == null ? null : findInto(select);
             String plain = withInto != null ? null : rewrite(sql, piece, parsed.names(), false, schemas);

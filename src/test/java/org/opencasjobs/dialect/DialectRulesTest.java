@@ -146,6 +146,17 @@ class DialectRulesTest {
         }
     }
 
+    /** Mistakes with variables are named as such, at the user's text. */
+    @Test
+    void variableMistakesAreNamed() {
+        assertEquals("DECLARE @x needs a type (line 1, column 9: \"@x = 5 SELECT @x\"), e.g. DECLARE @x int = 5.",
+                org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                        () -> SqlTranslator.quick("DECLARE @x = 5 SELECT @x")).getMessage());
+        assertEquals("Must declare the scalar variable \"@y\" (line 2, column 8: \"@y\"): add DECLARE @y type before it,"
+                + " in the same query.", org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                        () -> SqlTranslator.quick("DECLARE @x int = 1\nSELECT @y")).getMessage());
+    }
+
     /** A batch job's last SELECT, which becomes its table, may use the batch's variables. */
     @Test
     void aBatchJobsTableMayUseVariables() throws SQLException {
