@@ -18,6 +18,7 @@ import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.FileStore;
+import org.opencasjobs.catalog.h2.H2Functions;
 import org.opencasjobs.catalog.sdss.LookupTables;
 import org.opencasjobs.catalog.sdss.SdssSample;
 import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
@@ -302,9 +303,11 @@ public final class Catalog implements AutoCloseable {
         closeLeastRecentlyUsed(wsid);
         try (Statement s = c.createStatement()) {
             s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
-            s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context));
-            // Unqualified functions of ours (OBJECT_ID, fPhotoFlags) are found here; H2 would look in the context's schema only.
-            s.execute("SET SCHEMA_SEARCH_PATH " + String.join(", ", FUNCTION_SCHEMAS));
+            String schema = quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context);
+            s.execute("SET SCHEMA " + schema);
+            // Names not found there are looked up next in the schemas of our functions: PUBLIC
+            // (H2Functions, OBJECT_ID) and dbo (SkyServer's), so unqualified calls find them.
+            s.execute("SET SCHEMA_SEARCH_PATH " + schema + ", " + String.join(", ", FUNCTION_SCHEMAS));
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -335,6 +338,7 @@ public final class Catalog implements AutoCloseable {
             s.execute("SET CACHE_SIZE 8192"); // a modest cache: there is one database per account
             s.execute("SET WRITE_DELAY 0"); // a finished job's table survives a crash
             SkyFunctionInstaller.install(admin);
+            H2Functions.install(admin); // SQL Server built-ins H2 lacks (REVERSE, PATINDEX, ISNUMERIC, TRY_…)
             for (Map.Entry<String, Source> ctx : sources.entrySet()) {
                 String schema = quote(ctx.getKey());
                 Source src = ctx.getValue();

@@ -1,31 +1,141 @@
 package org.opencasjobs.catalog;
 
 import java.sql.SQLException;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.opencasjobs.dialect.Where;
 
-/** Database error messages as users should read them: the first line, without engine codes. */
+/**
+ * Database error messages as users should read them: in SQL Server's words where it has them,
+ * pointing at the user's own text (line, column and the text there), never at the statement the
+ * engine was given, its markers or its grammar lists.
+ */
 public final class SqlErrors {
     private SqlErrors() {
     }
 
+    /** A double-quoted part, "" inside it a quote; loops without backtracking (errors may quote 5000 characters). */
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*+(?:\"\"[^\"]*+)*+)\"");
+    private static final Set<String> BITWISE = Set.of("&", "|", "^", "~");
+    private static final Set<String> DIVISION = Set.of("/", "%");
+
+    /** The message without the user's text to point into (uploads, extracts). */
     public static String message(SQLException e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        m = m.lines().findFirst().orElse(m);
-        m = m.replaceFirst(";? ?SQL statement:.*$", "").replaceFirst("\\s*\\[\\d{5}-\\d+]\\s*$", "").trim();
-        if (m.startsWith("Admin rights are required")) {
-            return "This statement is not allowed: it needs administrator rights on the database.";
-        }
-        java.util.regex.Matcher exists = java.util.regex.Pattern.compile("^Table \"(.*)\" already exists$").matcher(m);
-        if (exists.matches()) {
-            return "There is already an object named '" + exists.group(1) + "' in the database.";
-        }
-        if (m.startsWith("Column alias is not specified")) {
-            return "Every column of a result saved to a table needs a name: add AS name to expressions"
+        return known(e, null, 0);
+    }
+
+    /**
+     * The message of an error in a statement that came from the user's text {@code source}, at
+     * {@code origin} in it: what was wrong, and where.
+     */
+    public static String message(SQLException e, String source, int origin) {
+        return known(e, source, origin);
+    }
+
+    private static String known(SQLException e, String source, int origin) {
+        String m = firstLine(e);
+        String q1 = quoted(m, 0);
+        String q2 = quoted(m, 1);
+        Located r = switch (e.getErrorCode()) {
+            case 42122 -> new Located("Invalid column name '" + q1 + "': not found in the query's tables.",
+                    name(source, origin, q1));
+            case 42102, 42103, 42104 -> new Located("Invalid object name '" + q1 + "': table or view not found.",
+                    name(source, origin, q1));
+            case 90079 -> new Located("Invalid object name: schema or context '" + q1 + "' not found.",
+                    name(source, origin, q1));
+            case 90022 -> new Located("'" + q1 + "' is not a recognized function name (not found).",
+                    name(source, origin, q1));
+            case 90059 -> new Located("Ambiguous column name '" + q1 + "': name its table, e.g. p." + q1 + ".",
+                    name(source, origin, q1));
+            case 90008 -> m.contains("bit function")
+                    ? new Located("Bitwise operators (& | ^ ~) work on integer values only; here one was applied to a "
+                    + q1 + " value.", op(source, origin, BITWISE))
+                    : new Located(clean(m), -1);
+            case 22012 -> new Located("Divide by zero error encountered.", op(source, origin, DIVISION));
+            case 22018 -> q1.matches("[A-Z ]+ to [A-Z ]+") // a column's values, not one literal
+                    ? new Located("Conversion failed: a value of type " + q1.replaceFirst(" to .*", "")
+                    + " could not be converted to a number.", -1)
+                    : new Located("Conversion failed when converting the value '" + q1 + "'.",
+                    source == null ? -1 : Where.literal(source, origin, q1));
+            case 22007 -> new Located("Conversion failed when converting '" + q2 + "' to " + q1 + ".",
+                    source == null ? -1 : Where.literal(source, origin, q2));
+            case 22003 -> new Located("Arithmetic overflow: the value " + q1 + " does not fit its type.", -1);
+            case 90015 -> new Located("SUM and AVG need numbers: " + q1 + ".", -1);
+            case 90068 -> new Located("ORDER BY " + q1 + ": the number of a column that is not in the select list.", -1);
+            case 21002 -> new Located("All queries combined using a UNION, INTERSECT or EXCEPT operator must have an"
+                    + " equal number of expressions in their target lists.", -1);
+            case 42101 -> new Located("There is already an object named '" + q1 + "' in the database.",
+                    name(source, origin, q1));
+            case 42000, 42001 -> syntax(m, source, origin);
+            default -> new Located(clean(m), -1);
+        };
+        String text = r.text();
+        if (text.startsWith("Admin rights are required")) {
+            text = "This statement is not allowed: it needs administrator rights on the database.";
+        } else if (text.startsWith("Column alias is not specified")) {
+            text = "Every column of a result saved to a table needs a name: add AS name to expressions"
                     + " such as COUNT(*).";
+        } else if (text.startsWith("Not enough rights for object")) {
+            text = text.replaceFirst("\\.$", "") + ": you may read the catalog contexts and change only your own MyDB.";
         }
-        if (m.startsWith("Not enough rights for object")) {
-            return m + ": you may read the catalog contexts and change only your own MyDB.";
+        if (source == null || source.isBlank()) {
+            return text;
         }
-        return m;
+        int at = r.at() >= 0 ? r.at() : origin;
+        return text.replaceFirst("\\.$", "") + " (" + Where.at(source, at) + ").";
+    }
+
+    private record Located(String text, int at) {
+    }
+
+    /** H2's syntax error: the text after its marker, found again in the user's text. */
+    private static Located syntax(String m, String source, int origin) {
+        Matcher marker = Pattern.compile("\\[\\*]([^\"]{0,40})").matcher(m);
+        String near = marker.find() ? marker.group(1).strip().split("\\s+")[0] : "";
+        int at = -1;
+        if (source != null && !near.isEmpty()) {
+            at = Where.name(source, origin, near);
+            if (at < 0) {
+                at = source.indexOf(near, origin);
+            }
+        }
+        return new Located(near.isEmpty() || at < 0 ? "Syntax error in the query." : "Syntax error near '" + near + "'.", at);
+    }
+
+    private static int name(String source, int origin, String name) {
+        return source == null || name.isEmpty() ? -1 : Where.name(source, origin, name);
+    }
+
+    private static int op(String source, int origin, Set<String> ops) {
+        return source == null ? -1 : Where.operator(source, origin, ops);
+    }
+
+    private static String firstLine(SQLException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.lines().findFirst().orElse(m).replaceFirst(";? ?SQL statement:.*$", "")
+                .replaceFirst("\\s*\\[\\d{5}-\\d+]\\s*$", "").trim();
+    }
+
+    /** The n-th double-quoted part of H2's message, unescaped ("" if there is none). */
+    private static String quoted(String m, int n) {
+        Matcher q = QUOTED.matcher(m);
+        for (int i = 0; q.find(); i++) {
+            if (i == n) {
+                return q.group(1).replace("\"\"", "\"");
+            }
+        }
+        return "";
+    }
+
+    /** Any other message, without the engine's statement text, markers, grammar lists or escapes. */
+    static String clean(String m) {
+        String c = m.replaceAll(" in SQL statement " + QUOTED.pattern(), "")
+                .replaceAll(";? ?expected " + QUOTED.pattern(), "")
+                .replace("[*]", "")
+                .replaceAll("\\\\[0-9a-fA-F]{4}", " ")
+                .trim();
+        return c.isEmpty() ? "The database could not run the query." : c;
     }
 
     /** The table a statement did not find, as the statement named it, if that is why it failed. */
@@ -35,8 +145,8 @@ public final class SqlErrors {
                 && e.getErrorCode() != org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_DATABASE_EMPTY_1) {
             return java.util.Optional.empty();
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Table \"([^\"]+)\" not found").matcher(message(e));
-        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+        String table = quoted(firstLine(e), 0);
+        return table.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(table);
     }
 
     /** True when the database stopped the statement (timeout or Statement.cancel()). */

@@ -47,8 +47,22 @@ import org.opencasjobs.jobs.MyDb;
  */
 public final class SqlTranslator {
 
-    /** What to run: statements in order, and what the job creates. */
-    public record Translation(List<String> statements, String createdTable, boolean lastReturnsRows) {}
+    /**
+     * What to run: statements in order, and what the job creates; {@code source} is the user's text
+     * and {@code origins} where in it each statement came from, so that a database error can point
+     * at the user's own statement.
+     */
+    public record Translation(List<String> statements, String createdTable, boolean lastReturnsRows, String source,
+                              List<Integer> origins) {
+        public Translation(List<String> statements, String createdTable, boolean lastReturnsRows) {
+            this(statements, createdTable, lastReturnsRows, String.join(";\n", statements), List.of());
+        }
+
+        /** Where in {@link #source} statement {@code index} begins (0 when not known). */
+        public int origin(int index) {
+            return index >= 0 && index < origins.size() ? origins.get(index) : 0;
+        }
+    }
 
     private static final Pattern PLAIN_NAME = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)|\\[([A-Za-z_][A-Za-z0-9_]*)]");
     private static final Pattern LINE_COLUMN = Pattern.compile("line (\\d+), column (\\d+)");
@@ -100,62 +114,132 @@ public final class SqlTranslator {
         schemas.put("mydb", MyDb.NAME);
         schemas.put("information_schema", "INFORMATION_SCHEMA");
         schemas.put("sys", "sys"); // SQL Server's catalog views, made in every account's database
-        List<Tok> toks = sql == null ? List.of() : tokens(sql);
+        List<Tok> toks = sql == null ? List.of() : Lexer.tokens(sql);
         for (int i = 0; i + 2 < toks.size(); i++) {
             Tok u = toks.get(i);
             Tok amp = toks.get(i + 1);
             Tok text = toks.get(i + 2);
             // SQL Server has no U&'…' escapes; H2 would decode them into names no check here could see.
-            if (u.kind == 'w' && u.text(sql).equalsIgnoreCase("U") && amp.is(sql, "&") && u.end == amp.start
-                    && amp.end == text.start && (text.kind == 'q' || text.kind == 's')) {
-                throw new CasJobsException("U&'…' (Unicode escapes, " + position(sql, u.start)
+            if (u.kind() == 'w' && u.text(sql).equalsIgnoreCase("U") && amp.is(sql, "&") && u.end() == amp.start()
+                    && amp.end() == text.start() && (text.kind() == 'q' || text.kind() == 's')) {
+                throw new CasJobsException("U&'…' (Unicode escapes, " + Where.at(sql, u.start())
                         + ") is not SQL Server syntax: write the characters themselves, or use NCHAR(code).");
             }
         }
         for (Tok t : toks) {
-            String word = t.kind == 'w' ? t.text(sql) : t.kind == 'q' ? t.text(sql).replaceAll("^[\\[\"](.*)[]\"]$", "$1") : "";
+            unclosed(sql, t);
+        }
+        for (Tok t : toks) {
+            String word = t.kind() == 'w' ? t.text(sql) : t.kind() == 'q' ? t.text(sql).replaceAll("^[\\[\"](.*)[]\"]$", "$1") : "";
             if (HIDDEN_FUNCTIONS.contains(word.toUpperCase(Locale.ROOT))) {
                 throw new CasJobsException(word + " is not available: it would reveal the server's files.");
             }
         }
-        List<List<Tok>> pieces = sql == null ? List.of() : split(sql, toks);
+        List<List<Tok>> pieces = sql == null ? List.of() : Splitter.split(sql, toks);
         if (pieces.isEmpty()) {
             throw new CasJobsException("The query is empty.");
         }
         List<String> out = new ArrayList<>();
+        List<Integer> origins = new ArrayList<>();
+        Batch batch = new Batch();
         String created = null;
         boolean rows = false;
         for (int k = 0; k < pieces.size(); k++) {
             List<Tok> piece = pieces.get(k);
             boolean last = k == pieces.size() - 1;
+            // before the parser, which would only say "unexpected =" of DECLARE @x = 5
+            Variables.check(sql, piece, batch);
             Parsed parsed = parse(sql, piece);
             Statement st = parsed.statement();
             if (st instanceof Execute e && e.getExecType() != Execute.ExecType.CALL) {
                 // Text run as SQL is out of reach of every check here (it revealed the server's files).
-                throw new CasJobsException("EXEC/EXECUTE (" + position(sql, piece.get(0).start)
+                throw new CasJobsException("EXEC/EXECUTE (" + Where.at(sql, piece.get(0).start())
                         + ") is not supported: write the statement itself.");
+            }
+            for (int i = 1; i < piece.size(); i++) {
+                Tok join = piece.get(i - 1);
+                if (piece.get(i).isWord(sql, "APPLY") && (join.isWord(sql, "CROSS") || join.isWord(sql, "OUTER"))) {
+                    // H2 has no lateral joins: a table function cannot take the columns of a table before it
+                    throw new CasJobsException(join.text(sql).toUpperCase(Locale.ROOT) + " APPLY ("
+                            + Where.at(sql, join.start()) + ") is not supported by the embedded engine: call the"
+                            + " table function with constant arguments, or join the tables on a condition instead.");
+                }
             }
             Select select = st instanceof Select s ? s : null;
             PlainSelect withInto = select == null ? null : findInto(select);
+            String plain = withInto != null ? null : rewrite(sql, piece, parsed.names(), false, schemas);
+            boolean assigns = plain != null && Variables.assigns(plain);
             rows = false;
+            List<String> rendered;
             if (withInto != null) {
                 if (mode == Mode.INTO && last) {
                     throw new CasJobsException("Use either SubmitJobInto's table or SELECT … INTO, not both.");
                 }
-                Table target = intoTarget(withInto);
-                created = target.getUnquotedName();
-                out.add("CREATE TABLE MyDB." + target.getName() + " AS " + rewrite(sql, piece, parsed.names(), true, schemas));
-            } else if (select != null && last && mode != Mode.QUICK) {
+                Table target = intoTarget(withInto, sql, piece);
+                String body = render(rewrite(sql, piece, parsed.names(), true, schemas), batch);
+                if (target.getUnquotedName().startsWith("#")) { // lives for the job, is not its result
+                    rendered = List.of("CREATE LOCAL TEMPORARY TABLE " + TempTables.name(target.getUnquotedName())
+                            + " AS " + body);
+                } else {
+                    created = target.getUnquotedName();
+                    rendered = List.of("CREATE TABLE MyDB." + target.getName() + " AS " + body);
+                }
+            } else if (select != null && !assigns && last && mode != Mode.QUICK) {
                 created = table;
-                out.add("CREATE TABLE MyDB.[" + table + "] AS " + rewrite(sql, piece, parsed.names(), false, schemas));
+                rendered = List.of("CREATE TABLE MyDB.[" + table + "] AS " + render(plain, batch));
             } else if (mode == Mode.INTO && last) {
                 throw new CasJobsException("SubmitJobInto needs a query whose last statement is a SELECT.");
             } else {
-                rows = select != null;
-                out.add(rewrite(sql, piece, parsed.names(), false, schemas));
+                rows = select != null && !assigns;
+                List<String> forVariables = Variables.render(plain, batch);
+                rendered = forVariables == null ? List.of(render(plain, batch))
+                        : forVariables.stream().map(v -> render(v, batch)).toList();
+            }
+            for (String r : rendered) {
+                out.add(r);
+                origins.add(piece.get(0).start());
             }
         }
-        return new Translation(List.copyOf(out), created, rows);
+        if (out.isEmpty()) {
+            throw new CasJobsException("The query has nothing to run: it only sets options.");
+        }
+        return new Translation(List.copyOf(out), created, rows, sql, List.copyOf(origins));
+    }
+
+    /** One statement through every rule, for the engine user SQL runs on (H2). */
+    private static String render(String statement, Batch batch) {
+        String sql = statement;
+        for (Rule rule : Rules.ALL) {
+            sql = rule.apply(sql, Engine.H2, batch);
+        }
+        return sql;
+    }
+
+    /** A string or quoted name that runs to the end of the text: SQL Server's message, pointed at its start. */
+    private static void unclosed(String sql, Tok t) {
+        if (t.kind() != 's' && t.kind() != 'q') {
+            return;
+        }
+        String text = t.text(sql);
+        char open = text.charAt(0);
+        char close = open == '[' ? ']' : open;
+        if (open == '$') {
+            return;
+        }
+        boolean closed = false;
+        for (int i = 1; i < text.length(); i++) { // as the lexer reads it: a doubled quote is text
+            if (text.charAt(i) == close) {
+                if (i + 1 < text.length() && text.charAt(i + 1) == close) {
+                    i++;
+                } else {
+                    closed = true;
+                }
+            }
+        }
+        if (!closed) {
+            throw new CasJobsException("Syntax error in the query: " + (open == '\''
+                    ? "unclosed quotation mark after the character string (" : "unclosed quoted name (") + Where.at(sql, t.start()) + ").");
+        }
     }
 
     private static String plainName(String name) {
@@ -180,11 +264,11 @@ public final class SqlTranslator {
      * reported from the first attempt, whose positions match the user's text.
      */
     private static Parsed parse(String sql, List<Tok> piece) {
-        int from = piece.get(0).start;
+        int from = piece.get(0).start();
         Set<Integer> qualified = new HashSet<>();
         for (int i = 0; i < piece.size(); i++) {
             Tok t = piece.get(i);
-            if (t.kind == 'w' && !Character.isDigit(sql.charAt(t.start)) && (dot(sql, piece, i - 1) || dot(sql, piece, i + 1))) {
+            if (t.kind() == 'w' && !Character.isDigit(sql.charAt(t.start())) && (dot(sql, piece, i - 1) || dot(sql, piece, i + 1))) {
                 qualified.add(i);
             }
         }
@@ -221,17 +305,14 @@ public final class SqlTranslator {
             }
         }
         // Past a keyword used as a name, the error is where the parser stopped once it read that as a name.
-        String why = names.isEmpty() || lastStop < 0 ? describe(first, sql, from)
-                : lastStop == piece.size() ? "unexpected end of the statement at " + position(sql, piece.get(lastStop - 1).end) + "."
-                : "unexpected \"" + shorten(piece.get(lastStop).text(sql)) + "\" at " + position(sql, piece.get(lastStop).start) + ".";
+        String why = names.isEmpty() || lastStop < 0 ? describe(first, sql, from, piece.get(piece.size() - 1))
+                : lastStop == piece.size() ? endOfStatement(sql, piece.get(lastStop - 1))
+                : "unexpected \"" + shorten(piece.get(lastStop).text(sql)) + "\" at " + position(sql, piece.get(lastStop).start()) + ".";
         throw new CasJobsException("Syntax error in the query: " + why, first);
     }
 
-    /** Line and column (from 1) of an offset in the whole script. */
     private static String position(String sql, int offset) {
-        int lineStart = sql.lastIndexOf('\n', offset - 1) + 1;
-        long line = sql.substring(0, offset).chars().filter(ch -> ch == '\n').count() + 1;
-        return "line " + line + ", column " + (offset - lineStart + 1);
+        return Where.position(sql, offset);
     }
 
     /** How many keywords a statement may use as names. */
@@ -299,24 +380,41 @@ public final class SqlTranslator {
 
     /** A word the parser reserves but SQL Server would take for a name: letters first, not reserved. */
     private static boolean isKeywordName(String sql, Tok t) {
-        char c = sql.charAt(t.start);
+        char c = sql.charAt(t.start());
         String word = t.text(sql).toUpperCase(Locale.ROOT);
-        return t.kind == 'w' && (Character.isLetter(c) || c == '_') && PARSER_KEYWORDS.contains(word)
+        return t.kind() == 'w' && (Character.isLetter(c) || c == '_') && PARSER_KEYWORDS.contains(word)
                 && !TSQL_RESERVED.contains(word);
     }
 
     /** The piece's text with the given tokens bracketed; {@code at[i]} receives where token i starts in it. */
     private static String bracketed(String sql, List<Tok> piece, Set<Integer> names, int[] at) {
         StringBuilder out = new StringBuilder();
-        int copied = piece.get(0).start;
+        int copied = piece.get(0).start();
         for (int i = 0; i < piece.size(); i++) {
             Tok t = piece.get(i);
-            out.append(sql, copied, t.start);
+            out.append(sql, copied, t.start());
             at[i] = out.length();
-            out.append(names.contains(i) ? "[" + t.text(sql) + "]" : t.text(sql));
-            copied = t.end;
+            out.append(names.contains(i) ? "[" + t.text(sql) + "]" : forParser(sql, piece, i));
+            copied = t.end();
         }
         return out.toString();
+    }
+
+    /**
+     * A token as the parser is shown it, always of the same length, so that its positions stay the
+     * user's: T-SQL it does not read but which only the rules need to understand is made plain
+     * (a hex literal becomes digits, {@code @v += 1} an assignment).
+     */
+    private static String forParser(String sql, List<Tok> piece, int i) {
+        Tok t = piece.get(i);
+        String text = t.text(sql);
+        if (t.kind() == 'n' && text.length() > 2 && (text.startsWith("0x") || text.startsWith("0X"))) {
+            return "1" + "0".repeat(text.length() - 1);
+        }
+        boolean compound = t.kind() == 'c' && "+-*/%&|^".contains(text) && i > 0 && i + 1 < piece.size()
+                && piece.get(i - 1).text(sql).startsWith("@") && piece.get(i + 1).is(sql, "=")
+                && piece.get(i + 1).start() == t.end();
+        return compound ? " " : text;
     }
 
     /**
@@ -383,22 +481,41 @@ public final class SqlTranslator {
     }
 
     /** INTO t, mydb.t, mydb.dbo.t and mydb..t all mean MyDB.t, as in CasJobs. */
-    private static Table intoTarget(PlainSelect ps) {
+    private static Table intoTarget(PlainSelect ps, String sql, List<Tok> piece) {
+        int intoAt = piece.get(0).start();
+        for (Tok t : piece) {
+            if (t.isWord(sql, "INTO")) {
+                intoAt = t.start();
+                break;
+            }
+        }
+        String where = " (" + Where.at(sql, intoAt) + ")";
         List<Table> into = ps.getIntoTables();
         Table t = into == null ? ps.getIntoTempTable() : into.get(0);
-        if (t.getUnquotedName().startsWith("#") || into == null) {
-            throw new CasJobsException("Temporary tables (" + t.getUnquotedName()
-                    + ") are not supported: use a MyDB table instead, e.g. SELECT … INTO mydb.MyTable.");
+        if (into == null) { // INTO TEMP t, INTO UNLOGGED t: not T-SQL
+            throw new CasJobsException("SELECT … INTO TEMP is not SQL Server syntax" + where
+                    + ": write SELECT … INTO #name for a table that lives for the job.");
+        }
+        if (t.getUnquotedName().startsWith("#")) {
+            String db = t.getUnquotedDatabaseName();
+            String schema = t.getUnquotedSchemaName();
+            boolean plain = db == null ? schema == null
+                    : db.equalsIgnoreCase("tempdb") && (schema == null || schema.equalsIgnoreCase("dbo"));
+            if (!plain) {
+                throw new CasJobsException("A temporary table (" + t.getUnquotedName() + ") has no schema" + where
+                        + ": write INTO " + t.getUnquotedName() + ".");
+            }
+            return t;
         }
         if (into.size() > 1) {
-            throw new CasJobsException("SELECT … INTO can create only one table.");
+            throw new CasJobsException("SELECT … INTO can create only one table" + where + ".");
         }
         String db = t.getUnquotedDatabaseName();
         String schema = t.getUnquotedSchemaName();
         boolean myDb = t.getNameParts().size() <= 3
                 && (db == null ? schema == null || isMyDb(schema) : isMyDb(db) && (schema == null || schema.equalsIgnoreCase("dbo")));
         if (!myDb) {
-            throw new CasJobsException("SELECT … INTO can only create tables in MyDB.");
+            throw new CasJobsException("SELECT … INTO can only create tables in MyDB" + where + ".");
         }
         return t;
     }
@@ -414,7 +531,7 @@ public final class SqlTranslator {
     private static String rewrite(String sql, List<Tok> piece, Set<Integer> names, boolean dropInto,
                                   Map<String, String> schemas) {
         StringBuilder out = new StringBuilder();
-        int copied = piece.get(0).start;
+        int copied = piece.get(0).start();
         int depth = 0;
         boolean dropped = false;
         for (int i = 0; i < piece.size(); i++) {
@@ -422,15 +539,15 @@ public final class SqlTranslator {
             String text = t.text(sql);
             depth += text.equals("(") ? 1 : text.equals(")") ? -1 : 0;
             int skipTo = -1;
-            int editStart = t.start;
+            int editStart = t.start();
             String replacement = null;
-            if (dropInto && !dropped && depth == 0 && t.kind == 'w' && text.equalsIgnoreCase("INTO")) {
+            if (dropInto && !dropped && depth == 0 && t.kind() == 'w' && text.equalsIgnoreCase("INTO")) {
                 skipTo = i + 1 < piece.size() && piece.get(i + 1).isName() ? i + 1 : i;
                 while (skipTo + 1 < piece.size() && piece.get(skipTo + 1).is(sql, ".")) {
                     skipTo += skipTo + 2 < piece.size() && piece.get(skipTo + 2).isName() ? 2 : 1;
                 }
-                editStart = i > 0 ? piece.get(i - 1).end : t.start; // the blanks before INTO go too
-                int after = piece.get(skipTo).end;
+                editStart = i > 0 ? piece.get(i - 1).end() : t.start(); // the blanks before INTO go too
+                int after = piece.get(skipTo).end();
                 replacement = after < sql.length() && Character.isWhitespace(sql.charAt(after)) ? "" : " ";
                 dropped = true;
             } else if (t.isName() && dot(sql, piece, i + 1) && !dot(sql, piece, i - 1) && schemas.containsKey(key(text))) {
@@ -454,14 +571,14 @@ public final class SqlTranslator {
             }
             if (replacement != null) {
                 out.append(sql, copied, editStart).append(replacement);
-                copied = piece.get(skipTo).end;
+                copied = piece.get(skipTo).end();
                 i = skipTo;
             }
         }
         if (dropInto && !dropped) {
             throw new CasJobsException("SELECT … INTO is only allowed in the outermost SELECT.");
         }
-        return out.append(sql, copied, piece.get(piece.size() - 1).end).toString();
+        return out.append(sql, copied, piece.get(piece.size() - 1).end()).toString();
     }
 
     private static boolean dot(String sql, List<Tok> piece, int i) {
@@ -476,15 +593,22 @@ public final class SqlTranslator {
 
     // ---- error messages ------------------------------------------------------------------------
 
+    /** The statement stops where more was needed: pointed at its last token, which the user can find. */
+    private static String endOfStatement(String sql, Tok last) {
+        return "the statement ends too early, after \"" + shorten(last.text(sql)) + "\" at "
+                + position(sql, last.start()) + ": something is missing there.";
+    }
+
     /** The parser's complaint in one line, positioned in the whole script, without Java names. */
-    private static String describe(Throwable e, String sql, int from) {
+    private static String describe(Throwable e, String sql, int from, Tok last) {
         Throwable deepest = e;
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof ParseException pe && pe.currentToken != null && pe.currentToken.next != null) {
                 Token t = pe.currentToken.next;
-                String what = t.kind == 0 ? "unexpected end of the statement"
-                        : "unexpected \"" + shorten(t.image) + "\"";
-                return what + " at " + position(sql, from, t.beginLine, t.beginColumn) + ".";
+                if (t.kind == 0) {
+                    return endOfStatement(sql, last);
+                }
+                return "unexpected \"" + shorten(t.image) + "\" at " + position(sql, from, t.beginLine, t.beginColumn) + ".";
             }
             if (c instanceof TimeoutException) {
                 return "the statement is too complex to check.";
@@ -512,110 +636,5 @@ public final class SqlTranslator {
 
     private static String shorten(String s) {
         return s.length() > 120 ? s.substring(0, 117) + "..." : s;
-    }
-
-    // ---- lexing: enough of T-SQL to split statements and find names safely ---------------------
-
-    /** A token: 'w' word, 's' string literal, 'q' quoted name ([x] or "x"), 'c' any other character. */
-    private record Tok(int start, int end, char kind) {
-        String text(String sql) {
-            return sql.substring(start, end);
-        }
-
-        boolean is(String sql, String s) {
-            return kind == 'c' && sql.startsWith(s, start);
-        }
-
-        boolean isName() {
-            return kind == 'w' || kind == 'q';
-        }
-    }
-
-    private static List<Tok> tokens(String s) {
-        List<Tok> out = new ArrayList<>();
-        int n = s.length();
-        int i = 0;
-        while (i < n) {
-            char c = s.charAt(i);
-            int j = i + 1;
-            char kind = 'c';
-            if (Character.isWhitespace(c)) {
-                i = j;
-                continue;
-            } else if ((c == '-' && s.startsWith("-", j)) || (c == '/' && s.startsWith("/", j))) { // -- and H2's //
-                int eol = s.indexOf('\n', j);
-                i = eol < 0 ? n : eol;
-                continue;
-            } else if (c == '/' && s.startsWith("*", j)) { // H2 nests block comments
-                int depth = 1;
-                j++;
-                while (j < n && depth > 0) {
-                    if (s.startsWith("/*", j)) {
-                        depth++;
-                        j += 2;
-                    } else if (s.startsWith("*/", j)) {
-                        depth--;
-                        j += 2;
-                    } else {
-                        j++;
-                    }
-                }
-                i = j;
-                continue;
-            } else if (c == '$' && s.startsWith("$", j)) { // H2's $$…$$ string: a ';' inside is text
-                int close = s.indexOf("$$", j + 1);
-                j = close < 0 ? n : close + 2;
-                kind = 's';
-            } else if (c == '\'' || c == '"' || c == '[') {
-                char close = c == '[' ? ']' : c;
-                while (j < n) {
-                    if (s.charAt(j++) == close) {
-                        if (j < n && s.charAt(j) == close) {
-                            j++; // doubled ('' ]] ""): part of the text
-                        } else {
-                            break;
-                        }
-                    }
-                }
-                kind = c == '\'' ? 's' : 'q';
-            } else if (isWordChar(c)) {
-                while (j < n && isWordChar(s.charAt(j))) {
-                    j++;
-                }
-                kind = 'w';
-            }
-            out.add(new Tok(i, j, kind));
-            i = j;
-        }
-        return out;
-    }
-
-    private static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '#' || c == '@' || c == '$';
-    }
-
-    /** Statements end at ';' and at lines holding only GO (SQL Server's batch separator). */
-    private static List<List<Tok>> split(String sql, List<Tok> toks) {
-        List<List<Tok>> pieces = new ArrayList<>();
-        List<Tok> current = new ArrayList<>();
-        for (Tok t : toks) {
-            boolean separator = t.is(sql, ";") || (t.kind == 'w' && t.text(sql).equalsIgnoreCase("GO") && aloneOnLine(sql, t));
-            if (!separator) {
-                current.add(t);
-            } else if (!current.isEmpty()) {
-                pieces.add(current);
-                current = new ArrayList<>();
-            }
-        }
-        if (!current.isEmpty()) {
-            pieces.add(current);
-        }
-        return pieces;
-    }
-
-    private static boolean aloneOnLine(String sql, Tok t) {
-        int before = sql.lastIndexOf('\n', t.start - 1) + 1;
-        int after = sql.indexOf('\n', t.end);
-        return sql.substring(before, t.start).isBlank() && sql.substring(t.end, after < 0 ? sql.length() : after).isBlank();
     }
 }

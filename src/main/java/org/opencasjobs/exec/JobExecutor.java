@@ -235,7 +235,7 @@ public final class JobExecutor {
         } catch (SQLException e) {
             if (!SqlErrors.wasCanceled(e)) {
                 // A real error, even after a cancel was asked for: what happened stands.
-                return fail(run, messageOf(run, e));
+                return fail(run, SqlErrors.message(e));
             }
             if (jobs.transition(jobId, JobStatus.CANCELING, JobStatus.CANCELLED, now())) {
                 ended(run, JobStatus.CANCELLED);
@@ -245,6 +245,8 @@ public final class JobExecutor {
                 return new Ended<>(JobStatus.READY, null, null);
             }
             return fail(run, overLimit(run.queue()));
+        } catch (QueryRunner.TableNotFound e) {
+            return fail(run, messageOf(run, e));
         } catch (CasJobsException e) {
             return fail(run, e.getMessage());
         } catch (IOException | RuntimeException | Error e) {
@@ -405,19 +407,15 @@ public final class JobExecutor {
      * A failed statement's message in the user's terms; a MyDB table it did not find because
      * another of the user's jobs is still writing it is said to be so.
      */
-    private String messageOf(Run run, SQLException e) {
-        String message = SqlErrors.message(e);
-        Optional<String> missing = SqlErrors.missingTable(e);
-        if (missing.isPresent()) {
-            Optional<Job> job = jobs.find(run.jobId());
-            java.util.OptionalLong writer = job.isEmpty() ? java.util.OptionalLong.empty()
-                    : jobs.jobCreating(job.get().wsid(), MyDb.tableName(missing.get()));
-            if (writer.isPresent() && writer.getAsLong() != run.jobId()) {
-                return "Table " + MyDb.tableName(missing.get()) + " is being written by job " + writer.getAsLong()
-                        + ": it appears in MyDB when that job finishes.";
-            }
+    private String messageOf(Run run, QueryRunner.TableNotFound e) {
+        Optional<Job> job = jobs.find(run.jobId());
+        java.util.OptionalLong writer = job.isEmpty() ? java.util.OptionalLong.empty()
+                : jobs.jobCreating(job.get().wsid(), e.table());
+        if (writer.isPresent() && writer.getAsLong() != run.jobId()) {
+            return "Table " + e.table() + " is being written by job " + writer.getAsLong()
+                    + ": it appears in MyDB when that job finishes.";
         }
-        return message;
+        return e.getMessage();
     }
 
     /** Drops the table a job left unfinished was creating; the table did not exist before the job. */

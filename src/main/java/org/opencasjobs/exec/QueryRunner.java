@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,7 +79,8 @@ public final class QueryRunner {
             try {
                 T answer = null;
                 long rows = 0;
-                for (String statement : sql.statements()) {
+                for (int index = 0; index < sql.statements().size(); index++) {
+                    String statement = sql.statements().get(index);
                     boolean existed = created != null && !createdHere && Catalog.myDbTableExists(c, created);
                     if (created != null && !createdHere && !existed && !told) {
                         creating.accept(created);
@@ -95,23 +97,35 @@ public final class QueryRunner {
                     }
                     // The limit is the job's, not each statement's: later statements get what is left.
                     st.setQueryTimeout((int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
-                    boolean hasRows = st.execute(statement);
-                    if (creates) { // complete: now it may be seen under its name
-                        st.execute("ALTER TABLE " + MyDb.NAME + "." + quote(staging) + " RENAME TO " + quote(created));
-                        staging = null;
-                    }
-                    createdHere |= created != null && !existed && Catalog.myDbTableExists(c, created);
-                    // A statement may finish between two of the executor's checks: check after each.
-                    if (watched && catalog.grewPastQuota(usedAtStart, catalog.myDbUsedBytes(wsid))) {
-                        throw new CasJobsException(catalog.quotaExceeded(usedAtStart));
-                    }
-                    if (hasRows) {
-                        try (ResultSet rs = st.getResultSet()) {
-                            answer = reader.read(rs);
+                    try {
+                        boolean hasRows = st.execute(statement);
+                        if (creates) { // complete: now it may be seen under its name
+                            st.execute("ALTER TABLE " + MyDb.NAME + "." + quote(staging) + " RENAME TO " + quote(created));
+                            staging = null;
                         }
-                    } else {
-                        rows += Math.max(0, st.getUpdateCount());
-                        answer = null;
+                        createdHere |= created != null && !existed && Catalog.myDbTableExists(c, created);
+                        // A statement may finish between two of the executor's checks: check after each.
+                        if (watched && catalog.grewPastQuota(usedAtStart, catalog.myDbUsedBytes(wsid))) {
+                            throw new CasJobsException(catalog.quotaExceeded(usedAtStart));
+                        }
+                        if (hasRows) {
+                            // rows are computed as they are read (lazy): their errors come from here
+                            try (ResultSet rs = st.getResultSet()) {
+                                answer = reader.read(rs);
+                            }
+                        } else {
+                            rows += Math.max(0, st.getUpdateCount());
+                            answer = null;
+                        }
+                    } catch (SQLException e) {
+                        if (SqlErrors.wasCanceled(e)) {
+                            throw e;
+                        }
+                        // in the user's terms, pointing into their text, never at the engine's statement
+                        String message = SqlErrors.message(e, sql.source(), sql.origin(index));
+                        Optional<String> missing = SqlErrors.missingTable(e);
+                        throw missing.isPresent() ? new TableNotFound(MyDb.tableName(missing.get()), message, e)
+                                : new CasJobsException(message, e);
                     }
                 }
                 if (created != null) {
@@ -133,6 +147,24 @@ public final class QueryRunner {
             } finally {
                 running.unregister(jobId);
             }
+        }
+    }
+
+    /**
+     * A statement named a table that is not there: the executor tells the user when it is one
+     * another of their jobs is still writing (it appears only once complete).
+     */
+    public static final class TableNotFound extends CasJobsException {
+        private final String table;
+
+        TableNotFound(String table, String message, Throwable cause) {
+            super(message, cause);
+            this.table = table;
+        }
+
+        /** The table's name as the statement gave it, without schema or brackets. */
+        public String table() {
+            return table;
         }
     }
 

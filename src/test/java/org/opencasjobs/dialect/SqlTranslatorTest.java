@@ -280,16 +280,30 @@ class SqlTranslatorTest {
     @Test
     void intoOtherSchemasIsRejected() {
         for (String target : new String[] {"Sample.T", "[sample].T", "otherdb.T", "otherdb.dbo.T", "mydb.other.T", "srv.mydb.dbo.T"}) {
-            assertEquals("SELECT … INTO can only create tables in MyDB.",
-                    error(() -> SqlTranslator.quick("SELECT objID INTO " + target + " FROM PhotoObj")), target);
+            assertEquals("SELECT … INTO can only create tables in MyDB (line 1, column 14: \"INTO " + target
+                    + " FROM PhotoObj\").", error(() -> SqlTranslator.quick("SELECT objID INTO " + target + " FROM PhotoObj")),
+                    target);
         }
     }
 
+    /** #temp tables live for the job: session-local tables the job's connection alone sees, not its result. */
     @Test
-    void temporaryTablesAreRejected() {
+    void temporaryTablesLiveForTheJob() throws SQLException {
         for (String target : new String[] {"#tmp", "##global", "[#tmp]"}) {
-            String m = error(() -> SqlTranslator.batch("SELECT objID INTO " + target + " FROM PhotoObj", "x"));
-            assertTrue(m.startsWith("Temporary tables") && m.contains("MyDB"), m);
+            SqlTranslator.Translation t = SqlTranslator.batch("SELECT objID INTO " + target + " FROM PhotoObj WHERE type = 3\n"
+                    + "SELECT COUNT(*) AS n FROM " + target, "x");
+            assertEquals("x", t.createdTable(), "the job's result is its last SELECT, not the temporary table");
+            assertTrue(t.statements().get(0).startsWith("CREATE LOCAL TEMPORARY TABLE MyDB.\"#"), t.statements().get(0));
+            run(t);
+            assertEquals(List.of(List.of(2L)), query("SELECT * FROM MyDB.[x]"));
+            query("DROP TABLE MyDB.[x]");
+            try (Connection other = DriverManager.getConnection(db.getMetaData().getURL());
+                 Statement s = other.createStatement()) {
+                String name = target.replaceAll("[\\[\\]]", "");
+                assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM MyDB.\"" + name + "\""),
+                        "another session (job) does not see it");
+            }
+            query("DROP TABLE " + SqlTranslator.quick("SELECT 1 FROM " + target).statements().get(0).substring(14));
         }
     }
 

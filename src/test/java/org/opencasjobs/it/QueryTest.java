@@ -513,7 +513,8 @@ class QueryTest {
         assertEquals("5", j.get("Status"));
         assertEquals("7", j.get("Rows"), "rows written by the quick SELECT … INTO");
         String again = quickError(via, alice, "SELECT TOP 1 objID INTO mydb." + t + " FROM PhotoObj", "Sample");
-        assertEquals("There is already an object named '" + t + "' in the database.", again);
+        assertTrue(again.startsWith("There is already an object named '" + t + "' in the database (line 1, column "),
+                again);
         assertEquals("7", scalar(quick(via, alice, "SELECT COUNT(*) AS n FROM " + t, "MyDB")), "existing table intact");
     }
 
@@ -729,7 +730,8 @@ class QueryTest {
         List<Integer> seen2 = waitFinal(alice, again);
         assertEquals(4, seen2.get(seen2.size() - 1), "statuses " + seen2);
         Map<String, String> failed = job(alice, again);
-        assertEquals("There is already an object named 'MyTable' in the database.", failed.get("Error"));
+        assertTrue(failed.get("Error").startsWith("There is already an object named 'MyTable' in the database (line 1,"),
+                failed.get("Error"));
         assertTimesSet(failed);
         assertEquals(csv, quick(Via.GET, alice, "SELECT * FROM mydb.MyTable", "MyDB"), "existing table intact");
     }
@@ -782,8 +784,9 @@ class QueryTest {
         long again = c.submitJobInto(alice.wsid(), alice.pw(), "SELECT TOP 1 objID, r AS gr FROM PhotoObj", "Sample",
                 t, "into-again", 500);
         assertEquals(4, last(waitFinal(alice, again)));
-        assertEquals("There is already an object named '" + t + "' in the database.",
-                c.getJobs(alice.wsid(), alice.pw(), "jobid:" + again, false).getCJJob().get(0).getError());
+        String error = c.getJobs(alice.wsid(), alice.pw(), "jobid:" + again, false).getCJJob().get(0).getError();
+        assertTrue(error.startsWith("There is already an object named '" + t + "' in the database (line 1, column 1"),
+                error);
         assertEquals(csv, quick(via, alice, "SELECT * FROM " + t, "MyDB"), "existing table intact");
     }
 

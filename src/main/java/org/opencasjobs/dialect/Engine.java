@@ -1,0 +1,9 @@
+package org.opencasjobs.dialect;
+
+/** The database a translation is rendered for: rules whose output differs per engine ask this. */
+public enum Engine {
+    /** H2 2.5 in MODE=MSSQLServer, with the functions of {@code catalog.h2} installed. */
+    H2,
+    /** PostgreSQL 15 (not rendered yet: rules name what they would write). */
+    POSTGRESQL
+}

@@ -1,0 +1,192 @@
+package org.opencasjobs.dialect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.opencasjobs.jobs.CasJobsException;
+
+/**
+ * T-SQL variables: {@code DECLARE @v type [= value]}, {@code SET @v = …}, {@code SELECT @v = …}.
+ * Both engines keep session variables for the job's one connection ({@code SET @v = …} in H2);
+ * every assignment is cast to the declared type, as SQL Server converts it
+ * ({@code DECLARE @n int = 2.7} holds 2).
+ */
+final class Variables {
+    private Variables() {
+    }
+
+    /** SET options of SQL Server's that change nothing a query here returns: accepted, not run. */
+    private static final Set<String> SESSION_OPTIONS = Set.of("NOCOUNT", "ANSI_NULLS", "QUOTED_IDENTIFIER",
+            "ARITHABORT", "ANSI_WARNINGS", "ANSI_PADDING", "CONCAT_NULL_YIELDS_NULL", "XACT_ABORT", "DATEFORMAT",
+            "NUMERIC_ROUNDABORT", "TRANSACTION");
+
+    /**
+     * Checks one statement of the user's (its tokens in the whole script) and records what it
+     * declares: a DECLARE without a type, a variable used before its DECLARE, or declared twice,
+     * are errors named in the user's terms.
+     */
+    static void check(String sql, List<Tok> piece, Batch batch) {
+        boolean declare = piece.get(0).isWord(sql, "DECLARE");
+        int i = declare ? 1 : 0;
+        if (declare) {
+            for (int[] item : items(sql, piece, 1)) {
+                Tok name = piece.get(item[0]);
+                if (!name.text(sql).startsWith("@")) {
+                    throw new CasJobsException("DECLARE needs a variable name starting with @ ("
+                            + Where.at(sql, name.start()) + "), e.g. DECLARE @n int = 5.");
+                }
+                int typeAt = item[0] + 1 < piece.size() && piece.get(item[0] + 1).isWord(sql, "AS") ? item[0] + 2 : item[0] + 1;
+                if (typeAt > item[1] || piece.get(typeAt).is(sql, "=")) {
+                    throw new CasJobsException("DECLARE " + name.text(sql) + " needs a type ("
+                            + Where.at(sql, name.start()) + "), e.g. DECLARE " + name.text(sql) + " int = 5.");
+                }
+                String type = piece.get(typeAt).text(sql).toUpperCase(Locale.ROOT);
+                if (type.equals("TABLE") || type.equals("CURSOR")) {
+                    throw new CasJobsException("DECLARE " + name.text(sql) + " " + type + " ("
+                            + Where.at(sql, name.start()) + ") is not supported: "
+                            + (type.equals("TABLE") ? "use a MyDB table, e.g. SELECT … INTO mydb.MyTable." : "write one query over the whole table."));
+                }
+                if (batch.typeOf(name.text(sql)) != null) {
+                    throw new CasJobsException("The variable name '" + name.text(sql) + "' has already been declared ("
+                            + Where.at(sql, name.start()) + "). Variable names must be unique within a query batch.");
+                }
+                checkUses(sql, piece, typeAt, item[1], batch);
+                batch.declare(name.text(sql), typeText(sql, piece, typeAt, item[1]));
+            }
+            return;
+        }
+        checkUses(sql, piece, i, piece.size() - 1, batch);
+        if (piece.get(0).isWord(sql, "SELECT")) {
+            List<int[]> items = SelectList.items(sql, piece, 0);
+            boolean first = !items.isEmpty() && piece.get(items.get(0)[0]).text(sql).startsWith("@")
+                    && isAssignment(sql, piece, items.get(0)[0] + 1);
+            for (int[] item : items) {
+                boolean assigns = piece.get(item[0]).text(sql).startsWith("@") && isAssignment(sql, piece, item[0] + 1);
+                if (first != assigns) {
+                    throw new CasJobsException("A SELECT statement that assigns a value to a variable must not be"
+                            + " combined with data-retrieval operations (" + Where.at(sql, piece.get(item[0]).start()) + ").");
+                }
+            }
+        }
+    }
+
+    private static void checkUses(String sql, List<Tok> piece, int from, int to, Batch batch) {
+        for (int k = from; k <= to; k++) {
+            Tok t = piece.get(k);
+            String text = t.text(sql);
+            if (t.kind() == 'w' && text.startsWith("@") && !text.startsWith("@@") && text.length() > 1
+                    && batch.typeOf(text) == null) {
+                throw new CasJobsException("Must declare the scalar variable \"" + text + "\" ("
+                        + Where.at(sql, t.start()) + "): add DECLARE " + text + " type before it, in the same query.");
+            }
+        }
+    }
+
+    /** The type's text: the tokens after the name up to '=' or the end of the item. */
+    private static String typeText(String sql, List<Tok> t, int from, int to) {
+        int end = from;
+        while (end + 1 <= to && !t.get(end + 1).is(sql, "=")) {
+            end++;
+        }
+        return Expr.text(sql, t, from, end);
+    }
+
+    /** The comma-separated items at the top level from token {@code from}. */
+    private static List<int[]> items(String sql, List<Tok> t, int from) {
+        List<int[]> out = new ArrayList<>();
+        int depth = 0;
+        int start = from;
+        for (int k = from; k < t.size(); k++) {
+            depth += t.get(k).is(sql, "(") ? 1 : t.get(k).is(sql, ")") ? -1 : 0;
+            if (depth == 0 && t.get(k).is(sql, ",")) {
+                out.add(new int[] {start, k - 1});
+                start = k + 1;
+            }
+        }
+        if (start < t.size()) {
+            out.add(new int[] {start, t.size() - 1});
+        }
+        return out;
+    }
+
+    /** Whether the statement assigns variables ({@code SELECT @v = …}) rather than returning rows. */
+    static boolean assigns(String sql) {
+        List<Tok> t = Lexer.tokens(sql);
+        if (t.isEmpty() || !t.get(0).isWord(sql, "SELECT")) {
+            return false;
+        }
+        List<int[]> items = SelectList.items(sql, t, 0);
+        return !items.isEmpty() && items.get(0)[1] > items.get(0)[0] && t.get(items.get(0)[0]).text(sql).startsWith("@")
+                && isAssignment(sql, t, items.get(0)[0] + 1);
+    }
+
+    private static boolean isAssignment(String sql, List<Tok> t, int k) {
+        return k < t.size() && (t.get(k).is(sql, "=")
+                || (k + 1 < t.size() && "+-*/%&|^".contains(t.get(k).text(sql)) && t.get(k).kind() == 'c'
+                && t.get(k + 1).is(sql, "=") && t.get(k + 1).start() == t.get(k).end()));
+    }
+
+    /**
+     * The statement's rendering: DECLARE becomes one SET per variable (NULL where no value is
+     * given), SET and SELECT assignments cast to the declared type, SET options vanish (an empty
+     * list). Null when the statement is not about variables.
+     */
+    static List<String> render(String sql, Batch batch) {
+        List<Tok> t = Lexer.tokens(sql);
+        if (t.isEmpty()) {
+            return null;
+        }
+        if (t.get(0).isWord(sql, "DECLARE")) {
+            List<String> out = new ArrayList<>();
+            for (int[] item : items(sql, t, 1)) {
+                String name = t.get(item[0]).text(sql);
+                int eq = -1;
+                for (int k = item[0]; k <= item[1] && eq < 0; k++) {
+                    eq = t.get(k).is(sql, "=") ? k : -1;
+                }
+                String value = eq < 0 ? "NULL" : Expr.text(sql, t, eq + 1, item[1]);
+                out.add("SET " + name + " = " + typed(value, batch.typeOf(name)));
+            }
+            return out;
+        }
+        if (t.get(0).isWord(sql, "SET") && t.size() > 1) {
+            String first = t.get(1).text(sql);
+            if (first.startsWith("@") && isAssignment(sql, t, 2)) {
+                return List.of("SET " + first + " = " + assigned(sql, t, 2, t.size() - 1, first, batch));
+            }
+            if (t.get(1).kind() == 'w' && SESSION_OPTIONS.contains(first.toUpperCase(Locale.ROOT))) {
+                return List.of();
+            }
+            return null;
+        }
+        if (assigns(sql)) {
+            List<int[]> items = SelectList.items(sql, t, 0);
+            StringBuilder out = new StringBuilder();
+            int copied = 0;
+            for (int[] item : items) {
+                String name = t.get(item[0]).text(sql);
+                out.append(sql, copied, t.get(item[0]).start()).append(name).append(" := ")
+                        .append(assigned(sql, t, item[0] + 1, item[1], name, batch));
+                copied = t.get(item[1]).end();
+            }
+            return List.of(out.append(sql.substring(copied)).toString());
+        }
+        return null;
+    }
+
+    /** The value of {@code @v = x} or {@code @v += x} (operator at {@code op}), cast to @v's type. */
+    private static String assigned(String sql, List<Tok> t, int op, int end, String name, Batch batch) {
+        boolean compound = !t.get(op).is(sql, "=");
+        int valueAt = compound ? op + 2 : op + 1;
+        String value = Expr.text(sql, t, valueAt, end);
+        if (compound) {
+            value = name + " " + t.get(op).text(sql) + " (" + value + ")";
+        }
+        return typed(value, batch.typeOf(name));
+    }
+
+    private static String typed(String value, String type) {
+        return type == null ? value : "CAST((" + value + ") AS " + type + ")";
+    }
+}
