@@ -89,6 +89,19 @@ public final class SqlErrors {
     private record Located(String text, int at) {
     }
 
+    /**
+     * SQL Server's message for a table a statement would create that exists already, pointing at
+     * its name in the user's text: for a check made before the engine is asked.
+     */
+    public static String alreadyExists(String table, String source, int origin) {
+        String text = "There is already an object named '" + table + "' in the database.";
+        if (source == null || source.isBlank()) {
+            return text;
+        }
+        int at = name(source, origin, table);
+        return text.replaceFirst("\\.$", "") + " (" + Where.at(source, at >= 0 ? at : origin) + ").";
+    }
+
     /** H2's syntax error: the text after its marker, found again in the user's text. */
     private static Located syntax(String m, String source, int origin) {
         Matcher marker = Pattern.compile("\\[\\*]([^\"]{0,40})").matcher(m);

@@ -88,7 +88,7 @@ public final class QueryRunner {
                     }
                     boolean creates = created != null && !createdHere && createsTable(statement, created);
                     if (creates && existed) {
-                        throw new CasJobsException("There is already an object named '" + created + "' in the database.");
+                        throw new CasJobsException(SqlErrors.alreadyExists(created, sql.source(), sql.origin(index)));
                     }
                     if (creates) {
                         staging = StagingTables.newName("job");

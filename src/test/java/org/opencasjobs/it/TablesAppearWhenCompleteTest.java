@@ -69,7 +69,7 @@ class TablesAppearWhenCompleteTest {
         assertEquals("[n]:Integer\n0\n", stagingTables());
         SOAPFaultException gone = assertThrows(SOAPFaultException.class,
                 () -> quick("SELECT COUNT(*) AS n FROM mydb.Growing", "MyDB"));
-        assertEquals(FAULT + "Table \"Growing\" not found", gone.getMessage().replaceFirst(" \\(.*$", ""));
+        assertEquals(FAULT + "Invalid object name 'Growing': table or view not found", gone.getMessage().replaceFirst(" \\(.*$", ""));
     }
 
     @Test
