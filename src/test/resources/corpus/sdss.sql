@@ -636,12 +636,13 @@ SELECT TOP 10 objID, COUNT(*) AS nn FROM Neighbors GROUP BY objID ORDER BY nn DE
 --- expect rows >= 1
 --- expect each nn >= 1
 
-=== neighbors: every neighbour is found by a cone search
-SELECT COUNT(*) AS n FROM (SELECT TOP 20 objID, neighborObjID, distance FROM Neighbors
-  WHERE neighborMode = 1 ORDER BY objID) nb JOIN PhotoObjAll a ON a.objID = nb.objID
-WHERE NOT EXISTS (SELECT 1 FROM dbo.fGetNearbyObjEq(a.ra, a.dec, 0.5) c WHERE c.objID = nb.neighborObjID)
+=== neighbors: every primary neighbour is found by a cone search
+SELECT COUNT(*) AS n FROM (SELECT TOP 20 objID, neighborObjID FROM Neighbors WHERE neighborMode = 1 ORDER BY objID, neighborObjID) nb
+JOIN PhotoObjAll a ON a.objID = nb.objID
+CROSS APPLY dbo.fGetNearbyObjEq(a.ra, a.dec, 0.5) c
+WHERE c.objID = nb.neighborObjID
 --- same
-SELECT 0 AS n
+SELECT COUNT(*) AS n FROM (SELECT TOP 20 objID FROM Neighbors WHERE neighborMode = 1 ORDER BY objID, neighborObjID) nb
 
 === histogram: r magnitudes of galaxies with FLOOR
 SELECT FLOOR(r) AS bin, COUNT(*) AS n FROM Galaxy GROUP BY FLOOR(r) ORDER BY bin
@@ -692,7 +693,7 @@ SELECT MIN(ra) AS ramin, MAX(ra) AS ramax, MIN(dec) AS decmin, MAX(dec) AS decma
 
 === histogram: a 10-degree grid of galaxy counts
 SELECT FLOOR(ra / 10) * 10 AS ra10, FLOOR(dec / 10) * 10 AS dec10, COUNT(*) AS n
-FROM Galaxy GROUP BY FLOOR(ra / 10), FLOOR(dec / 10) ORDER BY ra10, dec10
+FROM Galaxy GROUP BY FLOOR(ra / 10) * 10, FLOOR(dec / 10) * 10 ORDER BY ra10, dec10
 --- expect rows >= 2
 --- expect each n >= 1
 

@@ -52,7 +52,13 @@ class SdssCorpusTest {
     @TestFactory
     Stream<DynamicTest> sdssQueries() throws IOException {
         return QueryCorpus.load("/corpus/sdss.sql").cases().stream()
-                .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    try {
+                        check(c);
+                    } catch (AssertionError e) {
+                        throw new AssertionError("[" + c.name() + "] " + e.getMessage(), e);
+                    }
+                }));
     }
 
     /** An answer: column names and rows of values as typed CSV gives them (text, unquoted). */
