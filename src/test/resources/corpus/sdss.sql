@@ -55,10 +55,10 @@ select top 5 OBJID, RA, Dec from photoobj order by objid
 SELECT TOP 5 objID, ra, dec FROM PhotoObj ORDER BY objID
 --- expect columns OBJID,RA,Dec
 
-=== basic: PhotoTag holds PhotoObj's common columns
+=== basic: PhotoTag holds PhotoObjAll's common columns
 SELECT TOP 20 objID, ra, dec, psfMag_r, modelMag_g, type, flags FROM PhotoTag ORDER BY objID
 --- same
-SELECT TOP 20 objID, ra, dec, psfMag_r, modelMag_g, type, flags FROM PhotoObj ORDER BY objID
+SELECT TOP 20 objID, ra, dec, psfMag_r, modelMag_g, type, flags FROM PhotoObjAll ORDER BY objID
 
 === basic: spectra
 SELECT TOP 10 specObjID, z, zErr, class FROM SpecObj ORDER BY specObjID

@@ -132,6 +132,10 @@ class SdssCorpusTest {
 
     /** Numbers sort by value (rounded, so that float noise does not reorder rows), text as text. */
     private static String sortKey(String v) {
+        if (v.matches("-?\\d{1,18}")) { // integers (ids) exactly
+            long n = Long.parseLong(v);
+            return String.format("I%s%019d", n < 0 ? "-" : "+", n < 0 ? Long.MAX_VALUE + n : n);
+        }
         Double d = number(v);
         return d == null ? "T" + v : String.format("N%+025.6e", d);
     }
