@@ -90,11 +90,11 @@ class OnlineAdminTest {
 
             String contexts = ok("context", "list", "--data-dir", d);
             assertTrue(contexts.contains("Sample: H2 file " + s.dataDir.resolve("catalog/contexts/Sample.mv.db")), contexts);
-            assertTrue(contexts.matches("(?s).*\n {2}table PhotoObj +2000 rows\n.*"), contexts);
+            assertTrue(contexts.matches("(?s).*\n {2}table PhotoObjAll +2000 rows\n.*"), contexts);
             assertTrue(contexts.contains("MyDB: one H2 file per account"), contexts);
             // Looking did not close the server's own connection to the context: it still answers queries.
             HttpResponse<String> count = s.get("/services/jobs.asmx/ExecuteQuickJob?" + form("wsid", carol,
-                    "pw", "second-pw", "qry", "SELECT COUNT(*) AS n FROM PhotoObj", "context", "Sample", "taskname", "q",
+                    "pw", "second-pw", "qry", "SELECT COUNT(*) AS n FROM PhotoObjAll", "context", "Sample", "taskname", "q",
                     "isSystem", "false"));
             assertEquals(200, count.statusCode(), count.body());
             assertTrue(count.body().contains("2000"), count.body());

@@ -63,6 +63,12 @@ public final class OpenCasJobs implements AutoCloseable {
             LOG.info("made the data folder {} readable by its owner only", config.dataDir());
         }
         database = JobStoreDatabase.open(config, metrics.registry());
+        if (config.engine() == ServerConfig.Engine.POSTGRESQL) {
+            // Only the service's own data moved so far: users' SQL still runs on the embedded engine.
+            LOG.info("job store and accounts: PostgreSQL {} as role '{}', schema {}; contexts and MyDB: H2 in {}",
+                    config.jobStoreUrl(), config.jobStoreUser(), JobStoreDatabase.POSTGRESQL_SCHEMA,
+                    config.dataDir().resolve("catalog"));
+        }
         try {
             catalog = Catalog.open(config);
             AccountStore accountStore = new JdbcAccountStore(database.dataSource());

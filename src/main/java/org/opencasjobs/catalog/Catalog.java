@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.h2.api.ErrorCode;
+import org.opencasjobs.catalog.sdss.LookupTables;
+import org.opencasjobs.catalog.sdss.SdssSample;
+import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
+import org.opencasjobs.catalog.sdss.ZoneIndex;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
@@ -40,7 +44,7 @@ public final class Catalog implements AutoCloseable {
     /** A fixed seed: the sample catalog is the same on every machine. */
     static final long SAMPLE_SEED = 20031118L;
     /** Where H2 looks for a function the user names without a schema, after the current schema. */
-    private static final List<String> FUNCTION_SCHEMAS = List.of("PUBLIC");
+    private static final List<String> FUNCTION_SCHEMAS = List.of("PUBLIC", SkyFunctionInstaller.SCHEMA);
     /** H2's error for a database that does not exist, opened with IFEXISTS=TRUE. */
 
     final Path contextsDir;
@@ -125,11 +129,27 @@ public final class Catalog implements AutoCloseable {
             s.execute("CREATE USER IF NOT EXISTS " + READER + " PASSWORD '" + secrets.password("reader") + "'");
             s.execute("GRANT SELECT ON SCHEMA " + quote(name) + " TO " + READER);
         }
-        if (name.equalsIgnoreCase("Sample") && sampleRows > 0 && tables(name).isEmpty()) {
-            // Tens of seconds at the default size, before the web server answers: say why.
-            LOG.info("generating the {} context: {} PhotoObj rows (once, on the first start)", name, sampleRows);
-            SampleCatalog.generate(admin, name, sampleRows, SAMPLE_SEED);
+        if (SdssSample.generates(name) && sampleRows > 0 && tables(name).isEmpty()) {
+            // Seconds to tens of seconds at the default size, before the web server answers: say why.
+            int rows = SdssSample.rowsFor(name, sampleRows);
+            LOG.info("generating the {} context: {} PhotoObjAll rows (once, on the first start)", name, rows);
+            SdssSample.generate(admin, name, name, rows, SAMPLE_SEED);
             LOG.info("generated the {} context", name);
+        }
+        buildSkyIndex(admin, name);
+    }
+
+    /**
+     * Builds a context's zone index and SkyServer lookup tables where it has a PhotoObjAll and
+     * they are missing or out of date, so the cone functions read an index (catalog.sdss).
+     */
+    private static void buildSkyIndex(Connection admin, String name) throws SQLException {
+        if (ZoneIndex.needsBuild(admin, name)) {
+            LOG.info("building the zone index of the {} context", name);
+            ZoneIndex.build(admin, name);
+        }
+        if (ZoneIndex.hasSource(admin, name)) {
+            LookupTables.build(admin, name);
         }
     }
 
@@ -280,7 +300,7 @@ public final class Catalog implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
             s.execute("SET SCHEMA " + quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context));
-            // Unqualified functions of ours (OBJECT_ID) are found here; H2 would look in the context's schema only.
+            // Unqualified functions of ours (OBJECT_ID, fPhotoFlags) are found here; H2 would look in the context's schema only.
             s.execute("SET SCHEMA_SEARCH_PATH " + String.join(", ", FUNCTION_SCHEMAS));
         } catch (SQLException e) {
             c.close();
@@ -311,6 +331,7 @@ public final class Catalog implements AutoCloseable {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + MyDb.NAME + " AUTHORIZATION " + user);
             s.execute("SET CACHE_SIZE 8192"); // a modest cache: there is one database per account
             s.execute("SET WRITE_DELAY 0"); // a finished job's table survives a crash
+            SkyFunctionInstaller.install(admin);
             for (Map.Entry<String, Source> ctx : sources.entrySet()) {
                 String schema = quote(ctx.getKey());
                 Source src = ctx.getValue();
@@ -318,15 +339,20 @@ public final class Catalog implements AutoCloseable {
                 // The link's credentials are kept in the database's own metadata, which only its admin
                 // may script; users see the table, never the URL's password or the user's.
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                Map<String, String> views = src.external() ? Map.of() : views(contextAdmins.get(ctx.getKey()), src.schema());
                 for (String table : tables(ctx.getKey())) {
+                    if (views.containsKey(table)) {
+                        continue;
+                    }
                     if (src.external()) {
                         dropIfBroken(s, schema + "." + quote(table));
                     }
                     s.execute("CREATE LINKED TABLE IF NOT EXISTS " + schema + "." + quote(table) + "("
                             + literal(src.driver()) + ", " + literal(src.url()) + ", " + literal(src.user()) + ", "
-                            + literal(src.password()) + ", " + literal(src.schema()) + ", " + literal(table)
+                            + literal(src.password()) + ", " + literal(src.schema()) + ", " + literal(remoteName(src, table))
                             + ") READONLY FETCH_SIZE 1000");
                 }
+                createViews(s, schema, views);
                 s.execute("GRANT SELECT ON SCHEMA " + schema + " TO " + user);
             }
             BrowsingViews.install(admin, user, contextObjects());
@@ -345,6 +371,59 @@ public final class Catalog implements AutoCloseable {
         OpenMyDb db = new OpenMyDb(admin);
         myDbs.put(wsid, db);
         return db;
+    }
+
+    /** The views of a managed context's schema and their SQL, by name. */
+    private static Map<String, String> views(Connection context, String schema) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = context.prepareStatement(
+                "SELECT TABLE_NAME, VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS WHERE TABLE_SCHEMA = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A managed context's views are made again in the MyDB database, over its linked tables (the
+     * context's schema has the same name here), rather than linked: so a query on a view (Galaxy,
+     * PhotoPrimary) reaches the indexes of the table under it, where a linked view would be read
+     * whole. Views on views are made once what they read exists; a name already taken (a link
+     * made by an older version) is left as it is.
+     */
+    private static void createViews(Statement s, String schema, Map<String, String> views) throws SQLException {
+        List<String> left = new ArrayList<>(views.keySet());
+        SQLException last = null;
+        while (!left.isEmpty()) {
+            int before = left.size();
+            for (java.util.Iterator<String> it = left.iterator(); it.hasNext(); ) {
+                String name = it.next();
+                try {
+                    s.execute("CREATE VIEW IF NOT EXISTS " + schema + "." + quote(name) + " AS " + views.get(name));
+                    it.remove();
+                } catch (SQLException e) {
+                    last = e;
+                }
+            }
+            if (left.size() == before) {
+                throw last;
+            }
+        }
+    }
+
+    /**
+     * The name a linked table gives for its table in the context. H2 writes it unquoted into the
+     * SQL it sends there, so a managed context's table named like an H2 keyword (SDSS's view
+     * {@code Unknown}) is passed quoted; other names stay plain, so that H2 still finds their
+     * indexes through the driver's metadata and sends conditions on them to the context.
+     */
+    private static String remoteName(Source src, String table) {
+        return src.external() || org.h2.util.ParserUtil.isSimpleIdentifier(table, false, false) ? table
+                : '"' + table.replace("\"", "\"\"") + '"';
     }
 
     /**

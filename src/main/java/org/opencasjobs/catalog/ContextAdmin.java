@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.opencasjobs.catalog.sdss.SdssSample;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.MyDb;
 
@@ -126,7 +127,7 @@ public final class ContextAdmin {
     }
 
     /**
-     * Drops the tables of the managed Sample context and generates {@code rows} PhotoObj rows
+     * Drops the tables and views of the managed Sample context and generates {@code rows} PhotoObjAll rows
      * afresh with the fixed seed (creating the context if it was never opened).
      *
      * @return the tables and their row counts afterwards
@@ -146,10 +147,17 @@ public final class ContextAdmin {
             Connection admin = c.contextAdmins.get(name);
             try (Statement st = admin.createStatement()) {
                 for (String table : c.tables(name)) {
-                    st.execute("DROP TABLE IF EXISTS " + Catalog.quote(name) + "." + Catalog.quote(table) + " CASCADE");
+                    // views go with their tables (CASCADE); one left over is dropped as a view
+                    for (String kind : List.of("TABLE", "VIEW")) {
+                        try {
+                            st.execute("DROP " + kind + " IF EXISTS " + Catalog.quote(name) + "." + Catalog.quote(table) + " CASCADE");
+                        } catch (SQLException otherKind) {
+                            // the name is the other kind of object
+                        }
+                    }
                 }
             }
-            SampleCatalog.generate(admin, name, rows, Catalog.SAMPLE_SEED);
+            SdssSample.generate(admin, name, SdssSample.SAMPLE, rows, Catalog.SAMPLE_SEED);
             Map<String, Long> counts = new LinkedHashMap<>();
             for (String table : c.tables(name)) {
                 try (Statement st = admin.createStatement();

@@ -4,6 +4,7 @@ import static org.opencasjobs.cli.DataFolder.inDataFolder;
 
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.opencasjobs.catalog.ContextAdmin;
 import org.opencasjobs.config.PrivateFiles;
 import org.opencasjobs.config.ServerConfig;
@@ -16,10 +17,10 @@ import picocli.CommandLine.ParameterException;
         subcommands = {SampleCommand.Generate.class})
 public final class SampleCommand {
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = "Drop the Sample context's tables and generate them again with N PhotoObj rows"
+            description = "Drop the Sample context's tables and generate them again with N PhotoObjAll rows"
                     + " (the same data on every machine for the same N). The server must be stopped.")
     static final class Generate extends DataFolderCommand {
-        @Option(names = "--rows", required = true, paramLabel = "N", description = "Rows of PhotoObj (0 or more)")
+        @Option(names = "--rows", required = true, paramLabel = "N", description = "Rows of PhotoObjAll (0 or more)")
         int rows;
 
         @Override
@@ -37,9 +38,12 @@ public final class SampleCommand {
             PrivateFiles.folder(config.dataDir());
             return inDataFolder(config, () -> {
                 Map<String, Long> counts = ContextAdmin.regenerateSample(config, rows);
-                print("Generated the Sample context: " + counts.entrySet().stream()
-                        .map(e -> e.getKey() + " " + e.getValue() + (e.getValue() == 1 ? " row" : " rows"))
-                        .collect(Collectors.joining(", ")) + ".");
+                // the two tables people count; context list shows every table and view
+                print("Generated the Sample context: " + Stream.of("PhotoObjAll", "SpecObjAll")
+                        .filter(counts::containsKey)
+                        .map(t -> t + " " + counts.get(t) + (counts.get(t) == 1 ? " row" : " rows"))
+                        .collect(Collectors.joining(", ")) + " (" + counts.size()
+                        + " tables and views; context list shows them all).");
                 return 0;
             });
         }

@@ -28,6 +28,18 @@ public final class ServerConfig {
         T parse(String key, String text);
     }
 
+    /** Where the service keeps its data: the embedded H2 (the default) or a PostgreSQL database. */
+    public enum Engine {
+        H2("h2"), POSTGRESQL("postgresql");
+
+        /** The setting's value that names it. */
+        public final String key;
+
+        Engine(String key) {
+            this.key = key;
+        }
+    }
+
     /** One global setting: its key, its default text, and its parser. */
     private record Setting<T>(String key, String defaultText, Parser<T> parser) {}
 
@@ -55,6 +67,17 @@ public final class ServerConfig {
     private static final Setting<String> JOBSTORE_PASSWORD = setting("casjobs.jobstore.password", "", text());
     private static final Setting<Integer> JOBSTORE_POOL_SIZE = setting("casjobs.jobstore.pool.size", "10",
             intIn(1, 1000));
+    private static final Setting<Engine> ENGINE = setting("casjobs.engine", "h2", (key, text) -> {
+        for (Engine e : Engine.values()) {
+            if (e.key.equals(text.toLowerCase(Locale.ROOT))) {
+                return e;
+            }
+        }
+        throw invalid(key, "h2 or postgresql, not '" + text + "'");
+    });
+    private static final Setting<String> POSTGRESQL_URL = setting("casjobs.postgresql.url", "", text());
+    private static final Setting<String> POSTGRESQL_USER = setting("casjobs.postgresql.user", "", text());
+    private static final Setting<String> POSTGRESQL_PASSWORD = setting("casjobs.postgresql.password", "", text());
     private static final Setting<List<String>> CONTEXTS = setting("casjobs.contexts", "Sample",
             ServerConfig::contextList);
     private static final Setting<Integer> QUEUE_QUICK_MINUTES = setting("casjobs.queue.quick.minutes", "1",
@@ -140,6 +163,7 @@ public final class ServerConfig {
                 values.put(s, s.parser().parse(s.key(), get(s.key())));
             }
             validateContexts();
+            validateEngine();
         } catch (InvalidSetting e) {
             throw new InvalidSetting(e.key, e.allowed, origin(e.key)); // blame the place the value came from
         }
@@ -245,6 +269,45 @@ public final class ServerConfig {
                 throw invalid(contextKey(c, CONTEXT_SCHEMA.name()), "a schema name (letters, digits, _ or $), not '"
                         + contextSchema(c) + "'");
             }
+        }
+    }
+
+    /**
+     * The PostgreSQL settings go together with {@code casjobs.engine=postgresql}: required with it,
+     * refused without it (a URL set while the engine stayed h2 would otherwise be ignored in
+     * silence). The URL may not carry the password, which only {@code casjobs.postgresql.password}
+     * holds, so that a URL in a log line or a message never reveals it.
+     */
+    private void validateEngine() {
+        List<Setting<String>> postgresql = List.of(POSTGRESQL_URL, POSTGRESQL_USER, POSTGRESQL_PASSWORD);
+        if (engine() == Engine.H2) {
+            for (Setting<String> s : postgresql) {
+                if (!value(s).isEmpty()) {
+                    throw invalid(s.key(), "left unset while casjobs.engine is h2: set casjobs.engine=postgresql to"
+                            + " keep the service's data in PostgreSQL");
+                }
+            }
+            return;
+        }
+        String url = value(POSTGRESQL_URL);
+        if (url.isEmpty()) {
+            throw invalid(POSTGRESQL_URL.key(), "set while casjobs.engine is postgresql: the JDBC URL of the database"
+                    + " to use, e.g. jdbc:postgresql://localhost:5432/casjobs");
+        }
+        if (url.toLowerCase(Locale.ROOT).matches(".*[?&]password=.*")) {
+            throw invalid(POSTGRESQL_URL.key(), "a URL without the password: give it in casjobs.postgresql.password,"
+                    + " which is never shown");
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw invalid(POSTGRESQL_URL.key(), "a JDBC URL starting with jdbc:postgresql:, not '" + url + "'");
+        }
+        if (value(POSTGRESQL_USER).isEmpty()) {
+            throw invalid(POSTGRESQL_USER.key(), "set while casjobs.engine is postgresql: the role that owns the"
+                    + " database (the service creates its schema there)");
+        }
+        if (!value(JOBSTORE_URL).isEmpty()) {
+            throw invalid(JOBSTORE_URL.key(), "left unset while casjobs.engine is postgresql: the job store is then"
+                    + " in the database of casjobs.postgresql.url");
         }
     }
 
@@ -432,8 +495,19 @@ public final class ServerConfig {
         return java.time.Duration.ofHours(value(OUTPUT_RETENTION_HOURS));
     }
 
-    /** The job store's JDBC URL: an H2 file in the data folder unless set. */
+    /** Where the service's data live: H2, or (job store and accounts, so far) PostgreSQL. */
+    public Engine engine() {
+        return value(ENGINE);
+    }
+
+    /**
+     * The job store's JDBC URL: with the PostgreSQL engine {@code casjobs.postgresql.url}; else
+     * {@code casjobs.jobstore.url}, or an H2 file in the data folder when that is not set.
+     */
     public String jobStoreUrl() {
+        if (engine() == Engine.POSTGRESQL) {
+            return value(POSTGRESQL_URL);
+        }
         String url = value(JOBSTORE_URL);
         return url.isEmpty()
                 // Commits are durable at once (an acknowledged job survives a crash), and the store is
@@ -450,11 +524,12 @@ public final class ServerConfig {
     }
 
     public String jobStoreUser() {
-        return value(JOBSTORE_USER);
+        return value(engine() == Engine.POSTGRESQL ? POSTGRESQL_USER : JOBSTORE_USER);
     }
 
+    /** A secret: never logged, never put in a message. */
     public String jobStorePassword() {
-        return value(JOBSTORE_PASSWORD);
+        return value(engine() == Engine.POSTGRESQL ? POSTGRESQL_PASSWORD : JOBSTORE_PASSWORD);
     }
 
     public int jobStorePoolSize() {

@@ -40,8 +40,9 @@ import org.opencasjobs.jobs.MyDb;
  *       H2 has no SELECT INTO;</li>
  *   <li>schema qualifiers {@code mydb.}, {@code mydb.dbo.}, {@code mydb..} become {@code MyDB.} and
  *       {@code information_schema.} becomes {@code INFORMATION_SCHEMA.}, and likewise for the catalog
- *       schemas the caller names: H2 looks schema names up case-sensitively, even with
- *       CASE_INSENSITIVE_IDENTIFIERS.</li>
+ *       schemas the caller names ({@code Stripe82.dbo.T} and {@code Stripe82..T} become
+ *       {@code Stripe82.T}): H2 looks schema names up case-sensitively, even with
+ *       CASE_INSENSITIVE_IDENTIFIERS, and has no database level.</li>
  * </ul>
  */
 public final class SqlTranslator {
@@ -434,11 +435,13 @@ public final class SqlTranslator {
                 dropped = true;
             } else if (t.isName() && dot(sql, piece, i + 1) && !dot(sql, piece, i - 1) && schemas.containsKey(key(text))) {
                 String schema = schemas.get(key(text));
+                // MyDB and the catalogs are SQL Server databases to CasJobs users, schemas here
+                boolean database = !schema.equals("INFORMATION_SCHEMA");
                 skipTo = i + 1;
-                if (schema.equals("MyDB") && dot(sql, piece, i + 2)) { // mydb..T
+                if (database && dot(sql, piece, i + 2)) { // mydb..T, Stripe82..T
                     skipTo = i + 2;
-                } else if (schema.equals("MyDB") && i + 2 < piece.size() && key(piece.get(i + 2).text(sql)).equals("dbo")
-                        && dot(sql, piece, i + 3)) { // mydb.dbo.T
+                } else if (database && i + 2 < piece.size() && key(piece.get(i + 2).text(sql)).equals("dbo")
+                        && dot(sql, piece, i + 3)) { // mydb.dbo.T, Stripe82.dbo.T
                     skipTo = i + 3;
                 } else if (schema.equals("INFORMATION_SCHEMA") && i + 2 < piece.size()
                         && MYDB_INFO_VIEWS.contains(key(piece.get(i + 2).text(sql)))) {

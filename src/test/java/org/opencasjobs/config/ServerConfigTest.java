@@ -110,6 +110,50 @@ class ServerConfigTest {
     }
 
     @Test
+    void thePostgresqlEngineTakesTheJobStoreToItsDatabase() {
+        assertEquals(ServerConfig.Engine.H2, ServerConfig.of(Map.of()).engine(), "H2 stays the default");
+        ServerConfig pg = ServerConfig.load(null, Map.of("CASJOBS_ENGINE", "PostgreSQL",
+                "CASJOBS_POSTGRESQL_URL", "jdbc:postgresql://db:5432/casjobs", "CASJOBS_POSTGRESQL_USER", "owner",
+                "CASJOBS_POSTGRESQL_PASSWORD", "s3cret"), Map.of());
+        assertEquals(ServerConfig.Engine.POSTGRESQL, pg.engine());
+        assertEquals("jdbc:postgresql://db:5432/casjobs", pg.jobStoreUrl());
+        assertEquals("owner", pg.jobStoreUser());
+        assertEquals("s3cret", pg.jobStorePassword());
+    }
+
+    @Test
+    void thePostgresqlSettingsAreValidatedTogether() {
+        String engine = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.of(Map.of("casjobs.engine", "oracle"))).getMessage();
+        assertTrue(engine.contains("casjobs.engine") && engine.contains("h2 or postgresql"), engine);
+        String noUrl = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.of(Map.of("casjobs.engine", "postgresql"))).getMessage();
+        assertTrue(noUrl.contains("casjobs.postgresql.url") && noUrl.contains("CASJOBS_POSTGRESQL_URL"), noUrl);
+        String notPg = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.engine", "postgresql", "casjobs.postgresql.url", "jdbc:h2:mem:x",
+                "casjobs.postgresql.user", "o"))).getMessage();
+        assertTrue(notPg.contains("jdbc:postgresql:"), notPg);
+        String noUser = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.engine", "postgresql", "casjobs.postgresql.url", "jdbc:postgresql://db/x"))).getMessage();
+        assertTrue(noUser.contains("casjobs.postgresql.user"), noUser);
+        String inUrl = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.engine", "postgresql", "casjobs.postgresql.url", "jdbc:postgresql://db/x?user=o&password=Hush-1",
+                "casjobs.postgresql.user", "o"))).getMessage();
+        assertTrue(inUrl.contains("casjobs.postgresql.password") && !inUrl.contains("Hush-1"), inUrl);
+        String both = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.engine", "postgresql", "casjobs.postgresql.url", "jdbc:postgresql://db/x",
+                "casjobs.postgresql.user", "o", "casjobs.jobstore.url", "jdbc:h2:mem:y"))).getMessage();
+        assertTrue(both.contains("casjobs.jobstore.url"), both);
+        // A URL set while the engine stayed h2 would be ignored in silence: refused instead.
+        String forgotten = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.postgresql.url", "jdbc:postgresql://db/x"))).getMessage();
+        assertTrue(forgotten.contains("casjobs.postgresql.url") && forgotten.contains("casjobs.engine"), forgotten);
+        String secret = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
+                "casjobs.postgresql.password", "Hush-2"))).getMessage();
+        assertTrue(secret.contains("casjobs.postgresql.password") && !secret.contains("Hush-2"), secret);
+    }
+
+    @Test
     void contextSettingsAreValidated() {
         String url = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
                 "casjobs.contexts", "Sample,DR8", "casjobs.context.dr8.url", "postgresql://db/sdss"))).getMessage();

@@ -354,6 +354,25 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void anotherCatalogIsNamedAsADatabase() throws SQLException {
+        // CasJobs users read another context as a database: Context..Table and Context.dbo.Table
+        for (String ref : List.of("sample..PhotoObj", "Sample.dbo.PhotoObj", "[Sample].[dbo].[PhotoObj]", "SAMPLE..[PhotoObj]")) {
+            var t = SqlTranslator.quick("SELECT COUNT(*) AS n FROM " + ref + " p WHERE p.objID > 0", "Sample", "Stripe82");
+            String table = ref.substring(ref.lastIndexOf('.') + 1);
+            assertEquals("SELECT COUNT(*) AS n FROM Sample." + table + " p WHERE p.objID > 0", t.statements().get(0), ref);
+            assertEquals(4L, ((Number) run(t).get(0).get(0)).longValue(), ref);
+        }
+        assertEquals("SELECT f.run FROM Stripe82.Field f JOIN Sample.PhotoObj p ON p.run = f.run",
+                SqlTranslator.quick("SELECT f.run FROM stripe82..Field f JOIN sample.dbo.PhotoObj p ON p.run = f.run",
+                        "Sample", "Stripe82").statements().get(0));
+        // a name that is not a catalog keeps its qualifiers (and the database says what it does not know)
+        assertEquals("SELECT x FROM other.dbo.T", SqlTranslator.quick("SELECT x FROM other.dbo.T", "Sample").statements().get(0));
+        // information_schema has no dbo level
+        assertEquals("SELECT 1 FROM INFORMATION_SCHEMA.dbo.T",
+                SqlTranslator.quick("SELECT 1 FROM information_schema.dbo.T", "Sample").statements().get(0));
+    }
+
+    @Test
     void parsableH2StatementsPassThroughUnchanged() {
         String call = "CALL CSVWRITE('/tmp/x.csv', 'SELECT 1')";
         assertEquals(List.of(call), SqlTranslator.quick(call).statements());

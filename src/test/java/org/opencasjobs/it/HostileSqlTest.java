@@ -314,11 +314,17 @@ class HostileSqlTest {
         }
         String triggers = ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.TRIGGERS", "MyDB"));
         assertTrue(triggers.endsWith("\n0\n"), triggers);
-        // The service's own functions (OBJECT_ID, …) are there; none the statements above tried to make.
+        // The only Java functions are the service's own: the SkyServer ones in schema dbo, OBJECT_ID
+        // (sys and PUBLIC); none of those the statements above tried to make.
         String aliases = ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.ROUTINES"
-                + " WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA' AND (EXTERNAL_NAME IS NULL"
-                + " OR EXTERNAL_NAME NOT LIKE 'org.opencasjobs.%')", "MyDB"));
+                + " WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA' AND NOT (ROUTINE_SCHEMA = 'dbo'"
+                + " AND EXTERNAL_NAME LIKE 'org.opencasjobs.catalog.sdss.%') AND NOT (ROUTINE_NAME = 'OBJECT_ID'"
+                + " AND EXTERNAL_NAME LIKE 'org.opencasjobs.catalog.BrowsingViews.%')", "MyDB"));
         assertTrue(aliases.endsWith("\n0\n"), aliases);
+        String skyFunctions = ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.ROUTINES"
+                + " WHERE ROUTINE_SCHEMA = 'dbo'", "MyDB"));
+        assertTrue(skyFunctions.endsWith("\n" + org.opencasjobs.catalog.sdss.SkyFunctionContracts.ALL.size() + "\n"),
+                skyFunctions);
     }
 
     // ---- database settings, shutdown, denial of service ------------------------------------------
@@ -360,7 +366,7 @@ class HostileSqlTest {
         }
         // Nobody is hurt: both users' databases and the context still answer.
         assertTrue(ok(quick(bob, BOB_PW, "SELECT x FROM mydb.Secret", "Sample")).endsWith("\n42\n"));
-        assertTrue(ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM PhotoObj", "Sample")).endsWith("\n2000\n"));
+        assertTrue(ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM PhotoObjAll", "Sample")).endsWith("\n2000\n"));
         assertTrue(ok(quick(alice, ALICE_PW, "SELECT COUNT(*) AS n FROM Mine", "MyDB")).endsWith("\n0\n"));
         String settings = ok(quick(alice, ALICE_PW, "SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
                 + " WHERE SETTING_NAME IN ('MODE', 'EXCLUSIVE', 'DB_CLOSE_DELAY', 'TRACE_LEVEL_FILE', 'CACHE_SIZE')"
@@ -430,7 +436,7 @@ class HostileSqlTest {
                 });
         Thread.sleep(700); // alice's statement holds its FOR UPDATE until her 3 s limit stops it
         long t0 = System.nanoTime();
-        String rows = ok(quick(bob, BOB_PW, "SELECT COUNT(*) AS n FROM PhotoObj", "Sample"));
+        String rows = ok(quick(bob, BOB_PW, "SELECT COUNT(*) AS n FROM PhotoObjAll", "Sample"));
         String locked = ok(quick(bob, BOB_PW, "SELECT TOP 3 objID FROM PhotoObj FOR UPDATE", "Sample"));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(rows.endsWith("\n2000\n"), rows);
@@ -514,7 +520,7 @@ class HostileSqlTest {
         TABLE.add("DROP SCHEMA MyDB CASCADE (own) -> " + (drop.statusCode() == 200 ? "ALLOWED: own MyDB and its tables dropped"
                 : "refused: " + message(drop)));
         // The next query still works in a context…
-        assertTrue(ok(quick(carol.wsid(), "carol-pw", "SELECT COUNT(*) AS n FROM PhotoObj", "Sample")).endsWith("\n2000\n"));
+        assertTrue(ok(quick(carol.wsid(), "carol-pw", "SELECT COUNT(*) AS n FROM PhotoObjAll", "Sample")).endsWith("\n2000\n"));
         // …and in MyDB it works or fails clearly.
         for (String sql : List.of("SELECT 1 AS a", "CREATE TABLE mydb.After(a INT)")) {
             HttpResponse<String> r = quick(carol.wsid(), "carol-pw", sql, "MyDB");

@@ -334,7 +334,7 @@ class QueryTest {
     @EnumSource(Via.class)
     void countReadsLineTwo(Via via) throws Exception {
         // casjobs.count(): int(self.quick("SELECT COUNT(*) " + q).split("\n")[1])
-        String csv = quick(via, alice, "SELECT COUNT(*) FROM PhotoObj", "Sample");
+        String csv = quick(via, alice, "SELECT COUNT(*) FROM PhotoObjAll", "Sample");
         assertEquals("2000", csv.split("\n")[1], () -> "typed CSV: " + csv);
         assertTrue(csv.split("\n")[0].endsWith("]:Integer"), () -> "header: " + csv);
         assertEquals(3, csv.split("\n", -1).length, () -> "one row and a final line break: " + csv);
@@ -382,7 +382,7 @@ class QueryTest {
             assertEquals(reference, quick(Via.SOAP12, alice, TOP3, ctx), ctx);
         }
         for (String ctx : List.of("mydb", "MYDB", "myDb")) {
-            assertEquals("[n]:Integer\n2000\n", quick(Via.GET, alice, "SELECT COUNT(*) AS n FROM Sample.PhotoObj", ctx),
+            assertEquals("[n]:Integer\n2000\n", quick(Via.GET, alice, "SELECT COUNT(*) AS n FROM Sample.PhotoObjAll", ctx),
                     ctx);
         }
     }

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +15,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opencasjobs.config.ServerConfig;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
 import org.opencasjobs.jobs.JobType;
@@ -25,25 +25,33 @@ import org.opencasjobs.jobs.NewJob;
 import org.opencasjobs.jobs.Queue;
 import org.opencasjobs.jobs.ServiceState;
 
-/** The job store on an in-memory H2: what it records, and compare-and-set as the only way a status changes. */
+/**
+ * The job store on each engine (an in-memory H2; a fresh PostgreSQL database): what it records,
+ * and compare-and-set as the only way a status changes.
+ */
+@ParameterizedClass
+@EnumSource(StoreEngine.class)
 class JdbcJobStoreTest {
     private static final LocalDateTime T0 = LocalDateTime.of(2026, 12, 1, 12, 0);
     private static final Queue BATCH = new Queue("Sample", 500, false);
     private static final Queue QUICK = new Queue("Sample", 1, true);
 
-    private JobStoreDatabase db;
+    @Parameter
+    StoreEngine engine;
+    private StoreEngine.Fresh db;
     private JobStore store;
 
     @BeforeEach
     void open() {
-        db = JobStoreDatabase.open(ServerConfig.of(Map.of(
-                "casjobs.jobstore.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")));
-        store = new JdbcJobStore(db.dataSource());
+        db = engine.open();
+        store = new JdbcJobStore(db.db().dataSource());
     }
 
     @AfterEach
     void close() {
-        db.close();
+        if (db != null) {
+            db.close();
+        }
     }
 
     private long submit(long wsid, Queue queue, boolean system, String task) {
@@ -175,5 +183,50 @@ class JdbcJobStoreTest {
         store.completeServiceStateRequests();
         assertEquals(Optional.of(ServiceState.SUSPENDED), store.serviceState("Sample/500"));
         assertEquals(Optional.of(ServiceState.RUNNING), store.serviceState(ServiceState.SCHEDULER));
+    }
+
+    @Test
+    void aLongQueryAndItsTimesComeBackAsTheyWere() {
+        String query = "SELECT objID FROM PhotoObj WHERE r < 18 -- " + "é".repeat(20_000);
+        long id = store.insert(new NewJob(7, BATCH, false, JobType.QUERY, "long", query, "Big", "MyDB", 3, "::1",
+                "http://h:8080"), T0.plusNanos(123_000));
+        Job job = store.find(id).orElseThrow();
+        assertEquals(query, job.query());
+        assertEquals("Big", job.intoTable());
+        assertEquals("http://h:8080", job.outputBase());
+        assertEquals(T0.plusNanos(123_000), job.timeSubmit(), "microseconds kept");
+        assertEquals(List.of("QUERY", "CSV", "DataSet", "FITS", "VOTable"),
+                store.jobTypes().stream().map(JobType::type).toList());
+    }
+
+    @Test
+    void theTableAJobIsCreatingIsRecordedOnlyWhileItRuns() {
+        long id = submit(7, BATCH, false, null);
+        assertFalse(store.recordCreating(id, "Stars"), "not started");
+        store.transition(id, JobStatus.READY, JobStatus.STARTED, T0);
+        assertTrue(store.recordCreating(id, "Stars"));
+        assertEquals(Optional.of("Stars"), store.creatingTable(id));
+        assertEquals(java.util.OptionalLong.of(id), store.jobCreating(7, "STARS"), "names match in any case");
+        assertEquals(java.util.OptionalLong.empty(), store.jobCreating(8, "Stars"), "another user's table");
+        store.transition(id, JobStatus.STARTED, JobStatus.FINISHED, T0);
+        assertEquals(java.util.OptionalLong.empty(), store.jobCreating(7, "Stars"), "ended");
+    }
+
+    @Test
+    void countsOutputsAndConditionsOnTimes() {
+        long early = submit(7, BATCH, false, null);
+        long late = store.insert(new NewJob(7, QUICK, false, JobType.QUERY, null, "SELECT 2", null, "Sample", 0,
+                "10.0.0.1", null), T0.plusDays(1));
+        store.transition(early, JobStatus.READY, JobStatus.STARTED, T0);
+        store.transition(early, JobStatus.STARTED, JobStatus.FINISHED, T0.plusHours(2),
+                new JobStore.Outcome(1L, null, null, "http://h/out/x.csv", null));
+        assertEquals(List.of(new JobStore.ActiveCount("Sample", 1, true, JobStatus.READY, 1)), store.activeCounts());
+        assertEquals(List.of("http://h/out/x.csv"), store.outputLocations(T0.plusHours(1)));
+        assertEquals(List.of(), store.outputLocations(T0.plusHours(3)));
+        assertEquals(List.of(early), ids(store.list(Conditions.parse("timesubmit:2026-12-01", false), 7L, false)));
+        assertEquals(List.of(late), ids(store.list(Conditions.parse("timesubmit:2026-12-01T13:00,", false), 7L, false)));
+        assertEquals(List.of(late, early), ids(store.list(Conditions.parse("status:0|5;context:SAMPLE", false), 7L, false)));
+        assertEquals(List.of(early), ids(store.list(Conditions.parse("timeend:,2026-12-01 15:00", false), 7L, false)));
+        assertEquals(List.of(early), store.idsWithStatus(JobStatus.FINISHED, false));
     }
 }
