@@ -67,6 +67,11 @@ final class Functions {
             case "IIF" -> args.length == 3 ? "CASE WHEN " + args[0] + " THEN " + args[1] + " ELSE " + args[2] + " END" : null;
             case "CHOOSE" -> args.length >= 2 ? choose(args) : null;
             case "SQUARE" -> args.length == 1 ? "POWER(" + args[0] + ", 2)" : null;
+            // SQL Server's statistical aggregates under their standard names (both engines have them)
+            case "STDEV" -> args.length == 1 ? "STDDEV_SAMP(" + args[0] + ")" : null;
+            case "STDEVP" -> args.length == 1 ? "STDDEV_POP(" + args[0] + ")" : null;
+            case "VAR" -> args.length == 1 ? "VAR_SAMP(" + args[0] + ")" : null;
+            case "VARP" -> args.length == 1 ? "VAR_POP(" + args[0] + ")" : null;
             case "ATN2" -> args.length == 2 ? "ATAN2(" + args[0] + ", " + args[1] + ")" : null;
             case "REPLICATE" -> args.length == 2 ? "REPEAT(" + args[0] + ", " + args[1] + ")" : null;
             case "DATALENGTH" -> args.length == 1 ? "OCTET_LENGTH(" + args[0] + ")" : null;

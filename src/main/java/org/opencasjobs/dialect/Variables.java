@@ -161,16 +161,26 @@ final class Variables {
             return null;
         }
         if (assigns(sql)) {
+            // SQL Server assigns from the rows in the query's order, so the last row's values stay
+            // (TOP 1 … ORDER BY gives the first in that order). H2 would evaluate an assignment in
+            // the select list for every row it scans, before sorting: the query runs as a derived
+            // table first, and the assignments read its rows.
             List<int[]> items = SelectList.items(sql, t, 0);
-            StringBuilder out = new StringBuilder();
-            int copied = 0;
-            for (int[] item : items) {
+            StringBuilder inner = new StringBuilder(sql.substring(0, t.get(items.get(0)[0]).start()));
+            StringBuilder outer = new StringBuilder("SELECT ");
+            for (int i = 0; i < items.size(); i++) {
+                int[] item = items.get(i);
                 String name = t.get(item[0]).text(sql);
-                out.append(sql, copied, t.get(item[0]).start()).append(name).append(" := ")
-                        .append(assigned(sql, t, item[0] + 1, item[1], name, batch));
-                copied = t.get(item[1]).end();
+                int op = item[0] + 1;
+                boolean compound = !t.get(op).is(sql, "=");
+                String column = "assigned_.v" + i;
+                inner.append(i == 0 ? "" : ", ").append(Expr.text(sql, t, compound ? op + 2 : op + 1, item[1]))
+                        .append(" AS v").append(i);
+                String value = compound ? name + " " + t.get(op).text(sql) + " (" + column + ")" : column;
+                outer.append(i == 0 ? "" : ", ").append(name).append(" := ").append(typed(value, batch.typeOf(name)));
             }
-            return List.of(out.append(sql.substring(copied)).toString());
+            inner.append(sql.substring(t.get(items.get(items.size() - 1)[1]).end()));
+            return List.of(outer.append(" FROM (").append(inner).append(") assigned_").toString());
         }
         return null;
     }
