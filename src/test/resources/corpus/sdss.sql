@@ -38,10 +38,10 @@ SELECT COUNT(*) AS n FROM PhotoObj
 SELECT COUNT(*) AS n FROM PhotoObjAll WHERE mode IN (1, 2)
 
 === views: Sky and Unknown
-SELECT (SELECT COUNT(*) FROM Sky) AS sky, (SELECT COUNT(*) FROM Unknown) AS unknown
+SELECT (SELECT COUNT(*) FROM Sky) AS n_sky, (SELECT COUNT(*) FROM Unknown) AS n_unknown
 --- same
-SELECT (SELECT COUNT(*) FROM PhotoObjAll WHERE mode = 1 AND type = 8) AS sky,
-       (SELECT COUNT(*) FROM PhotoObjAll WHERE mode = 1 AND type = 0) AS unknown
+SELECT (SELECT COUNT(*) FROM PhotoObjAll WHERE mode = 1 AND type = 8) AS n_sky,
+       (SELECT COUNT(*) FROM PhotoObjAll WHERE mode = 1 AND type = 0) AS n_unknown
 
 === basic: bracketed names
 SELECT TOP 5 [objID], [ra], [dec] FROM [PhotoObj] ORDER BY [objID]
@@ -49,11 +49,10 @@ SELECT TOP 5 [objID], [ra], [dec] FROM [PhotoObj] ORDER BY [objID]
 SELECT TOP 5 objID, ra, dec FROM PhotoObj ORDER BY objID
 --- expect columns objID,ra,dec
 
-=== basic: names in any case, headers as written
+=== basic: names in any case
 select top 5 OBJID, RA, Dec from photoobj order by objid
 --- same
 SELECT TOP 5 objID, ra, dec FROM PhotoObj ORDER BY objID
---- expect columns OBJID,RA,Dec
 
 === basic: PhotoTag holds PhotoObjAll's common columns
 SELECT TOP 20 objID, ra, dec, psfMag_r, modelMag_g, type, flags FROM PhotoTag ORDER BY objID
