@@ -273,6 +273,24 @@ public final class SqlTranslator {
             }
         }
         Set<Integer> names = new TreeSet<>();
+        // A word right after FROM or JOIN names a table: a keyword of the parser's there (the view
+        // Unknown) is bracketed from the start, since inside a subquery the parser reports its
+        // error at the subquery's start, where no retry below would find the word.
+        for (int i = 1; i < piece.size(); i++) {
+            Tok before = piece.get(i - 1);
+            if (!before.isWord(sql, "FROM") && !before.isWord(sql, "JOIN")) {
+                continue;
+            }
+            int last = i; // the table's own name: the last part of mydb.T, Sample..T, Sample.dbo.T
+            while (last + 2 < piece.size() && dot(sql, piece, last + 1)) {
+                last += dot(sql, piece, last + 2) && last + 3 < piece.size() ? 3 : 2;
+            }
+            String schema = last > i ? key(piece.get(i).text(sql)) : "";
+            boolean catalogView = schema.equals("information_schema") || schema.equals("sys"); // ours, never keywords
+            if (!catalogView && isKeywordName(sql, piece.get(last)) && !(last + 1 < piece.size() && piece.get(last + 1).is(sql, "("))) {
+                names.add(last);
+            }
+        }
         boolean withQualified = false;
         Exception first = null;
         int lastStop = -1;

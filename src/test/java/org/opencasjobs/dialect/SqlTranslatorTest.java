@@ -434,6 +434,11 @@ class SqlTranslatorTest {
                         .map(r -> List.<Object>of(((Number) r.get(0)).intValue())).toList(), sql + " -> " + t.statements());
             }
         }
+        // as a table's name inside a subquery (SDSS's view Unknown), where the parser stops at the subquery
+        run(SqlTranslator.quick("CREATE TABLE MyDB.Unknown (x INT)"));
+        var sub = SqlTranslator.quick("SELECT (SELECT COUNT(*) FROM mydb.Unknown) AS a, (SELECT COUNT(*) FROM MyDB.Unknown u) AS b");
+        assertEquals(List.of(List.<Object>of(0L, 0L)), run(sub).stream()
+                .map(r -> List.<Object>of(((Number) r.get(0)).longValue(), ((Number) r.get(1)).longValue())).toList());
         // as column and table names of MyDB tables
         run(SqlTranslator.quick("CREATE TABLE MyDB.Start (Tables INT, Global INT, Output VARCHAR(9))"));
         run(SqlTranslator.quick("INSERT INTO MyDB.Start (Tables, Global, Output) VALUES (1, 2, 'x')"));
