@@ -49,10 +49,11 @@ SELECT TOP 5 [objID], [ra], [dec] FROM [PhotoObj] ORDER BY [objID]
 SELECT TOP 5 objID, ra, dec FROM PhotoObj ORDER BY objID
 --- expect columns objID,ra,dec
 
-=== basic: names in any case
+=== basic: names in any case, headers as written
 select top 5 OBJID, RA, Dec from photoobj order by objid
 --- same
 SELECT TOP 5 objID, ra, dec FROM PhotoObj ORDER BY objID
+--- expect columns OBJID,RA,Dec
 
 === basic: PhotoTag holds PhotoObjAll's common columns
 SELECT TOP 20 objID, ra, dec, psfMag_r, modelMag_g, type, flags FROM PhotoTag ORDER BY objID

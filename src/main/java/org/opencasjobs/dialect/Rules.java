@@ -26,7 +26,8 @@ final class Rules {
             rule("round-truncate", Rules::roundTruncate),
             rule("functions", Functions::apply),
             rule("quoted-alias", Rules::quotedAliases),
-            rule("equals-alias", Rules::equalsAliases));
+            rule("equals-alias", Rules::equalsAliases),
+            rule("names-as-written", Rules::namesAsWritten));
 
     static Rule byName(String name) {
         return ALL.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
@@ -278,5 +279,49 @@ final class Rules {
             }
         }
         return sql;
+    }
+
+    /** Words that stand for a value, not a column, in a SELECT list. */
+    private static final java.util.Set<String> VALUE_WORDS = java.util.Set.of("NULL", "TRUE", "FALSE", "UNKNOWN",
+            "DEFAULT", "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_USER", "SESSION_USER",
+            "SYSTEM_USER", "USER", "LOCALTIMESTAMP", "LOCALTIME");
+
+    /**
+     * SQL Server names a result column that is a bare column reference as the query writes it
+     * ({@code select OBJID from PhotoObj} answers a column {@code OBJID}); H2 and PostgreSQL answer
+     * the name the table declares (or folds). Each such item without an alias gets its own
+     * spelling as alias: {@code OBJID AS "OBJID"}, {@code p.ra AS "ra"}, {@code [Dec] AS "Dec"}.
+     */
+    static String namesAsWritten(String sql, Engine engine) {
+        List<Tok> t = Lexer.tokens(sql);
+        java.util.TreeMap<Integer, String> inserts = new java.util.TreeMap<>();
+        for (int i = 0; i < t.size(); i++) {
+            if (!t.get(i).isWord(sql, "SELECT")) {
+                continue;
+            }
+            for (int[] item : SelectList.items(sql, t, i)) {
+                boolean reference = (item[1] - item[0]) % 2 == 0 && item[1] - item[0] <= 6;
+                for (int k = item[0]; k <= item[1] && reference; k++) {
+                    Tok x = t.get(k);
+                    reference = (k - item[0]) % 2 == 0 ? x.isName() && !x.text(sql).startsWith("@")
+                            && !x.text(sql).startsWith("#") && !Expr.isKeyword(sql, x)
+                            && !VALUE_WORDS.contains(x.text(sql).toUpperCase(java.util.Locale.ROOT))
+                            && !Character.isDigit(x.text(sql).charAt(0))
+                            : x.is(sql, ".");
+                }
+                if (reference) {
+                    String written = t.get(item[1]).text(sql);
+                    if (t.get(item[1]).kind() == 'q') {
+                        written = written.substring(1, written.length() - 1);
+                    }
+                    inserts.put(t.get(item[1]).end(), " AS \"" + written.replace("\"", "\"\"") + "\"");
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder(sql);
+        for (var e : inserts.descendingMap().entrySet()) {
+            out.insert(e.getKey(), e.getValue());
+        }
+        return out.toString();
     }
 }

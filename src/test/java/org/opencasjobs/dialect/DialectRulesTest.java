@@ -90,7 +90,14 @@ class DialectRulesTest {
             new Golden("equals-alias", "SELECT n = 1 + 1", "SELECT 1 + 1 AS \"n\"", "2"),
             new Golden("equals-alias", "SELECT TOP 1 [my n] = i FROM mydb.nums WHERE i = 1",
                     "SELECT TOP 1 i AS [my n] FROM mydb.nums WHERE i = 1", "1"),
-            new Golden("equals-alias", "SELECT i FROM mydb.nums WHERE i = 1", "SELECT i FROM mydb.nums WHERE i = 1", "1"));
+            new Golden("equals-alias", "SELECT i FROM mydb.nums WHERE i = 1", "SELECT i FROM mydb.nums WHERE i = 1", "1"),
+            new Golden("names-as-written", "SELECT I FROM mydb.nums WHERE i = 1",
+                    "SELECT I AS \"I\" FROM mydb.nums WHERE i = 1", "1"),
+            new Golden("names-as-written", "SELECT n.[I], NULL, 2, n.i AS x, COUNT(*) FROM mydb.nums n WHERE n.i = 1 GROUP BY n.i",
+                    "SELECT n.[I] AS \"I\", NULL, 2, n.i AS x, COUNT(*) FROM mydb.nums n WHERE n.i = 1 GROUP BY n.i",
+                    "1,NULL,2,1,1"),
+            new Golden("names-as-written", "SELECT x.I FROM (SELECT i FROM mydb.nums) x WHERE x.i = 1",
+                    "SELECT x.I AS \"I\" FROM (SELECT i AS \"i\" FROM mydb.nums) x WHERE x.i = 1", "1"));
 
     static Stream<Golden> golden() {
         return GOLDEN.stream();

@@ -129,7 +129,7 @@ class SqlTranslatorTest {
     @Test
     void quickQueryWithTopAndBracketsReturnsRows() throws SQLException {
         var t = SqlTranslator.quick("SELECT TOP 2 [objID], ra FROM PhotoObj WHERE [ra] > 1");
-        assertEquals(List.of("SELECT TOP 2 [objID], ra FROM PhotoObj WHERE [ra] > 1"), t.statements());
+        assertEquals(List.of("SELECT TOP 2 [objID] AS \"objID\", ra AS \"ra\" FROM PhotoObj WHERE [ra] > 1"), t.statements());
         assertTrue(t.lastReturnsRows());
         assertNull(t.createdTable());
         List<List<Object>> rows = run(t);
@@ -147,7 +147,7 @@ class SqlTranslatorTest {
     @Test
     void selectIntoMyDbBecomesCreateTableAs() throws SQLException {
         var t = SqlTranslator.quick("SELECT TOP 10 objID INTO mydb.MyTable FROM PhotoObj");
-        assertEquals(List.of("CREATE TABLE MyDB.MyTable AS SELECT TOP 10 objID FROM PhotoObj"), t.statements());
+        assertEquals(List.of("CREATE TABLE MyDB.MyTable AS SELECT TOP 10 objID AS \"objID\" FROM PhotoObj"), t.statements());
         assertEquals("MyTable", t.createdTable());
         assertFalse(t.lastReturnsRows());
         run(t);
@@ -352,7 +352,7 @@ class SqlTranslatorTest {
         run(SqlTranslator.quick("SELECT objID INTO MyDB.Q FROM PhotoObj"));
         var t = SqlTranslator.quick("SELECT mydb.q.objID FROM MYDB.q JOIN mydb.dbo.q AS o ON o.objID = mydb.q.objID"
                 + " WHERE EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'Q')");
-        assertEquals("SELECT MyDB.q.objID FROM MyDB.q JOIN MyDB.q AS o ON o.objID = MyDB.q.objID"
+        assertEquals("SELECT MyDB.q.objID AS \"objID\" FROM MyDB.q JOIN MyDB.q AS o ON o.objID = MyDB.q.objID"
                 + " WHERE EXISTS (SELECT 1 FROM MyDB_Information.tables WHERE table_name = 'Q')", t.statements().get(0));
         assertEquals(4, run(t).size());
     }
@@ -361,7 +361,7 @@ class SqlTranslatorTest {
     void catalogQualifiersAreMadeCanonicalToo() throws SQLException {
         // "Sample" is also a JSqlParser keyword: the parse must still succeed.
         var t = SqlTranslator.batch("SELECT sample.PhotoObj.objID FROM sample.PhotoObj WHERE SAMPLE.PhotoObj.objID > 2", "S", "Sample");
-        assertEquals("CREATE TABLE MyDB.[S] AS SELECT Sample.PhotoObj.objID FROM Sample.PhotoObj WHERE Sample.PhotoObj.objID > 2",
+        assertEquals("CREATE TABLE MyDB.[S] AS SELECT Sample.PhotoObj.objID AS \"objID\" FROM Sample.PhotoObj WHERE Sample.PhotoObj.objID > 2",
                 t.statements().get(0));
         run(t);
         assertEquals(2, count("MyDB.S"));
@@ -376,11 +376,11 @@ class SqlTranslatorTest {
             assertEquals("SELECT COUNT(*) AS n FROM Sample." + table + " p WHERE p.objID > 0", t.statements().get(0), ref);
             assertEquals(4L, ((Number) run(t).get(0).get(0)).longValue(), ref);
         }
-        assertEquals("SELECT f.run FROM Stripe82.Field f JOIN Sample.PhotoObj p ON p.run = f.run",
+        assertEquals("SELECT f.run AS \"run\" FROM Stripe82.Field f JOIN Sample.PhotoObj p ON p.run = f.run",
                 SqlTranslator.quick("SELECT f.run FROM stripe82..Field f JOIN sample.dbo.PhotoObj p ON p.run = f.run",
                         "Sample", "Stripe82").statements().get(0));
         // a name that is not a catalog keeps its qualifiers (and the database says what it does not know)
-        assertEquals("SELECT x FROM other.dbo.T", SqlTranslator.quick("SELECT x FROM other.dbo.T", "Sample").statements().get(0));
+        assertEquals("SELECT x AS \"x\" FROM other.dbo.T", SqlTranslator.quick("SELECT x FROM other.dbo.T", "Sample").statements().get(0));
         // information_schema has no dbo level
         assertEquals("SELECT 1 FROM INFORMATION_SCHEMA.dbo.T",
                 SqlTranslator.quick("SELECT 1 FROM information_schema.dbo.T", "Sample").statements().get(0));
