@@ -200,6 +200,10 @@ class ContextLoadTest {
         assertEquals("Error: --key objID: the value " + (FIRST_OBJID + 10) + " is in 2 rows, and a primary key needs"
                 + " each value once.", dup);
         assertEquals(Map.of("objects", (long) ROWS), tables(data, config, "Survey"));
+        Path noKey = dir.resolve("nokey.csv");
+        Files.writeString(noKey, "objID,ra\n1,2.5\n,3.5\n3,4.5\n");
+        assertEquals("Error: --key objID: 1 row has no value in column objID, and a primary key needs one in every row.",
+                refused(data, config, "Survey", "--key", "objID", noKey.toString()));
 
         try (TestServer s = new TestServer(Map.of("casjobs.data.dir", data.toString(), "casjobs.contexts", "Survey"))) {
             List<String> types = quick(s, "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.columns"
@@ -297,6 +301,14 @@ class ContextLoadTest {
         // the same name again works: nothing was left to block it
         load(data, config, "Survey", "--table", "T", good.toString());
         assertEquals(Map.of("T", 30_000L), tables(data, config, "Survey"));
+
+        // a staging table a killed load left behind (another process's) is dropped when the context is next opened
+        try (Connection c = ContextFiles.openAsAdmin(data, "Survey"); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE \"Survey\".\"~load~0123456789abcdef~1\" (x INT)");
+        }
+        assertEquals(2, tables(data, config, "Survey").size(), "context list shows it until then");
+        load(data, config, "Survey", "--table", "T2", good.toString());
+        assertEquals(Map.of("T", 30_000L, "T2", 30_000L), tables(data, config, "Survey"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.List;
+import org.h2.api.ErrorCode;
 
 /**
  * A catalog load into a managed context's H2 database: the rows are inserted in batches of
@@ -101,23 +102,36 @@ final class H2LoadTarget implements LoadTarget {
     public void primaryKey(String column) throws SQLException {
         String col = Catalog.quote(column);
         try (Statement st = admin.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + stagingName() + " WHERE " + col + " IS NULL")) {
-                rs.next();
-                if (rs.getLong(1) > 0) {
-                    throw new IllegalArgumentException("--key " + column + ": " + rs.getLong(1) + " rows have no value in"
-                            + " column " + column + ", and a primary key needs one in every row.");
+            // the constraint is tried first: the scans that find an example run only when it fails
+            try {
+                st.execute("ALTER TABLE " + stagingName() + " ALTER COLUMN " + col + " SET NOT NULL");
+            } catch (SQLException e) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + stagingName() + " WHERE " + col + " IS NULL")) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        long n = rs.getLong(1);
+                        throw new IllegalArgumentException("--key " + column + ": " + n + (n == 1 ? " row has" : " rows have")
+                                + " no value in column " + column + ", and a primary key needs one in every row.");
+                    }
                 }
+                throw e;
             }
-            try (ResultSet rs = st.executeQuery("SELECT TOP 1 " + col + ", COUNT(*) FROM " + stagingName()
-                    + " GROUP BY " + col + " HAVING COUNT(*) > 1")) {
-                if (rs.next()) {
-                    throw new IllegalArgumentException("--key " + column + ": the value " + rs.getString(1) + " is in "
-                            + rs.getLong(2) + " rows, and a primary key needs each value once.");
+            try {
+                st.execute("ALTER TABLE " + stagingName() + " ADD CONSTRAINT " + Catalog.quote("PK_" + table)
+                        + " PRIMARY KEY (" + col + ")");
+            } catch (SQLException e) {
+                if (e.getErrorCode() != ErrorCode.DUPLICATE_KEY_1) {
+                    throw e;
                 }
+                try (ResultSet rs = st.executeQuery("SELECT TOP 1 " + col + ", COUNT(*) FROM " + stagingName()
+                        + " GROUP BY " + col + " HAVING COUNT(*) > 1")) {
+                    if (rs.next()) {
+                        throw new IllegalArgumentException("--key " + column + ": the value " + rs.getString(1) + " is in "
+                                + rs.getLong(2) + " rows, and a primary key needs each value once.");
+                    }
+                }
+                throw e;
             }
-            st.execute("ALTER TABLE " + stagingName() + " ALTER COLUMN " + col + " SET NOT NULL");
-            st.execute("ALTER TABLE " + stagingName() + " ADD CONSTRAINT " + Catalog.quote("PK_" + table)
-                    + " PRIMARY KEY (" + col + ")");
         }
     }
 
