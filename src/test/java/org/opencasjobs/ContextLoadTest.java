@@ -227,6 +227,9 @@ class ContextLoadTest {
                     one.get(1));
             assertEquals("\"" + want[7] + "\"", got[7]);
             assertEquals(String.valueOf(ROWS), quick(s, "SELECT COUNT(*) AS n FROM Survey..objects", "Survey").get(1));
+            assertEquals("Error: The data folder " + data + " is in use by a running server, and context load writes a"
+                    + " context it serves: stop the server first, then run this command again.",
+                    refused(data, config, "Survey", "--table", "more", again.toString()));
         }
         // the context's own database: the primary key, the declination index, and the planner's statistics
         try (Connection c = ContextFiles.openAsAdmin(data, "Survey"); Statement st = c.createStatement()) {
