@@ -79,7 +79,7 @@ public final class ContextCommands {
                         + " and context load writes a context it serves: stop the server first, then run this command again.");
             }
             PrivateFiles.folder(config.dataDir());
-            return DataFolder.inDataFolder(config, () -> {
+            return inDataFolder(config, () -> {
                 ContextLoader.Result r = ContextLoader.load(config,
                         new ContextLoader.Request(context, table, files, key, ra, dec), new ContextLoader.Progress() {
                             @Override
