@@ -243,6 +243,7 @@ class MainTest {
                 List.of("account", "set-admin", "--data-dir", d),
                 List.of("account"),
                 List.of("context"),
+                List.of("context", "load", "--data-dir", d, "Sample"),
                 List.of("sample", "generate", "--data-dir", d),
                 List.of("sample", "generate", "--data-dir", d, "--rows", "-1"),
                 List.of("no-such-command"));
@@ -265,7 +266,7 @@ class MainTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : List.of("account add", "account list", "account passwd", "account set-admin",
-                "account disable", "account enable", "context list", "sample generate")) {
+                "account disable", "account enable", "context list", "context load", "sample generate")) {
             List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
             args.add("--help");
             String help = ok(args.toArray(String[]::new));

@@ -133,6 +133,10 @@ public final class Catalog implements AutoCloseable {
             s.execute("CREATE USER IF NOT EXISTS " + READER + " PASSWORD '" + secrets.password("reader") + "'");
             s.execute("GRANT SELECT ON SCHEMA " + quote(name) + " TO " + READER);
         }
+        // before the tables are listed and linked into MyDBs: a killed context load's half table
+        for (String t : StagingTables.dropLeftovers(admin, name)) {
+            LOG.info("dropped {}.\"{}\": the staging table of a context load that did not finish", name, t);
+        }
         if (SdssSample.generates(name) && sampleRows > 0 && tables(name).isEmpty()) {
             // Seconds to tens of seconds at the default size, before the web server answers: say why.
             int rows = SdssSample.rowsFor(name, sampleRows);

@@ -43,10 +43,18 @@ public final class StagingTables {
      * writing them); those of this process's running uploads and jobs are kept. Returns their names.
      */
     public static List<String> dropLeftovers(Connection c) throws SQLException {
+        return dropLeftovers(c, MyDb.NAME);
+    }
+
+    /**
+     * Drops from {@code schema} the staging tables of earlier processes: of a MyDB, or of a
+     * context a killed {@code context load} was filling ({@link H2LoadTarget}).
+     */
+    static List<String> dropLeftovers(Connection c, String schema) throws SQLException {
         List<String> leftovers = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
                 + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '~%'")) {
-            ps.setString(1, MyDb.NAME);
+            ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Matcher m = STAGING.matcher(rs.getString(1));
@@ -58,7 +66,7 @@ public final class StagingTables {
         }
         try (Statement st = c.createStatement()) {
             for (String t : leftovers) {
-                st.execute("DROP TABLE IF EXISTS " + MyDb.NAME + "." + Catalog.quote(t));
+                st.execute("DROP TABLE IF EXISTS " + Catalog.quote(schema) + "." + Catalog.quote(t));
             }
         }
         return leftovers;

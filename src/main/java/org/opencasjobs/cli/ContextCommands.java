@@ -2,18 +2,25 @@ package org.opencasjobs.cli;
 
 import static org.opencasjobs.cli.DataFolder.inDataFolder;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.opencasjobs.catalog.ContextAdmin;
+import org.opencasjobs.catalog.ContextLoader;
+import org.opencasjobs.config.PrivateFiles;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.http.AdminEndpoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code context list}: where each context lives, its tables with row counts, and its queues; told
  * by the running server (its own settings) when there is one, else read from the files.
+ * {@code context load}: a table loaded from FITS, VOTable or CSV files, with the server stopped.
  */
-@Command(name = "context", mixinStandardHelpOptions = true, description = "Inspect the catalog contexts.",
-        subcommands = {ContextCommands.ListContexts.class})
+@Command(name = "context", mixinStandardHelpOptions = true, description = "Inspect the catalog contexts; load a table.",
+        subcommands = {ContextCommands.ListContexts.class, ContextCommands.Load.class})
 public final class ContextCommands {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List the contexts: where each lives, its tables with row counts, and its queues.")
@@ -28,6 +35,78 @@ public final class ContextCommands {
             }
             return inDataFolder(config, DataFolder.NOT_SERVING_YET, () -> {
                 print(ContextAdmin.report(config));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "load", mixinStandardHelpOptions = true,
+            description = "Load FITS, VOTable or CSV/ECSV files (the same columns in each) into a new table of a"
+                    + " context listed in casjobs.contexts, all or nothing. The server must be stopped.")
+    static final class Load extends DataFolderCommand {
+        /** The least time between two progress lines. */
+        private static final long PROGRESS_NANOS = 2_000_000_000L;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The context (as in casjobs.contexts)")
+        String context;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE",
+                description = "Files to load: .fits/.fit/.fts, .vot/.xml, .csv, .ecsv (also gzipped)")
+        List<Path> files;
+
+        @Option(names = "--table", paramLabel = "T", description = "The new table's name (default: the first file's"
+                + " name up to its first dot)")
+        String table;
+
+        @Option(names = "--key", paramLabel = "COL", description = "Make COL the primary key (each value once)")
+        String key;
+
+        @Option(names = "--ra", paramLabel = "COL", description = "Right ascension column, in degrees (with --dec)")
+        String ra;
+
+        @Option(names = "--dec", paramLabel = "COL", description = "Declination column, in degrees: PhotoObjAll gets"
+                + " the zone index of the cone functions, another table an index on it")
+        String dec;
+
+        private long lastPrint = System.nanoTime();
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig config = config();
+            if (RunningServer.find(config).isPresent()) {
+                // A load takes minutes to hours and writes the context's file, which the server holds open.
+                throw new IllegalStateException("The data folder " + config.dataDir() + " is in use by a running server,"
+                        + " and context load writes a context it serves: stop the server first, then run this command again.");
+            }
+            PrivateFiles.folder(config.dataDir());
+            return inDataFolder(config, () -> {
+                ContextLoader.Result r = ContextLoader.load(config,
+                        new ContextLoader.Request(context, table, files, key, ra, dec), new ContextLoader.Progress() {
+                            @Override
+                            public void rows(Path file, long fileRows, long fileRowCount, long totalRows, long nanos) {
+                                long now = System.nanoTime();
+                                if (now - lastPrint >= PROGRESS_NANOS) {
+                                    lastPrint = now;
+                                    print("  " + file.getFileName() + ": " + String.format("%,d", fileRows)
+                                            + (fileRowCount > 0 ? " of " + String.format("%,d", fileRowCount) : "")
+                                            + " rows; " + String.format("%,d", totalRows) + " in all, "
+                                            + ContextLoader.rate(totalRows, nanos / 1e9) + " rows/s");
+                                }
+                            }
+
+                            @Override
+                            public void step(String what) {
+                                print("  " + what + "…");
+                            }
+                        });
+                print("Loaded " + r.context() + "." + r.table() + ": " + String.format("%,d", r.rows())
+                        + (r.rows() == 1 ? " row" : " rows") + " from " + files.size() + (files.size() == 1 ? " file" : " files")
+                        + " in " + String.format(java.util.Locale.ROOT, "%.1f", r.loadSeconds()) + " s ("
+                        + ContextLoader.rate(r.rows(), r.loadSeconds()) + " rows/s); " + r.columns().size() + " columns: "
+                        + String.join(", ", r.columns()) + "; "
+                        + (r.key() == null ? "no primary key" : "primary key " + r.key()) + "; "
+                        + (r.skyIndex() == null ? "no sky index" : r.skyIndex()) + "; analysed; "
+                        + String.format(java.util.Locale.ROOT, "%.1f", r.totalSeconds()) + " s in all.");
                 return 0;
             });
         }
