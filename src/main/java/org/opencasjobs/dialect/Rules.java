@@ -26,7 +26,9 @@ final class Rules {
             rule("round-truncate", Rules::roundTruncate),
             rule("functions", Functions::apply),
             rule("quoted-alias", Rules::quotedAliases),
-            rule("equals-alias", Rules::equalsAliases));
+            rule("equals-alias", Rules::equalsAliases),
+            // last: its join is H2's own SQL, which no rule above should touch
+            rule("cone-apply", Apply::apply));
 
     static Rule byName(String name) {
         return ALL.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
