@@ -265,7 +265,7 @@ final class Apply {
         if (where < 0) {
             edits.add(new Edit(end, end, " WHERE " + condition));
         } else {
-            edits.add(new Edit(t.get(where).start(), t.get(where).end(), "WHERE " + condition + " AND ("));
+            edits.add(new Edit(t.get(where).start(), t.get(where + 1).start(), "WHERE " + condition + " AND ("));
             edits.add(new Edit(end, end, ")"));
         }
     }
