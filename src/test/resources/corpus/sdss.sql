@@ -486,8 +486,9 @@ SELECT g.objID FROM (SELECT TOP 1 ra, dec FROM Star ORDER BY objID) c
 CROSS APPLY dbo.fGetNearbyObjEq(c.ra, c.dec, 60) n JOIN Galaxy g ON g.objID = n.objID
 WHERE g.g - g.r > 0.5
 --- same
-SELECT g.objID FROM Galaxy g, (SELECT TOP 1 cx, cy, cz FROM Star ORDER BY objID) c
-WHERE g.cx * c.cx + g.cy * c.cy + g.cz * c.cz >= COS(RADIANS(1.0)) AND g.g - g.r > 0.5
+SELECT g.objID FROM (SELECT TOP 1 cx, cy, cz FROM Star ORDER BY objID) c
+LEFT JOIN Galaxy g ON g.cx * c.cx + g.cy * c.cy + g.cz * c.cz >= COS(RADIANS(1.0)) AND g.g - g.r > 0.5
+WHERE g.objID IS NOT NULL
 
 === cone: all modes includes the secondary duplicate
 DECLARE @ra float, @dec float

@@ -27,6 +27,9 @@ final class Rules {
             rule("functions", Functions::apply),
             rule("quoted-alias", Rules::quotedAliases),
             rule("equals-alias", Rules::equalsAliases),
+            // its join is H2's own SQL, which no rule above should touch
+            rule("cone-apply", Apply::apply),
+            // last: it only names bare column references as written, the join's included
             rule("names-as-written", Rules::namesAsWritten));
 
     static Rule byName(String name) {

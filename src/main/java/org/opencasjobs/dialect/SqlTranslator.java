@@ -156,15 +156,8 @@ public final class SqlTranslator {
                 throw new CasJobsException("EXEC/EXECUTE (" + Where.at(sql, piece.get(0).start())
                         + ") is not supported: write the statement itself.");
             }
-            for (int i = 1; i < piece.size(); i++) {
-                Tok join = piece.get(i - 1);
-                if (piece.get(i).isWord(sql, "APPLY") && (join.isWord(sql, "CROSS") || join.isWord(sql, "OUTER"))) {
-                    // H2 has no lateral joins: a table function cannot take the columns of a table before it
-                    throw new CasJobsException(join.text(sql).toUpperCase(Locale.ROOT) + " APPLY ("
-                            + Where.at(sql, join.start()) + ") is not supported by the embedded engine: call the"
-                            + " table function with constant arguments, or join the tables on a condition instead.");
-                }
-            }
+            // H2 has no lateral joins: only the cone functions' APPLY is rewritten (see Apply)
+            Apply.check(sql, piece);
             Select select = st instanceof Select s ? s : null;
             PlainSelect withInto = select == null ? null : findInto(select);
             String plain = withInto != null ? null : rewrite(sql, piece, parsed.names(), false, schemas);
