@@ -35,9 +35,10 @@ import java.util.Locale;
  * cover the wrap at 0/360 with half-open ranges, so no object is matched twice even when the
  * circle reaches a pole (alpha 180). The LEFT JOIN is there only to keep H2 from reordering the
  * join (it has no FORCE ORDER): Zone is then read last, one index range per target, zone and
- * shift, which H2 hands to the context database (see ZoneSearch). OUTER APPLY is the same rows
- * plus, for each target without any, one row of NULLs (UNION ALL … WHERE NOT EXISTS).
- * {@code SkyFunctionsCatalogTest} checks that this join gives exactly the function's rows.
+ * shift, which H2 hands to the context database (see ZoneSearch). The dialect's rule
+ * {@code cone-apply} writes this join; OUTER APPLY of these functions is refused there (only
+ * fGetNearestObjEq may be OUTER APPLYed: a LEFT JOIN on fGetNearestObjIdEq).
+ * {@code SkyFunctionsCatalogTest} and {@code ConeApplyCatalogTest} check that it gives exactly the function's rows.
  */
 public final class SkyFunctionContracts {
     private SkyFunctionContracts() {
