@@ -340,6 +340,12 @@ SELECT CASE WHEN (SELECT AVG(z) FROM SpecObj WHERE class = 'QSO') > (SELECT AVG(
             THEN 1 ELSE 0 END AS ok
 --- expect each ok = 1
 
+=== spectra: text compares without regard to case, as under SkyServer's collation
+SELECT COUNT(*) AS n FROM SpecObj WHERE class = 'galaxy' AND subClass LIKE '%starforming%'
+--- same
+SELECT COUNT(*) AS n FROM SpecObj WHERE class = 'GALAXY' AND UPPER(subClass) LIKE '%STARFORMING%'
+--- expect each n > 0
+
 === spectra: ISNULL on a text column
 SELECT COUNT(*) AS n FROM SpecObj WHERE ISNULL(subClass, '') = ''
 --- same
