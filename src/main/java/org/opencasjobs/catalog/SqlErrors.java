@@ -53,8 +53,8 @@ public final class SqlErrors {
                     + q1 + " value.", op(source, origin, BITWISE))
                     : new Located(clean(m), -1);
             case 22012 -> new Located("Divide by zero error encountered.", op(source, origin, DIVISION));
-            case 22018 -> q1.matches("[A-Z ]+ to [A-Z ]+") // a column's values, not one literal
-                    ? new Located("Conversion failed: a value of type " + q1.replaceFirst(" to .*", "")
+            case 22018 -> q1.matches("[A-Z_ ]+ to [A-Z_ ]+") // a column's values, not one literal
+                    ? new Located("Conversion failed: a value of type " + sqlServerType(q1.replaceFirst(" to .*", ""))
                     + " could not be converted to a number.", -1)
                     : new Located("Conversion failed when converting the value '" + q1 + "'.",
                     source == null ? -1 : Where.literal(source, origin, q1));
@@ -87,6 +87,11 @@ public final class SqlErrors {
     }
 
     private record Located(String text, int at) {
+    }
+
+    /** H2's name of a text type as SQL Server users know it (varchar); others as they are. */
+    private static String sqlServerType(String h2) {
+        return h2.startsWith("CHARACTER VARYING") || h2.startsWith("VARCHAR") ? "varchar" : h2;
     }
 
     /**
