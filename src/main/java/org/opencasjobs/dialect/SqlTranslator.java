@@ -93,25 +93,40 @@ public final class SqlTranslator {
 
     /** Syntax check and translation of a quick query (ExecuteQuickJob). */
     public static Translation quick(String sql, String... catalogs) {
-        return translate(sql, Mode.QUICK, null, catalogs);
+        return quick(sql, Target.H2, catalogs);
+    }
+
+    /** As {@link #quick(String, String...)}, rendered for {@code target}. */
+    public static Translation quick(String sql, Target target, String... catalogs) {
+        return translate(sql, Mode.QUICK, null, target, catalogs);
     }
 
     /** A batch job (SubmitJob): a SELECT without INTO writes into MyDB.{newTableName}. */
     public static Translation batch(String sql, String newTableName, String... catalogs) {
-        return translate(sql, Mode.BATCH, plainName(newTableName), catalogs);
+        return batch(sql, newTableName, Target.H2, catalogs);
+    }
+
+    /** As {@link #batch(String, String, String...)}, rendered for {@code target}. */
+    public static Translation batch(String sql, String newTableName, Target target, String... catalogs) {
+        return translate(sql, Mode.BATCH, plainName(newTableName), target, catalogs);
     }
 
     /** SubmitJobInto: the final SELECT's result goes into a new table MyDB.{table}. */
     public static Translation into(String sql, String table, String... catalogs) {
-        return translate(sql, Mode.INTO, plainName(table), catalogs);
+        return into(sql, table, Target.H2, catalogs);
     }
 
-    private static Translation translate(String sql, Mode mode, String table, String... catalogs) {
+    /** As {@link #into(String, String, String...)}, rendered for {@code target}. */
+    public static Translation into(String sql, String table, Target target, String... catalogs) {
+        return translate(sql, Mode.INTO, plainName(table), target, catalogs);
+    }
+
+    private static Translation translate(String sql, Mode mode, String table, Target target, String... catalogs) {
         Map<String, String> schemas = new HashMap<>();
         for (String name : catalogs) {
             schemas.put(name.toLowerCase(Locale.ROOT), name);
         }
-        schemas.put("mydb", MyDb.NAME);
+        schemas.put("mydb", target.myDbSchema());
         schemas.put("information_schema", "INFORMATION_SCHEMA");
         schemas.put("sys", "sys"); // SQL Server's catalog views, made in every account's database
         List<Tok> toks = sql == null ? List.of() : Lexer.tokens(sql);
@@ -168,25 +183,25 @@ public final class SqlTranslator {
                 if (mode == Mode.INTO && last) {
                     throw new CasJobsException("Use either SubmitJobInto's table or SELECT … INTO, not both.");
                 }
-                Table target = intoTarget(withInto, sql, piece);
-                String body = render(rewrite(sql, piece, parsed.names(), true, schemas), batch);
-                if (target.getUnquotedName().startsWith("#")) { // lives for the job, is not its result
-                    rendered = List.of("CREATE LOCAL TEMPORARY TABLE " + TempTables.name(target.getUnquotedName())
+                Table into = intoTarget(withInto, sql, piece);
+                String body = render(rewrite(sql, piece, parsed.names(), true, schemas), target, batch);
+                if (into.getUnquotedName().startsWith("#")) { // lives for the job, is not its result
+                    rendered = List.of("CREATE LOCAL TEMPORARY TABLE " + TempTables.name(into.getUnquotedName())
                             + " AS " + body);
                 } else {
-                    created = target.getUnquotedName();
-                    rendered = List.of("CREATE TABLE MyDB." + target.getName() + " AS " + body);
+                    created = into.getUnquotedName();
+                    rendered = List.of("CREATE TABLE " + target.myDbSchema() + "." + into.getName() + " AS " + body);
                 }
             } else if (select != null && !assigns && last && mode != Mode.QUICK) {
                 created = table;
-                rendered = List.of("CREATE TABLE MyDB.[" + table + "] AS " + render(plain, batch));
+                rendered = List.of("CREATE TABLE " + target.myDbSchema() + ".[" + table + "] AS " + render(plain, target, batch));
             } else if (mode == Mode.INTO && last) {
                 throw new CasJobsException("SubmitJobInto needs a query whose last statement is a SELECT.");
             } else {
                 rows = select != null && !assigns;
                 List<String> forVariables = Variables.render(plain, batch);
-                rendered = forVariables == null ? List.of(render(plain, batch))
-                        : forVariables.stream().map(v -> render(v, batch)).toList();
+                rendered = forVariables == null ? List.of(render(plain, target, batch))
+                        : forVariables.stream().map(v -> render(v, target, batch)).toList();
             }
             for (String r : rendered) {
                 out.add(r);
@@ -199,11 +214,11 @@ public final class SqlTranslator {
         return new Translation(List.copyOf(out), created, rows, sql, List.copyOf(origins));
     }
 
-    /** One statement through every rule, for the engine user SQL runs on (H2). */
-    private static String render(String statement, Batch batch) {
+    /** One statement through every rule, for the engine user SQL runs on. */
+    private static String render(String statement, Target target, Batch batch) {
         String sql = statement;
         for (Rule rule : Rules.ALL) {
-            sql = rule.apply(sql, Engine.H2, batch);
+            sql = rule.apply(sql, target.engine(), batch);
         }
         return sql;
     }

@@ -1,0 +1,20 @@
+package org.opencasjobs.dialect;
+
+import org.opencasjobs.jobs.MyDb;
+
+/**
+ * What a translation is rendered for: the engine, and the name the account's MyDB has there. On
+ * H2 every account has a database of its own whose schema is {@link MyDb#NAME}; on PostgreSQL all
+ * accounts share one database, so {@code mydb.T} must name the account's own schema.
+ *
+ * @param myDbSchema the schema {@code mydb.}, {@code mydb.dbo.} and {@code mydb..} qualifiers become
+ */
+public record Target(Engine engine, String myDbSchema) {
+    /** The embedded engine: the account's own H2 database, schema MyDB. */
+    public static final Target H2 = new Target(Engine.H2, MyDb.NAME);
+
+    /** PostgreSQL, where the account's MyDB is the schema {@code myDbSchema} of the shared database. */
+    public static Target postgresql(String myDbSchema) {
+        return new Target(Engine.POSTGRESQL, myDbSchema);
+    }
+}
