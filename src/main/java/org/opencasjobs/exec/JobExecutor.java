@@ -168,8 +168,8 @@ public final class JobExecutor {
         }
         run(run, "job", () -> {
             SqlTranslator.Translation sql = job.intoTable() != null
-                    ? SqlTranslator.into(job.query(), job.intoTable(), catalogs)
-                    : SqlTranslator.batch(job.query(), "Job" + jobId, catalogs);
+                    ? SqlTranslator.into(job.query(), job.intoTable(), catalog.target(job.wsid()), catalogs)
+                    : SqlTranslator.batch(job.query(), "Job" + jobId, catalog.target(job.wsid()), catalogs);
             return query(jobId, job.wsid(), queue, sql, JobExecutor::countRows);
         });
     }
@@ -426,7 +426,7 @@ public final class JobExecutor {
             return;
         }
         try (Connection c = catalog.connect(job.get().wsid(), MyDb.NAME); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + MyDb.NAME + ".\"" + table.get().replace("\"", "\"\"") + "\"");
+            s.execute("DROP TABLE IF EXISTS " + catalog.myDbTable(job.get().wsid(), table.get()));
             LOG.info("job {}: dropped MyDB.{}, which it was creating when the previous run stopped", jobId,
                     table.get());
         } catch (SQLException e) {
