@@ -64,10 +64,10 @@ public final class OpenCasJobs implements AutoCloseable {
         }
         database = JobStoreDatabase.open(config, metrics.registry());
         if (config.engine() == ServerConfig.Engine.POSTGRESQL) {
-            // Only the service's own data moved so far: users' SQL still runs on the embedded engine.
-            LOG.info("job store and accounts: PostgreSQL {} as role '{}', schema {}; contexts and MyDB: H2 in {}",
-                    config.jobStoreUrl(), config.jobStoreUser(), JobStoreDatabase.POSTGRESQL_SCHEMA,
-                    config.dataDir().resolve("catalog"));
+            // Users' SQL runs there too, each job logged in as its account's own role (PostgresCatalog).
+            LOG.info("job store and accounts: PostgreSQL {} as role '{}', schema {}; contexts and MyDBs: schemas of"
+                            + " the same database", Catalog.withoutPassword(config.jobStoreUrl()), config.jobStoreUser(),
+                    JobStoreDatabase.POSTGRESQL_SCHEMA);
         }
         try {
             catalog = Catalog.open(config);
