@@ -60,6 +60,11 @@ final class H2SampleDatabase extends SampleDatabase {
     }
 
     @Override
+    void prepare() {
+        // the schema exists (checked when made); lookup tables keep the session's case setting
+    }
+
+    @Override
     void end() {
         // H2's cone searches read the Zone table, which Catalog builds when it opens the context.
     }

@@ -92,6 +92,11 @@ final class PostgresSampleDatabase extends SampleDatabase {
     @Override
     void begin() throws SQLException {
         q3cSchema(c); // fail before generating anything
+        prepare();
+    }
+
+    @Override
+    void prepare() throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public");
             st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);

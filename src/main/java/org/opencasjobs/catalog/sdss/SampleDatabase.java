@@ -47,8 +47,11 @@ abstract class SampleDatabase {
     /** COMMENT ON a view (H2 takes TABLE for both; PostgreSQL insists on VIEW). */
     abstract String commentOnView(String qualifiedView, String text);
 
-    /** Before any table: session settings, extensions, the schema. */
+    /** Before a generation: {@link #prepare()} and what generating needs besides. */
     abstract void begin() throws SQLException;
+
+    /** Before creating any table: the types text columns need, the schema. */
+    abstract void prepare() throws SQLException;
 
     /** After every table and view of a context with a PhotoObjAll: sky index, statistics. */
     abstract void end() throws SQLException;
@@ -61,7 +64,8 @@ abstract class SampleDatabase {
 
     /** The type of a name/description column of the lookup tables. */
     String text(int length) {
-        return column("x VARCHAR(" + length + ")").substring(2);
+        String definition = column("x VARCHAR(" + length + ")");
+        return definition.substring(definition.indexOf(' ') + 1);
     }
 
     void execute(List<String> statements) throws SQLException {
