@@ -124,7 +124,10 @@ final class Apply {
      * Refuses, at the user's text, an APPLY this rule cannot rewrite: another function or a subquery,
      * OUTER APPLY of a cone, a radius that is not a number, {@code SELECT *} beside an APPLY.
      */
-    static void check(String sql, List<Tok> piece) {
+    static void check(String sql, List<Tok> piece, Engine engine) {
+        if (engine == Engine.POSTGRESQL) {
+            return; // LATERAL takes any of them
+        }
         for (Site s = next(sql, piece, 1, true); s != null; s = next(sql, piece, s.close() + 1, true)) {
             int select = selectOf(sql, piece, s.join());
             if (select < 0) {
@@ -141,6 +144,9 @@ final class Apply {
     }
 
     static String apply(String sql, Engine engine) {
+        if (engine == Engine.POSTGRESQL) {
+            return lateral(sql);
+        }
         int from = 1;
         while (true) {
             List<Tok> t = Lexer.tokens(sql);
@@ -148,16 +154,51 @@ final class Apply {
             if (s == null) {
                 return sql;
             }
-            if (engine == Engine.POSTGRESQL) {
-                String lateral = s.outer() ? "LEFT JOIN LATERAL" : "CROSS JOIN LATERAL";
-                String rest = s.outer() ? Expr.text(sql, t, s.join() + 2, s.aliasTo()) + " ON TRUE"
-                        : Expr.text(sql, t, s.join() + 2, s.aliasTo());
-                sql = Expr.splice(sql, t, s.join(), s.aliasTo(), lateral + " " + rest);
-                from = s.join() + 1;
-                continue;
-            }
             sql = h2(sql, t, s);
             from = 1;
+        }
+    }
+
+    /**
+     * PostgreSQL: every APPLY is a lateral join, of a function or a subquery alike. {@code CROSS
+     * APPLY x a} is {@code CROSS JOIN LATERAL x a}, {@code OUTER APPLY x a} is {@code LEFT JOIN
+     * LATERAL x a ON TRUE} (a row of the left side is kept when x gives none).
+     */
+    private static String lateral(String sql) {
+        while (true) {
+            List<Tok> t = Lexer.tokens(sql);
+            int at = -1;
+            for (int i = 1; i < t.size() && at < 0; i++) {
+                if (t.get(i).isWord(sql, "APPLY") && (t.get(i - 1).isWord(sql, "CROSS") || t.get(i - 1).isWord(sql, "OUTER"))) {
+                    at = i;
+                }
+            }
+            if (at < 0 || at + 1 >= t.size()) {
+                return sql;
+            }
+            boolean outer = t.get(at - 1).isWord(sql, "OUTER");
+            int end = at + 1;
+            if (!t.get(end).is(sql, "(")) {
+                while (end + 2 < t.size() && t.get(end + 1).is(sql, ".")) {
+                    end += 2;
+                }
+            }
+            if (end + 1 < t.size() && t.get(end + 1).is(sql, "(")) {
+                end = Expr.closing(sql, t, end + 1);
+            } else if (t.get(end).is(sql, "(")) {
+                end = Expr.closing(sql, t, end);
+            }
+            int a = end + 1;
+            if (a < t.size() && t.get(a).isWord(sql, "AS")) {
+                a++;
+            }
+            if (a < t.size() && t.get(a).isName() && !Expr.isKeyword(sql, t.get(a))
+                    && !(t.get(a).kind() == 'w' && NOT_ALIASES.contains(t.get(a).text(sql).toUpperCase(Locale.ROOT)))) {
+                end = a + 1 < t.size() && t.get(a + 1).is(sql, "(") ? Expr.closing(sql, t, a + 1) : a;
+            }
+            String item = Expr.text(sql, t, at + 1, end);
+            sql = Expr.splice(sql, t, at - 1, end, (outer ? "LEFT JOIN LATERAL " : "CROSS JOIN LATERAL ") + item
+                    + (outer ? " ON TRUE" : ""));
         }
     }
 

@@ -62,8 +62,9 @@ final class Functions {
         String[] args = a.stream().map(r -> Expr.text(sql, t, r[0], r[1]).trim()).toArray(String[]::new);
         boolean h2 = engine == Engine.H2;
         String out = switch (name) {
-            // SQL Server's LEN leaves trailing blanks out; H2's counts them
-            case "LEN" -> args.length == 1 ? "CHAR_LENGTH(RTRIM(" + args[0] + "))" : null;
+            // SQL Server's LEN leaves trailing blanks out; H2's counts them. It takes numbers too.
+            case "LEN" -> args.length != 1 ? null : h2 ? "CHAR_LENGTH(RTRIM(" + args[0] + "))"
+                    : "CHAR_LENGTH(RTRIM(CAST(" + args[0] + " AS TEXT)))";
             case "IIF" -> args.length == 3 ? "CASE WHEN " + args[0] + " THEN " + args[1] + " ELSE " + args[2] + " END" : null;
             case "CHOOSE" -> args.length >= 2 ? choose(args) : null;
             case "SQUARE" -> args.length == 1 ? "POWER(" + args[0] + ", 2)" : null;
@@ -85,12 +86,55 @@ final class Functions {
             case "GETUTCDATE", "SYSUTCDATETIME" -> args.length == 0 ? "CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)" : null;
             case "SYSDATETIME" -> args.length == 0 ? "LOCALTIMESTAMP" : null;
             case "STR" -> str(args);
-            case "CONVERT" -> args.length == 3 ? convertStyle(args, engine) : null;
+            case "CONVERT" -> args.length == 3 ? convertStyle(args, engine) : h2 ? null : postgresql(name, args);
             case "TRY_CONVERT" -> args.length >= 2 ? tryCast(args[1], args[0]) : null;
             case "TRY_CAST" -> args.length == 1 ? tryCast(a.get(0), t, sql) : null;
-            default -> null;
+            default -> h2 ? null : postgresql(name, args);
         };
         return out == null ? null : Expr.splice(sql, t, i, close, out);
+    }
+
+    /** DATEADD's units as PostgreSQL intervals. */
+    private static final Map<String, String> INTERVALS = Map.of("YEAR", "1 year", "QUARTER", "3 months",
+            "MONTH", "1 month", "DOY", "1 day", "DAY", "1 day", "DOW", "1 day", "WEEK", "1 week", "HOUR", "1 hour",
+            "MINUTE", "1 minute", "SECOND", "1 second");
+
+    /**
+     * The built-ins PostgreSQL lacks, where a rewrite gives SQL Server's answer whatever the
+     * arguments' types; the others (CHARINDEX, PATINDEX, ISNUMERIC, DATEDIFF, TRY_NUMBER, ROUND of a
+     * float) are functions of schema tsql ({@code dialect/postgresql/tsql.sql}), called as written.
+     */
+    private static String postgresql(String name, String[] args) {
+        return switch (name) {
+            case "ISNULL" -> args.length == 2 ? "COALESCE(" + args[0] + ", " + args[1] + ")" : null;
+            case "SPACE" -> args.length == 1 ? "REPEAT(' ', " + args[0] + ")" : null;
+            case "NEWID" -> args.length == 0 ? "GEN_RANDOM_UUID()" : null;
+            case "RAND" -> args.length == 0 ? "RANDOM()" : null;
+            case "GETDATE" -> args.length == 0 ? "LOCALTIMESTAMP" : null;
+            case "COUNT_BIG" -> args.length == 1 ? "COUNT(" + args[0] + ")" : null;
+            case "YEAR", "MONTH", "DAY" -> args.length == 1
+                    ? "CAST(EXTRACT(" + name + " FROM CAST(" + args[0] + " AS TIMESTAMP)) AS INT)" : null;
+            // SQL Server's LOG(x) is the natural logarithm, LOG(x, b) in base b; PostgreSQL's LOG(x) is base 10
+            case "LOG" -> args.length == 1 ? "LN(" + args[0] + ")"
+                    : args.length == 2 ? "(LN(" + args[0] + ") / LN(" + args[1] + "))" : null;
+            case "CONVERT" -> args.length == 2 ? "CAST(" + args[1] + " AS " + args[0] + ")" : null;
+            case "DATEADD" -> args.length == 3 && INTERVALS.containsKey(UNITS.get(unit(args[0])))
+                    ? "(CAST(" + args[2] + " AS TIMESTAMP) + (" + args[1] + ") * INTERVAL '"
+                    + INTERVALS.get(UNITS.get(unit(args[0]))) + "')"
+                    : args.length == 3 && "MILLISECOND".equals(UNITS.get(unit(args[0])))
+                    ? "(CAST(" + args[2] + " AS TIMESTAMP) + (" + args[1] + ") * INTERVAL '1 millisecond')" : null;
+            // the unit as text, for tsql.datediff; a unit already written as text is that call
+            case "DATEDIFF" -> args.length == 3 && !args[0].startsWith("'") && UNITS.containsKey(unit(args[0]))
+                    ? "DATEDIFF('" + datediffUnit(UNITS.get(unit(args[0]))) + "', " + args[1] + ", " + args[2] + ")" : null;
+            default -> null;
+        };
+    }
+
+    private static String datediffUnit(String field) {
+        return switch (field) {
+            case "DOY", "DOW" -> "day";
+            default -> field.toLowerCase(Locale.ROOT);
+        };
     }
 
     /** TRY_CAST(x AS type): the type after the argument's last top-level AS. */

@@ -14,9 +14,15 @@ final class Rules {
     private Rules() {
     }
 
-    /** Every rule, in order: literals first, then operators, then functions and names. */
+    /**
+     * Every rule, in order: literals first, then operators, then functions and names. Rules for
+     * PostgreSQL only leave H2's text as it is; on PostgreSQL, {@link Labels#fold} follows them all.
+     */
     static final List<Rule> ALL = List.of(
             rule("temp-tables", TempTables::apply),
+            rule("top", Top::apply),
+            rule("table-hints", PostgresText::hints),
+            rule("national-strings", PostgresText::nationalStrings),
             rule("hex-literal", Rules::hexLiterals),
             rule("float-literal", Rules::floatLiterals),
             rule("bitwise-operators", Bitwise::apply),
@@ -25,6 +31,19 @@ final class Rules {
             rule("power-in-argument-type", Rules::argumentTyped),
             rule("round-truncate", Rules::roundTruncate),
             rule("functions", Functions::apply),
+            new Rule() {
+                @Override
+                public String name() {
+                    return "variables";
+                }
+
+                @Override
+                public String apply(String sql, Engine engine, Batch batch) {
+                    return PostgresText.variables(sql, engine, batch);
+                }
+            },
+            // after the rules that write CASTs (functions, variables) and before aliases
+            rule("types", PostgresText::types),
             rule("quoted-alias", Rules::quotedAliases),
             rule("equals-alias", Rules::equalsAliases),
             // its join is H2's own SQL, which no rule above should touch

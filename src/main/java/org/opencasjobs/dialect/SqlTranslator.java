@@ -122,9 +122,11 @@ public final class SqlTranslator {
     }
 
     private static Translation translate(String sql, Mode mode, String table, Target target, String... catalogs) {
+        boolean pg = target.engine() == Engine.POSTGRESQL;
         Map<String, String> schemas = new HashMap<>();
         for (String name : catalogs) {
-            schemas.put(name.toLowerCase(Locale.ROOT), name);
+            // on PostgreSQL a context's schema is its name in lower case, as every name there (Labels)
+            schemas.put(name.toLowerCase(Locale.ROOT), pg ? name.toLowerCase(Locale.ROOT) : name);
         }
         schemas.put("mydb", target.myDbSchema());
         schemas.put("information_schema", "INFORMATION_SCHEMA");
@@ -172,10 +174,13 @@ public final class SqlTranslator {
                         + ") is not supported: write the statement itself.");
             }
             // H2 has no lateral joins: only the cone functions' APPLY is rewritten (see Apply)
-            Apply.check(sql, piece);
+            Apply.check(sql, piece, target.engine());
+            if (pg) {
+                Top.check(sql, piece);
+            }
             Select select = st instanceof Select s ? s : null;
             PlainSelect withInto = select == null ? null : findInto(select);
-            String plain = withInto != null ? null : rewrite(sql, piece, parsed.names(), false, schemas);
+            String plain = withInto != null ? null : rewrite(sql, piece, parsed.names(), false, schemas, pg);
             boolean assigns = plain != null && Variables.assigns(plain);
             rows = false;
             List<String> rendered;
@@ -184,24 +189,27 @@ public final class SqlTranslator {
                     throw new CasJobsException("Use either SubmitJobInto's table or SELECT … INTO, not both.");
                 }
                 Table into = intoTarget(withInto, sql, piece);
-                String body = render(rewrite(sql, piece, parsed.names(), true, schemas), target, batch);
+                String body = render(rewrite(sql, piece, parsed.names(), true, schemas, pg), target, batch, false);
                 if (into.getUnquotedName().startsWith("#")) { // lives for the job, is not its result
-                    rendered = List.of("CREATE LOCAL TEMPORARY TABLE " + TempTables.name(into.getUnquotedName())
+                    rendered = List.of("CREATE LOCAL TEMPORARY TABLE " + TempTables.name(
+                            pg ? into.getUnquotedName().toLowerCase(Locale.ROOT) : into.getUnquotedName(), target.engine())
                             + " AS " + body);
                 } else {
                     created = into.getUnquotedName();
-                    rendered = List.of("CREATE TABLE " + target.myDbSchema() + "." + into.getName() + " AS " + body);
+                    rendered = List.of("CREATE TABLE " + target.myDbSchema() + "."
+                            + (pg ? postgresName(created) : into.getName()) + " AS " + body);
                 }
             } else if (select != null && !assigns && last && mode != Mode.QUICK) {
                 created = table;
-                rendered = List.of("CREATE TABLE " + target.myDbSchema() + ".[" + table + "] AS " + render(plain, target, batch));
+                rendered = List.of("CREATE TABLE " + target.myDbSchema() + "." + (pg ? postgresName(table) : "[" + table + "]")
+                        + " AS " + render(plain, target, batch, false));
             } else if (mode == Mode.INTO && last) {
                 throw new CasJobsException("SubmitJobInto needs a query whose last statement is a SELECT.");
             } else {
                 rows = select != null && !assigns;
-                List<String> forVariables = Variables.render(plain, batch);
-                rendered = forVariables == null ? List.of(render(plain, target, batch))
-                        : forVariables.stream().map(v -> render(v, target, batch)).toList();
+                List<String> forVariables = Variables.render(plain, batch, target.engine());
+                rendered = forVariables == null ? List.of(render(plain, target, batch, true))
+                        : forVariables.stream().map(v -> render(v, target, batch, true)).toList();
             }
             for (String r : rendered) {
                 out.add(r);
@@ -214,14 +222,40 @@ public final class SqlTranslator {
         return new Translation(List.copyOf(out), created, rows, sql, List.copyOf(origins));
     }
 
-    /** One statement through every rule, for the engine user SQL runs on. */
-    private static String render(String statement, Target target, Batch batch) {
+    /**
+     * One statement through every rule, for the engine user SQL runs on; on PostgreSQL then its
+     * names folded ({@link Labels}), with the result columns named as written when {@code labels}
+     * (not in a table's body, whose columns are lower case).
+     */
+    private static String render(String statement, Target target, Batch batch, boolean labels) {
         String sql = statement;
         for (Rule rule : Rules.ALL) {
             sql = rule.apply(sql, target.engine(), batch);
         }
-        return sql;
+        return target.engine() == Engine.POSTGRESQL ? Labels.fold(sql, labels) : sql;
     }
+
+    /**
+     * A MyDB table's name on PostgreSQL: lower case, as every name there, unquoted when it is a
+     * plain identifier PostgreSQL does not reserve, else quoted.
+     */
+    static String postgresName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.matches("[a-z_][a-z0-9_]*") && !POSTGRESQL_RESERVED.contains(lower) ? lower : Labels.quote(lower);
+    }
+
+    /** PostgreSQL's reserved key words (its documentation's appendix C), which a plain name may not be. */
+    private static final Set<String> POSTGRESQL_RESERVED = Set.of("all", "analyse", "analyze", "and", "any", "array",
+            "as", "asc", "asymmetric", "authorization", "binary", "both", "case", "cast", "check", "collate", "collation",
+            "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date",
+            "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "default",
+            "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign",
+            "freeze", "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect",
+            "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime",
+            "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer",
+            "overlaps", "placing", "primary", "references", "returning", "right", "select", "session_user",
+            "similar", "some", "symmetric", "system_user", "table", "tablesample", "then", "to", "trailing", "true",
+            "union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window", "with");
 
     /** A string or quoted name that runs to the end of the text: SQL Server's message, pointed at its start. */
     private static void unclosed(String sql, Tok t) {
@@ -555,7 +589,7 @@ public final class SqlTranslator {
      * canonical and, if asked, the top-level {@code INTO name} removed.
      */
     private static String rewrite(String sql, List<Tok> piece, Set<Integer> names, boolean dropInto,
-                                  Map<String, String> schemas) {
+                                  Map<String, String> schemas, boolean pg) {
         StringBuilder out = new StringBuilder();
         int copied = piece.get(0).start();
         int depth = 0;
@@ -580,13 +614,16 @@ public final class SqlTranslator {
                 String schema = schemas.get(key(text));
                 // MyDB and the catalogs are SQL Server databases to CasJobs users, schemas here
                 boolean database = !schema.equals("INFORMATION_SCHEMA");
+                if (pg && !database) {
+                    schema = "information_schema"; // PostgreSQL's lists only what the user may use
+                }
                 skipTo = i + 1;
                 if (database && dot(sql, piece, i + 2)) { // mydb..T, Stripe82..T
                     skipTo = i + 2;
                 } else if (database && i + 2 < piece.size() && key(piece.get(i + 2).text(sql)).equals("dbo")
                         && dot(sql, piece, i + 3)) { // mydb.dbo.T, Stripe82.dbo.T
                     skipTo = i + 3;
-                } else if (schema.equals("INFORMATION_SCHEMA") && i + 2 < piece.size()
+                } else if (!pg && schema.equals("INFORMATION_SCHEMA") && i + 2 < piece.size()
                         && MYDB_INFO_VIEWS.contains(key(piece.get(i + 2).text(sql)))) {
                     schema = MyDb.INFO_SCHEMA; // as in SQL Server, a database's TABLES lists its own tables only
                 }

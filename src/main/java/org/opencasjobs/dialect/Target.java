@@ -10,6 +10,13 @@ import org.opencasjobs.jobs.MyDb;
  * @param myDbSchema the schema {@code mydb.}, {@code mydb.dbo.} and {@code mydb..} qualifiers become
  */
 public record Target(Engine engine, String myDbSchema) {
+    /**
+     * The classpath resource holding the T-SQL compatibility functions and operators (schema
+     * {@code tsql}) that translations for PostgreSQL call: one idempotent script, run as the
+     * database's owner (one JDBC execute), before any user's statement.
+     */
+    public static final String POSTGRESQL_FUNCTIONS = "/org/opencasjobs/dialect/postgresql/tsql.sql";
+
     /** The embedded engine: the account's own H2 database, schema MyDB. */
     public static final Target H2 = new Target(Engine.H2, MyDb.NAME);
 

@@ -5,16 +5,20 @@ import java.util.List;
 /**
  * {@code #temp} tables live for the job, as in SQL Server they live for the session: each becomes
  * a LOCAL TEMPORARY table {@code MyDB."#name"}, which only the job's own connection sees and which
- * the engine drops when that connection closes at the job's end (or at a restart after a crash).
+ * the engine drops when that connection closes at the job's end (or at a restart after a crash);
+ * on PostgreSQL a TEMPORARY table {@code pg_temp."#name"}, alike.
  * {@code ##global} tables are the job's own too: no job shares a session with another.
  */
 final class TempTables {
     private TempTables() {
     }
 
-    /** The engine's name of a temporary table the user calls {@code #name}. */
-    static String name(String userName) {
-        return "MyDB.\"" + userName.replace("\"", "\"\"") + "\"";
+    /**
+     * The engine's name of a temporary table the user calls {@code #name}: on PostgreSQL in the
+     * session's own temporary schema, pg_temp (lower case, as every name there, see {@link Labels}).
+     */
+    static String name(String userName, Engine engine) {
+        return (engine == Engine.POSTGRESQL ? "pg_temp" : "MyDB") + ".\"" + userName.replace("\"", "\"\"") + "\"";
     }
 
     static boolean isTemp(String sql, Tok t) {
@@ -47,7 +51,7 @@ final class TempTables {
                 continue;
             }
             out.append(sql, copied, editStart).append(create ? "CREATE LOCAL TEMPORARY TABLE " : "")
-                    .append(name(unquoted(sql, t.get(i))));
+                    .append(name(unquoted(sql, t.get(i)), engine));
             copied = t.get(i).end();
         }
         return out.append(sql.substring(copied)).toString();

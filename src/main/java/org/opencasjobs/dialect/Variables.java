@@ -132,8 +132,9 @@ final class Variables {
      * given), SET and SELECT assignments cast to the declared type, SET options vanish (an empty
      * list). Null when the statement is not about variables.
      */
-    static List<String> render(String sql, Batch batch) {
+    static List<String> render(String sql, Batch batch, Engine engine) {
         List<Tok> t = Lexer.tokens(sql);
+        boolean pg = engine == Engine.POSTGRESQL;
         if (t.isEmpty()) {
             return null;
         }
@@ -146,14 +147,16 @@ final class Variables {
                     eq = t.get(k).is(sql, "=") ? k : -1;
                 }
                 String value = eq < 0 ? "NULL" : Expr.text(sql, t, eq + 1, item[1]);
-                out.add("SET " + name + " = " + typed(value, batch.typeOf(name)));
+                out.add(pg ? setting(name, typed(value, batch.typeOf(name)))
+                        : "SET " + name + " = " + typed(value, batch.typeOf(name)));
             }
             return out;
         }
         if (t.get(0).isWord(sql, "SET") && t.size() > 1) {
             String first = t.get(1).text(sql);
             if (first.startsWith("@") && isAssignment(sql, t, 2)) {
-                return List.of("SET " + first + " = " + assigned(sql, t, 2, t.size() - 1, first, batch));
+                String value = assigned(sql, t, 2, t.size() - 1, first, batch);
+                return List.of(pg ? setting(first, value) : "SET " + first + " = " + value);
             }
             if (t.get(1).kind() == 'w' && SESSION_OPTIONS.contains(first.toUpperCase(Locale.ROOT))) {
                 return List.of();
@@ -177,12 +180,41 @@ final class Variables {
                 inner.append(i == 0 ? "" : ", ").append(Expr.text(sql, t, compound ? op + 2 : op + 1, item[1]))
                         .append(" AS v").append(i);
                 String value = compound ? name + " " + t.get(op).text(sql) + " (" + column + ")" : column;
-                outer.append(i == 0 ? "" : ", ").append(name).append(" := ").append(typed(value, batch.typeOf(name)));
+                outer.append(i == 0 ? "" : ", ").append(pg ? "set_config('casjobs.v_" + settingName(name) + "', "
+                        + settingValue(typed(value, batch.typeOf(name))) + ", false)"
+                        : name + " := " + typed(value, batch.typeOf(name)));
             }
             inner.append(sql.substring(t.get(items.get(items.size() - 1)[1]).end()));
             return List.of(outer.append(" FROM (").append(inner).append(") assigned_").toString());
         }
         return null;
+    }
+
+    /**
+     * PostgreSQL has no session variables in SQL: a variable is the custom setting
+     * {@code casjobs.v_<name>} of the job's session, written here with set_config and read by
+     * {@code tsql.var} (rule variables, {@link PostgresText#variables}). A setting holds text, ''
+     * when never set, so a value is stored as 'v' and its text, and NULL as ''.
+     */
+    private static String setting(String name, String value) {
+        return "SELECT set_config('casjobs.v_" + settingName(name) + "', " + settingValue(value) + ", false)";
+    }
+
+    private static String settingValue(String value) {
+        return "COALESCE('v' || CAST(" + value + " AS TEXT), '')";
+    }
+
+    /** A variable's name as part of a setting's name: lower case (T-SQL's are not case-sensitive), a-z, 0-9. */
+    static String settingName(String variable) {
+        StringBuilder out = new StringBuilder();
+        for (char c : variable.substring(1).toLowerCase(Locale.ROOT).toCharArray()) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out.append(c);
+            } else {
+                out.append(String.format("_%04x", (int) c));
+            }
+        }
+        return out.toString();
     }
 
     /** The value of {@code @v = x} or {@code @v += x} (operator at {@code op}), cast to @v's type. */
