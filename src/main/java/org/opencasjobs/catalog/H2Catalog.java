@@ -25,7 +25,6 @@ import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
 import org.opencasjobs.catalog.sdss.ZoneIndex;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.dialect.Target;
-import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -20,7 +20,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opencasjobs.catalog.postgres.PostgresLayout;
 import org.opencasjobs.catalog.postgres.PostgresNames;
+import org.opencasjobs.catalog.sdss.LookupTables;
+import org.opencasjobs.catalog.sdss.SdssSample;
+import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
 import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.dialect.Engine;
 import org.opencasjobs.dialect.Target;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
@@ -38,8 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresCatalog implements Catalog {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCatalog.class);
-    /** The T-SQL compatibility functions (schema tsql), run at every start when on the classpath. */
-    static final String TSQL_SCRIPT = "/org/opencasjobs/dialect/postgresql/tsql.sql";
     /** Rows fetched at a time where a connection streams ({@link #streamRows}): a cursor, not the whole result. */
     static final int FETCH_ROWS = 1000;
 
@@ -88,6 +90,12 @@ public final class PostgresCatalog implements Catalog {
                 schemas.put(name.toLowerCase(Locale.ROOT), PostgresNames.context(name));
             }
             PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
+            for (String name : config.contexts()) {
+                generateSample(c, name, config.sampleRows());
+            }
+            // after the contexts: from MyDB the functions read the default context's PhotoObjAll
+            SkyFunctionInstaller.installPostgres(c, defaultContext(config.contexts()));
+            PostgresLayout.grant(c, names, config.contexts()); // what the steps above created
             LOG.info("catalog: PostgreSQL {}, contexts as schemas {}, MyDBs as schemas mydb_<wsid> of roles {}_u<wsid>",
                     Catalog.withoutPassword(config.jobStoreUrl()), schemas.values(), names.prefix());
             return new PostgresCatalog(config, secrets, owner, names, schemas);
@@ -97,8 +105,45 @@ public final class PostgresCatalog implements Catalog {
         }
     }
 
+    /**
+     * Generates the synthetic catalog of Sample or Stripe82 into its schema while that has no
+     * table (the first start), with its lookup tables; another context is left as it is.
+     */
+    private static void generateSample(Connection owner, String name, int sampleRows) throws SQLException {
+        String schema = PostgresNames.context(name);
+        if (!SdssSample.generates(name) || sampleRows <= 0 || !tablesIn(owner, schema).isEmpty()) {
+            return;
+        }
+        int rows = SdssSample.rowsFor(name, sampleRows);
+        LOG.info("generating the {} context into schema {}: {} PhotoObjAll rows (once, on the first start)", name,
+                schema, rows);
+        SdssSample.generate(owner, Engine.POSTGRESQL, schema, name, rows, H2Catalog.SAMPLE_SEED);
+        LookupTables.build(owner, Engine.POSTGRESQL, schema);
+        LOG.info("generated the {} context", name);
+    }
+
+    /** The context MyDB's SkyServer functions read: Sample when there is one, else the first. */
+    private static String defaultContext(List<String> contexts) {
+        return contexts.stream().filter(c -> c.equalsIgnoreCase(SdssSample.SAMPLE)).findFirst()
+                .orElse(contexts.isEmpty() ? SdssSample.SAMPLE : contexts.get(0));
+    }
+
+    private static List<String> tablesIn(Connection c, String schema) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     private static String tsqlScript() throws IOException {
-        try (InputStream in = PostgresCatalog.class.getResourceAsStream(TSQL_SCRIPT)) {
+        try (InputStream in = PostgresCatalog.class.getResourceAsStream(Target.POSTGRESQL_FUNCTIONS)) {
             return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -255,17 +300,9 @@ public final class PostgresCatalog implements Catalog {
 
     /** The tables and views of a context's schema. */
     public List<String> tables(String context) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = owner.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name")) {
-            ps.setString(1, PostgresNames.context(context));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
+        try (Connection c = owner.getConnection()) {
+            return tablesIn(c, PostgresNames.context(context));
         }
-        return out;
     }
 
     @Override

@@ -47,6 +47,7 @@ class PostgresIsolationTest {
         dataDir = Files.createTempDirectory("opencasjobs-pg-isolation");
         Map<String, String> settings = new HashMap<>(database.settings());
         settings.put("casjobs.data.dir", dataDir.toString());
+        settings.put("casjobs.sample.rows", "0"); // no generated Sample: a table of the test's own
         jobStore = JobStoreDatabase.open(ServerConfig.of(settings));
         catalog = PostgresCatalog.open(ServerConfig.of(settings));
         try (Connection c = database.connect(); Statement s = c.createStatement()) {

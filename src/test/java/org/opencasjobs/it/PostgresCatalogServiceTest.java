@@ -28,8 +28,9 @@ import org.opencasjobs.wire.JobsSoap;
  * The service with its catalog on PostgreSQL (casjobs.engine=postgresql): quick and batch jobs,
  * INTO, a join of MyDB with a context, DROP TABLE, job status, an extract, a cancel, a time limit
  * and the MyDB quota, each checked in the service's answers and in PostgreSQL itself. The
- * context's table is made here by the database's owner (a small PhotoObj in schema sample); the
- * SQL is what both engines run.
+ * context Tiny's table is made here by the database's owner (a small PhotoObj in schema tiny); the
+ * generated Sample is read with T-SQL as SkyServer users write it (TOP, brackets, three-part names,
+ * a SkyServer cone function).
  */
 class PostgresCatalogServiceTest {
     /** Rows of the test's PhotoObj: objID 1..60, r = 15 + objID / 10. */
@@ -45,13 +46,15 @@ class PostgresCatalogServiceTest {
         // quick queries get 2 s, batch jobs 1000 s; bob's MyDB holds at most 1 MB
         settings.put("casjobs.queue.seconds.per.minute", "2");
         settings.put("casjobs.mydb.quota.mb", "1");
+        // Sample: the generated SDSS sample (TestServer's 2000 rows); Tiny: a table of known rows
+        settings.put("casjobs.contexts", "Sample,Tiny");
         server = new TestServer(settings);
         client = server.client(true);
         try (Connection c = database.connect(); Statement s = c.createStatement()) {
             // made after the service started: the default privileges make it readable to accounts
-            s.execute("CREATE TABLE sample.photoobj (objid bigint PRIMARY KEY, ra double precision,"
+            s.execute("CREATE TABLE tiny.photoobj (objid bigint PRIMARY KEY, ra double precision,"
                     + " dec double precision, r real, type int)");
-            s.execute("INSERT INTO sample.photoobj SELECT i, i * 1.5, i - 30, 15 + i / 10.0, 3 + 3 * (i % 2)"
+            s.execute("INSERT INTO tiny.photoobj SELECT i, i * 1.5, i - 30, 15 + i / 10.0, 3 + 3 * (i % 2)"
                     + " FROM generate_series(1, " + ROWS + ") i");
         }
     }
@@ -99,7 +102,7 @@ class PostgresCatalogServiceTest {
 
     @Test
     void aQuickJobReadsTheContextInPostgresql() {
-        String csv = quick("SELECT objID, r FROM PhotoObj WHERE r < 15.35 ORDER BY objID", "Sample");
+        String csv = quick("SELECT objID, r FROM PhotoObj WHERE r < 15.35 ORDER BY objID", "Tiny");
         List<String> rows = lines(csv);
         assertEquals(4, rows.size(), csv); // header + objID 1, 2, 3
         assertTrue(rows.get(0).toLowerCase().contains("objid"), csv);
@@ -108,24 +111,55 @@ class PostgresCatalogServiceTest {
     }
 
     @Test
+    void postgresqlErrorsReadAsSqlServerSaysThem() {
+        SOAPFaultException column = assertThrows(SOAPFaultException.class,
+                () -> quick("SELECT objID,\n  nosuch FROM PhotoObj", "Tiny"));
+        assertTrue(column.getMessage().contains("Invalid column name 'nosuch'"), column.getMessage());
+        assertTrue(column.getMessage().contains("line 2"), column.getMessage());
+        SOAPFaultException table = assertThrows(SOAPFaultException.class,
+                () -> quick("SELECT * FROM mydb.NoSuchTable", "Tiny"));
+        assertTrue(table.getMessage().contains("Invalid object name"), table.getMessage());
+        assertFalse(table.getMessage().contains("mydb_"), "the account's schema is MyDB to the user: "
+                + table.getMessage());
+    }
+
+    @Test
+    void anotherAccountsMyDbIsRefusedThroughTheService() {
+        SOAPFaultException e = assertThrows(SOAPFaultException.class, () -> client.executeQuickJob(server.bob.wsid(),
+                TestServer.BOB_PW, "SELECT * FROM mydb_" + alice() + ".bright", "Tiny", "t", false));
+        assertTrue(e.getMessage().contains("Permission denied for schema mydb_" + alice()), e.getMessage());
+    }
+
+    @Test
+    void theGeneratedSampleAnswersTsqlAndItsConeFunction() {
+        String top = quick("SELECT TOP 3 [objID], ra, dec FROM Sample.dbo.PhotoObj ORDER BY objID", "Sample");
+        List<String> rows = lines(top);
+        assertEquals(4, rows.size(), top);
+        assertTrue(rows.get(0).contains("objID"), "the column as written: " + top);
+        String[] first = rows.get(1).split(",");
+        String cone = quick("SELECT objID FROM dbo.fGetNearbyObjEq(" + first[1] + ", " + first[2] + ", 0.1)", "Sample");
+        assertTrue(lines(cone).stream().skip(1).anyMatch(l -> l.equals(first[0])), "the object is in its own cone: " + cone);
+    }
+
+    @Test
     void batchIntoJoinExtractAndDropRunInTheAccountsSchema() throws Exception {
         long wsid = alice();
         String pw = TestServer.ALICE_PW;
-        long into = client.submitJob(wsid, pw, "SELECT objID AS objid, r AS r INTO mydb.Bright FROM PhotoObj WHERE r < 16",
-                "Sample", "bright", 500);
+        long into = client.submitJob(wsid, pw, "SELECT objID, r INTO mydb.Bright FROM PhotoObj WHERE r < 16",
+                "Tiny", "bright", 500);
         assertEquals(5, waitFor(wsid, pw, into));
         assertTrue(tablesIn("mydb_" + wsid).contains("bright"), "the table is in the account's schema");
         assertTrue(lines(quick("SELECT COUNT(*) AS n FROM Bright", "MyDB")).get(1).endsWith("9"),
                 "objID 1..9 have r < 16");
 
-        long named = client.submitJobInto(wsid, pw, "SELECT objID FROM PhotoObj WHERE type = 6", "Sample", "Odds",
+        long named = client.submitJobInto(wsid, pw, "SELECT objID FROM PhotoObj WHERE type = 6", "Tiny", "Odds",
                 "odds", 500);
         assertEquals(5, waitFor(wsid, pw, named));
         assertTrue(lines(quick("SELECT COUNT(*) AS n FROM mydb.Odds", "Sample")).get(1).endsWith("30"));
 
         // a join of MyDB with the context, inside PostgreSQL
         String joined = quick("SELECT COUNT(*) AS n FROM PhotoObj p JOIN mydb.Bright b ON b.objID = p.objID"
-                + " WHERE p.type = 6", "Sample");
+                + " WHERE p.type = 6", "Tiny");
         assertTrue(lines(joined).get(1).endsWith("5"), joined); // type 6: the odd objIDs 1, 3, 5, 7, 9
 
         // GetJobs lists them finished, with the table each created
@@ -154,7 +188,7 @@ class PostgresCatalogServiceTest {
     void cancelStopsAPostgresqlStatement() {
         long wsid = alice();
         String pw = TestServer.ALICE_PW;
-        long job = client.submitJob(wsid, pw, "SELECT CAST(pg_sleep(120) AS varchar(10)) AS slept", "Sample", "sleep", 500);
+        long job = client.submitJob(wsid, pw, "SELECT CAST(pg_sleep(120) AS varchar(10)) AS slept", "Tiny", "sleep", 500);
         Await.until("job " + job + " to start", () -> client.getJobStatus(wsid, pw, job), s -> s == 1);
         // its statement runs in PostgreSQL now: seen from the owner's side
         Await.until("the sleep to run in PostgreSQL", PostgresCatalogServiceTest::sleepingBackends, n -> n == 1);
@@ -180,7 +214,7 @@ class PostgresCatalogServiceTest {
     @Test
     void aQuickQueryStopsAtItsTimeLimit() {
         SOAPFaultException e = assertThrows(SOAPFaultException.class, () -> quick("SELECT CAST(pg_sleep(30) AS varchar(10)) AS slept",
-                "Sample"));
+                "Tiny"));
         assertTrue(e.getMessage().contains("longer than the 1-minute limit"), e.getMessage());
     }
 
@@ -188,11 +222,11 @@ class PostgresCatalogServiceTest {
     void aJobThatWouldPassTheQuotaFailsAndLeavesTheOtherTables() throws Exception {
         long wsid = server.bob.wsid();
         String pw = TestServer.BOB_PW;
-        long small = client.submitJob(wsid, pw, "SELECT objID INTO mydb.Small FROM PhotoObj", "Sample", "small", 500);
+        long small = client.submitJob(wsid, pw, "SELECT objID INTO mydb.Small FROM PhotoObj", "Tiny", "small", 500);
         assertEquals(5, waitFor(wsid, pw, small));
         // 216,000 rows of three numbers: several MB
         long big = client.submitJob(wsid, pw, "SELECT a.objID AS a, b.objID AS b, c.ra AS c INTO mydb.Big"
-                + " FROM PhotoObj a, PhotoObj b, PhotoObj c", "Sample", "big", 500);
+                + " FROM PhotoObj a, PhotoObj b, PhotoObj c", "Tiny", "big", 500);
         assertEquals(4, waitFor(wsid, pw, big));
         String error = client.getJobs(wsid, pw, "jobid:" + big, false).getCJJob().get(0).getError();
         assertTrue(error.contains("would exceed its 1 MB quota"), error);

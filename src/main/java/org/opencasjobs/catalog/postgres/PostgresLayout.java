@@ -40,17 +40,30 @@ public final class PostgresLayout {
             createRoleIfMissing(s, group);
             s.execute("ALTER ROLE " + group + " NOLOGIN NOINHERIT");
             for (String context : contexts) {
-                String schema = quote(PostgresNames.context(context));
-                s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-                s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + group);
-                s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + group);
-                // tables the owner adds later (a generated sample, a loaded catalog) are readable too
-                s.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA " + schema + " GRANT SELECT ON TABLES TO " + group);
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(PostgresNames.context(context)));
             }
             s.execute("CREATE SCHEMA IF NOT EXISTS " + PostgresNames.DBO);
             s.execute("CREATE SCHEMA IF NOT EXISTS " + PostgresNames.TSQL);
             if (tsqlScript != null) {
                 s.execute(tsqlScript);
+            }
+        }
+        grant(owner, names, contexts);
+    }
+
+    /**
+     * Grants the accounts' group what it may use of the shared schemas, as they are now and
+     * (default privileges) for what the owner adds to them later.
+     */
+    public static void grant(Connection owner, PostgresNames names, List<String> contexts) throws SQLException {
+        String group = names.group();
+        try (Statement s = owner.createStatement()) {
+            for (String context : contexts) {
+                String schema = quote(PostgresNames.context(context));
+                s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + group);
+                s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + group);
+                // tables the owner adds later (a loaded catalog) are readable too
+                s.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA " + schema + " GRANT SELECT ON TABLES TO " + group);
             }
             for (String schema : List.of(PostgresNames.DBO, PostgresNames.TSQL)) {
                 s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + group);
