@@ -270,10 +270,11 @@ public final class PostgresCatalog implements Catalog {
         st.setQueryTimeout(seconds);
     }
 
+    /** Into the account's schema, names in lower case as the translator writes them (batched INSERTs, not COPY yet). */
     @Override
-    public void upload(Connection c, long wsid, String table, String data, boolean tableExists, CsvUpload.Check check) {
-        throw new CasJobsException("UploadData does not work yet where the catalog is on PostgreSQL"
-                + " (casjobs.engine=postgresql); load the rows with a SELECT … INTO instead.");
+    public void upload(Connection c, long wsid, String table, String data, boolean tableExists, CsvUpload.Check check)
+            throws SQLException {
+        CsvUpload.load(c, new CsvUpload.Into(PostgresNames.myDb(wsid), true), table, data, tableExists, check);
     }
 
     // ---------------------------------------------------------------- quota

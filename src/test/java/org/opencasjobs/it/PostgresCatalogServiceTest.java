@@ -185,6 +185,22 @@ class PostgresCatalogServiceTest {
     }
 
     @Test
+    void anUploadedTableJoinsTheContext() throws Exception {
+        long wsid = alice();
+        String pw = TestServer.ALICE_PW;
+        client.uploadData(wsid, pw, "Picked", "objID,Note\n2,two\n4,four\n61,none\n", false);
+        client.uploadData(wsid, pw, "Picked", "objID,Note\n6,six\n", true);
+        assertTrue(tablesIn("mydb_" + wsid).contains("picked"), "in the account's schema, in lower case");
+        String joined = quick("SELECT p.objID, u.Note FROM PhotoObj p JOIN mydb.Picked u ON u.objID = p.objID"
+                + " ORDER BY p.objID", "Tiny");
+        List<String> rows = lines(joined);
+        assertEquals(List.of("2,\"two\"", "4,\"four\"", "6,\"six\""), rows.subList(1, rows.size()), joined);
+        SOAPFaultException e = assertThrows(SOAPFaultException.class,
+                () -> client.uploadData(wsid, pw, "Picked", "objID,Note\n8,eight\n", false));
+        assertTrue(e.getMessage().contains("There is already an object named 'Picked'"), e.getMessage());
+    }
+
+    @Test
     void cancelStopsAPostgresqlStatement() {
         long wsid = alice();
         String pw = TestServer.ALICE_PW;
