@@ -56,6 +56,7 @@ class SkyFunctionsPostgresTest {
             LookupTables.build(pg, Engine.POSTGRESQL, context);
             SdssSample.generate(h2, Engine.H2, context, context, rows, SEED);
             ZoneIndex.build(h2, context);
+            LookupTables.build(h2, context);
         }
         SkyFunctionInstaller.installPostgres(pg, SdssSample.SAMPLE);
         SkyFunctionInstaller.install(h2);
@@ -208,6 +209,20 @@ class SkyFunctionsPostgresTest {
             same("fGetNearestObjIdEq", 120.0, -60.0, 1.0);
         }
         context(SdssSample.SAMPLE);
+    }
+
+    @Test
+    void lookupTablesHoldTheSameRowsAndTextIgnoresCase() throws SQLException {
+        for (SdssConstants.Enumeration e : SdssConstants.ALL) {
+            String sql = "SELECT name, \"value\", description FROM " + e.table() + " ORDER BY \"value\", description";
+            List<List<Object>> rows = rows(h2, sql);
+            assertEquals(e.values().size(), rows.size(), e.table());
+            assertSame(rows, rows(pg, sql.replace(e.table(), e.table().toLowerCase(Locale.ROOT))), e.table());
+        }
+        assertEquals(List.of(List.of((Object) (1L << 18))),
+                rows(pg, "SELECT \"value\" FROM photoflags WHERE name = 'saturated'"));
+        LookupTables.build(pg, Engine.POSTGRESQL, "Sample"); // again: the tables are kept
+        assertEquals(List.of(List.of((Object) 3L)), rows(pg, "SELECT \"value\" FROM phototype WHERE name = 'galaxy'"));
     }
 
     @Test
