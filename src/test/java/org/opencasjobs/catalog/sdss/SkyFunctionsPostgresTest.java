@@ -364,7 +364,7 @@ class SkyFunctionsPostgresTest {
         String role = "skyreader" + ProcessHandle.current().pid();
         String password = Postgres.newLoginRole(role);
         try (Statement st = pg.createStatement()) {
-            st.execute("GRANT USAGE ON SCHEMA sample, dbo TO " + role);
+            st.execute("GRANT USAGE ON SCHEMA sample TO " + role); // dbo: PUBLIC's already
         }
         try (Connection u = db.connectAs(role, password); Statement st = u.createStatement()) {
             st.execute("SET search_path = sample, dbo, public");
