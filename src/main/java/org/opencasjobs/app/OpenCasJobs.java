@@ -16,6 +16,7 @@ import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.PrivateFiles;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.exec.JobExecutor;
+import org.opencasjobs.exec.Leases;
 import org.opencasjobs.exec.Scheduler;
 import org.opencasjobs.http.AdminEndpoint;
 import org.opencasjobs.http.WebServer;
@@ -33,6 +34,7 @@ import org.opencasjobs.store.JdbcAccountStore;
 import org.opencasjobs.store.JdbcJobStore;
 import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStoreDatabase;
+import org.opencasjobs.store.Nodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,7 @@ public final class OpenCasJobs implements AutoCloseable {
     private final JobStoreDatabase database;
     private final Catalog catalog;
     private final Scheduler scheduler;
+    private final Leases leases;
     private final WebServer web;
     private final AdminEndpoint admin;
     private final Accounts accounts;
@@ -76,10 +79,11 @@ public final class OpenCasJobs implements AutoCloseable {
                     config.loginCacheSeconds());
             demo = config.demoAccount() && accountStore.isEmpty() ? createDemo(config.dataDir()) : null;
             jobStore = new JdbcJobStore(database.dataSource());
+            leases = joinNodes(config, clock);
             Queues queues = new Queues(config);
             Outputs outputs = new Outputs(config.dataDir().resolve("outputs"), config.outputRetention(), clock);
             JobExecutor executor = new JobExecutor(jobStore, catalog, outputs, clock, queues.catalogs(),
-                    config.secondsPerMinute(), config::quickConcurrency, config.quickPerUser(), metrics);
+                    config.secondsPerMinute(), config::quickConcurrency, config.quickPerUser(), metrics, leases);
             scheduler = new Scheduler(jobStore, queues, executor, outputs, 200, config::batchConcurrency, config.batchPerUser(),
                     metrics);
             metrics.countJobsWith(() -> activeJobCounts(queues));
@@ -96,6 +100,15 @@ public final class OpenCasJobs implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Joins the nodes sharing the job store. On H2 the store is this process's file: it is the
+     * only node. On PostgreSQL other nodes may share it.
+     */
+    private Leases joinNodes(ServerConfig config, Clock clock) {
+        return Leases.join(new Nodes(database.dataSource()), config.nodeId(), config.nodeLease(),
+                config.engine() != ServerConfig.Engine.POSTGRESQL, clock);
     }
 
     public static OpenCasJobs start(ServerConfig config, Clock clock) throws Exception {
@@ -177,6 +190,9 @@ public final class OpenCasJobs implements AutoCloseable {
         }
         if (webStop != null) {
             webStop.join();
+        }
+        if (leases != null) {
+            leases.close(); // after the scheduler handed its jobs back: the other nodes take them
         }
         if (catalog != null) {
             catalog.close();
