@@ -187,7 +187,9 @@ public final class JobExecutor {
 
     private void runQueued(long jobId, Queue queue) {
         Job job = jobs.find(jobId).orElseThrow();
-        metrics.jobStarted(queue.serviceName(), Duration.between(job.timeSubmit(), job.timeStart()));
+        // Submitted on one node and started on another, by their own clocks: a skew must not count as negative.
+        Duration waited = Duration.between(job.timeSubmit(), job.timeStart());
+        metrics.jobStarted(queue.serviceName(), waited.isNegative() ? Duration.ZERO : waited);
         Run run = new Run(jobId, queue, job.timeStart(), claimed.get(jobId));
         if (stopping) {
             requeue(run);
@@ -497,6 +499,16 @@ public final class JobExecutor {
     /** From now on, queued jobs whose statements stop go back to their queue. */
     void beginStop() {
         stopping = true;
+    }
+
+    /** How many jobs this node has claimed and not yet ended (or given up, having lost its lease). */
+    int runningHere() {
+        return claimed.size();
+    }
+
+    /** Whether a statement of the job runs on this node now. */
+    boolean runsStatement(long jobId) {
+        return runner.running().runs(jobId);
     }
 
     /** Stops the statement of a job running here, if it has one now. */

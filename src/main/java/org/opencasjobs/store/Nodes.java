@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -37,27 +38,26 @@ public final class Nodes {
     }
 
     /**
-     * Registers the node {@code nodeId} and returns its lease: epoch 1 for a new id, the next epoch
-     * for an id seen before (a restarted node, or one that had lost its lease).
+     * Registers the node {@code nodeId} under a new lease, whose epoch no lease had before. An
+     * earlier lease of the same id (a process with this id that died, or this one before it lost
+     * its lease) ends here: node ids are unique, so that process is gone, and the jobs it held are
+     * ended by the next sweep.
      */
     public Lease join(String nodeId) {
         return JdbcWork.transaction(ds, c -> {
-            try (PreparedStatement up = c.prepareStatement("UPDATE nodes SET epoch = epoch + 1,"
-                    + " started = CURRENT_TIMESTAMP, heartbeat = CURRENT_TIMESTAMP WHERE node_id = ?")) {
-                up.setString(1, nodeId);
-                if (up.executeUpdate() == 0) {
-                    try (PreparedStatement in = c.prepareStatement("INSERT INTO nodes (node_id, epoch, started,"
-                            + " heartbeat) VALUES (?, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")) {
-                        in.setString(1, nodeId);
-                        in.executeUpdate();
-                    }
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM nodes WHERE node_id = ?")) {
+                del.setString(1, nodeId);
+                if (del.executeUpdate() > 0) {
+                    LOG.info("node {} joins again: its earlier lease ends", nodeId);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM nodes WHERE node_id = ?")) {
-                ps.setString(1, nodeId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new Lease(nodeId, rs.getLong(1));
+            try (PreparedStatement in = c.prepareStatement("INSERT INTO nodes (node_id, started, heartbeat)"
+                    + " VALUES (?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", Statement.RETURN_GENERATED_KEYS)) {
+                in.setString(1, nodeId);
+                in.executeUpdate();
+                try (ResultSet keys = in.getGeneratedKeys()) {
+                    keys.next();
+                    return new Lease(nodeId, keys.getLong(1));
                 }
             }
         });

@@ -86,8 +86,8 @@ class NodesTest {
     void aNodeIdSeenAgainJoinsUnderTheNextEpoch() {
         Lease first = nodes.join("a");
         Lease again = nodes.join("a");
-        assertEquals(new Lease("a", 1), first);
-        assertEquals(new Lease("a", 2), again);
+        assertEquals("a", again.node());
+        assertTrue(again.epoch() > first.epoch(), again + " after " + first);
         assertFalse(nodes.renew(first), "the earlier epoch's lease is gone");
         assertTrue(nodes.renew(again));
         assertEquals(List.of(again), nodes.members().stream().map(Nodes.Member::lease).toList());
@@ -102,7 +102,7 @@ class NodesTest {
         long id = submit(1);
         assertTrue(store.claim(id, a, T0));
         assertFalse(store.claim(id, a, T0), "claimed once");
-        Lease other = new Lease("a", a.epoch() + 1);
+        Lease other = new Lease("a", a.epoch() + 100);
         assertFalse(store.transition(id, other, JobStatus.STARTED, JobStatus.FINISHED, T0, Outcome.NONE));
         assertFalse(store.transition(id, new Lease("b", a.epoch()), JobStatus.STARTED, JobStatus.FINISHED, T0,
                 Outcome.NONE));
