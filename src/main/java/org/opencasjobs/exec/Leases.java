@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * which it can no longer end.
  *
  * <p>On H2 the job store is one process's file, so there is one node ({@link #alone()}): at start
- * it ends whatever was left running, as before there were nodes.
+ * it forgets the leases of earlier processes and ends whatever they left running, as before there
+ * were nodes, and it has no heartbeat: no one could take it as lost, and every commit would grow
+ * the file (the H2 job store does not reuse space while open).
  */
 public final class Leases implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
@@ -53,6 +55,9 @@ public final class Leases implements AutoCloseable {
         this.alone = alone;
         this.clock = clock;
         this.current = nodes.join(nodeId);
+        if (alone) {
+            nodes.forgetAllBut(current);
+        }
     }
 
     /**
@@ -64,8 +69,10 @@ public final class Leases implements AutoCloseable {
         Leases l = new Leases(nodes, nodeId.isEmpty() ? generatedId() : nodeId, lease, alone, clock);
         LOG.info("node {} joined the job store (epoch {}, lease {} s{})", l.nodeId, l.current.epoch(),
                 lease.toSeconds(), alone ? ", the only node" : "");
-        long every = Math.max(1, lease.toMillis() / 3);
-        l.heart.scheduleWithFixedDelay(l::beatSafely, every, every, TimeUnit.MILLISECONDS);
+        if (!alone) {
+            long every = Math.max(1, lease.toMillis() / 3);
+            l.heart.scheduleWithFixedDelay(l::beatSafely, every, every, TimeUnit.MILLISECONDS);
+        }
         return l;
     }
 

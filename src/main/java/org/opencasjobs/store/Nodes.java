@@ -78,6 +78,16 @@ public final class Nodes {
         }
     }
 
+    /** Removes every lease but {@code kept}: on a job store only one process can open, all others are over. */
+    public void forgetAllBut(Lease kept) {
+        JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM nodes WHERE epoch <> ?")) {
+                ps.setLong(1, kept.epoch());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Removes the lease's row: a node stopping on purpose, after its jobs went back to the queue. */
     public void leave(Lease lease) {
         JdbcWork.query(ds, c -> {

@@ -97,6 +97,15 @@ class NodesTest {
     }
 
     @Test
+    void aLoneNodeForgetsEveryOtherLease() {
+        nodes.join("killed-earlier");
+        nodes.join("stopped-earlier");
+        Lease me = nodes.join("me");
+        nodes.forgetAllBut(me);
+        assertEquals(List.of(me), nodes.members().stream().map(Nodes.Member::lease).toList());
+    }
+
+    @Test
     void aClaimRecordsTheLeaseAndOnlyThatLeaseChangesTheJob() {
         Lease a = nodes.join("a");
         long id = submit(1);
