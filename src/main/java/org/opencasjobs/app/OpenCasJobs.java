@@ -1,5 +1,7 @@
 package org.opencasjobs.app;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -107,8 +109,15 @@ public final class OpenCasJobs implements AutoCloseable {
      * only node. On PostgreSQL other nodes may share it.
      */
     private Leases joinNodes(ServerConfig config, Clock clock) {
-        return Leases.join(new Nodes(database.dataSource()), config.nodeId(), config.nodeLease(),
+        Leases joined = Leases.join(new Nodes(database.dataSource()), config.nodeId(), config.nodeLease(),
                 config.engine() != ServerConfig.Engine.POSTGRESQL, clock);
+        Tags node = Tags.of("node", joined.nodeId());
+        FunctionCounter.builder("opencasjobs.node.lease.losses", joined, Leases::leaseLosses).tags(node)
+                .description("times this node found its lease taken (it was taken as lost) and joined again")
+                .register(metrics.registry());
+        FunctionCounter.builder("opencasjobs.node.lost.jobs", joined, Leases::lostNodesJobs).tags(node)
+                .description("running jobs of lost nodes that this node ended").register(metrics.registry());
+        return joined;
     }
 
     public static OpenCasJobs start(ServerConfig config, Clock clock) throws Exception {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.opencasjobs.store.JobStore.Lease;
 import org.opencasjobs.store.Nodes;
 import org.slf4j.Logger;
@@ -42,6 +43,9 @@ public final class Leases implements AutoCloseable {
     private final boolean alone;
     private final Clock clock;
     private volatile Lease current;
+    /** How often this node found its lease gone; how many jobs of lost nodes it ended (for /metrics). */
+    private final AtomicLong leaseLosses = new AtomicLong();
+    private final AtomicLong lostNodesJobs = new AtomicLong();
     private final ScheduledExecutorService heart = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "heartbeat");
         t.setDaemon(true);
@@ -117,12 +121,14 @@ public final class Leases implements AutoCloseable {
     void beat() {
         Lease held = current;
         if (!nodes.renew(held)) {
+            leaseLosses.incrementAndGet();
             current = nodes.join(nodeId);
             LOG.error("node {} lost its lease (epoch {}): other nodes took it as lost and ended its running jobs;"
                     + " rejoined as epoch {}, its old jobs' statements are stopped", nodeId, held.epoch(),
                     current.epoch());
         }
         List<Nodes.LostJob> ended = nodes.sweep(lease, LocalDateTime.now(clock), node -> String.format(NODE_LOST, node));
+        lostNodesJobs.addAndGet(ended.size());
         for (Nodes.LostJob job : ended) {
             if (job.creatingTable() != null) {
                 // MyDBs are files of the node that ran the job: only it can drop the half-written table,
@@ -132,6 +138,16 @@ public final class Leases implements AutoCloseable {
                         job.creatingTable(), job.node());
             }
         }
+    }
+
+    /** How many times this node found its lease gone (taken as lost by the others) and joined again. */
+    public long leaseLosses() {
+        return leaseLosses.get();
+    }
+
+    /** How many running jobs of lost (or stopped) nodes this node's heartbeats ended. */
+    public long lostNodesJobs() {
+        return lostNodesJobs.get();
     }
 
     /** Stops renewing the lease, as a node that hangs would (tests); other nodes then take it as lost. */

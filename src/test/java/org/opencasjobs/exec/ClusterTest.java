@@ -67,13 +67,12 @@ class ClusterTest {
         final Scheduler scheduler;
         private boolean started;
 
-        Node(String id, Path dataDir, Postgres.Database pg) throws Exception {
+        Node(String id, Path dataDir, Postgres.Database pg, Clock clock) throws Exception {
             Map<String, String> s = new HashMap<>(pg.settings());
             s.putAll(Map.of("casjobs.data.dir", dataDir.toString(), "casjobs.sample.rows", "0",
                     "casjobs.queue.batch.concurrency", String.valueOf(SLOTS), "casjobs.queue.batch.per.user", "100",
                     "casjobs.node.id", id));
             ServerConfig config = ServerConfig.of(s);
-            Clock clock = Clock.systemDefaultZone();
             database = JobStoreDatabase.open(config);
             jobs = new JdbcJobStore(database.dataSource());
             catalog = Catalog.open(config);
@@ -118,9 +117,17 @@ class ClusterTest {
     }
 
     private Node node(String id) throws Exception {
-        Node n = new Node(id, dir.resolve(id), pg);
+        return node(id, Clock.systemDefaultZone());
+    }
+
+    private Node node(String id, Clock clock) throws Exception {
+        Node n = new Node(id, dir.resolve(id), pg, clock);
         nodes.add(n);
         return n;
+    }
+
+    private List<String> members(Node n) {
+        return new Nodes(n.database.dataSource()).members().stream().map(m -> m.lease().node()).toList();
     }
 
     private long submit(Node via, long wsid, String sql) {
@@ -222,6 +229,8 @@ class ClusterTest {
         long before = a.leases.current().epoch();
         a.leases.beat();
         assertNotEquals(before, a.leases.current().epoch());
+        assertEquals(1, a.leases.leaseLosses());
+        assertEquals(1, b.leases.lostNodesJobs());
         Await.until("a to stop the statement of the job it lost", a.executor::runningHere, n -> n == 0);
         assertEquals(String.format(Leases.NODE_LOST, "a"), a.jobs.find(id).orElseThrow().error());
         assertEquals(List.of("0>1", "1>4"), transitions(a.jobs, id));
@@ -231,6 +240,35 @@ class ClusterTest {
         a.scheduler.wake();
         assertEquals(JobStatus.FINISHED, Await.finalJob(a.jobs, next).status());
         assertEquals("a", nodeOf(next));
+    }
+
+    @Test
+    void nodesWhoseClocksAreHoursOffTakeNoLiveNodeAsLost() throws Exception {
+        Node a = node("a").start();
+        Node ahead = node("ahead", Clock.offset(Clock.systemDefaultZone(), Duration.ofHours(2))).start();
+        Node behind = node("behind", Clock.offset(Clock.systemDefaultZone(), Duration.ofHours(-2))).start();
+        long id = submit(a, 7, LONG);
+        a.scheduler.wake();
+        Await.status(a.jobs, id, JobStatus.STARTED);
+        for (Node n : List.of(ahead, behind, a)) {
+            n.leases.beat();
+        }
+        assertEquals(List.of("a", "ahead", "behind"), members(a), "heartbeats are on the database's clock");
+        assertEquals(JobStatus.STARTED, a.jobs.find(id).orElseThrow().status());
+        assertEquals(0, ahead.leases.lostNodesJobs() + behind.leases.lostNodesJobs() + a.leases.lostNodesJobs());
+        // And jobs run on the skewed nodes as on any other.
+        List<Long> more = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            more.add(submit(i % 2 == 0 ? ahead : behind, 100 + i, "SELECT " + i + " AS i"));
+        }
+        ahead.scheduler.wake();
+        behind.scheduler.wake();
+        for (long m : more) {
+            assertEquals(JobStatus.FINISHED, Await.finalJob(a.jobs, m).status());
+            assertEquals(List.of("0>1", "1>5"), transitions(a.jobs, m));
+        }
+        assertTrue(a.executor.abort(a.jobs.find(id).orElseThrow()));
+        assertEquals(JobStatus.CANCELLED, Await.finalJob(a.jobs, id).status());
     }
 
     @Test
