@@ -192,8 +192,10 @@ class ClusterTest {
             via.scheduler.wake();
         }
         Map<String, Integer> byNode = new TreeMap<>();
+        Duration waited = Duration.ZERO;
         for (long id : ids) {
             Job job = Await.finalJob(a.jobs, id);
+            waited = waited.plus(Duration.between(job.timeSubmit(), job.timeStart()));
             assertEquals(JobStatus.FINISHED, job.status(), job.error());
             assertEquals(List.of("0>1", "1>5"), transitions(a.jobs, id), "job " + id);
             byNode.merge(nodeOf(id), 1, Integer::sum);
@@ -203,7 +205,8 @@ class ClusterTest {
         assertEquals(90, byNode.values().stream().mapToInt(Integer::intValue).sum());
         assertTrue(all.stream().map(n -> n.leases.nodeId()).toList().containsAll(byNode.keySet()), byNode.toString());
         assertTrue(most.get() <= SLOTS, "at most " + SLOTS + " at once on all nodes together, saw " + most.get());
-        System.out.println("jobs run per node: " + byNode + "; most running at once: " + most.get());
+        System.out.println("jobs run per node: " + byNode + "; most running at once: " + most.get()
+                + "; mean wait from submission to start (queued behind " + SLOTS + " slots): " + waited.toMillis() / ids.size() + " ms");
     }
 
     @Test
@@ -269,6 +272,26 @@ class ClusterTest {
         }
         assertTrue(a.executor.abort(a.jobs.find(id).orElseThrow()));
         assertEquals(JobStatus.CANCELLED, Await.finalJob(a.jobs, id).status());
+    }
+
+    @Test
+    void aNodeStoppedOnPurposeHandsItsRunningJobToAnother() throws Exception {
+        Node a = node("a").start();
+        Node b = node("b");
+        long id = submit(a, 7, LONG);
+        a.scheduler.wake();
+        Await.status(a.jobs, id, JobStatus.STARTED);
+        Await.until("the job's statement to run on a", () -> a.executor.runsStatement(id), r -> r);
+        nodes.remove(a);
+        a.close(); // SIGTERM: the job goes back to the queue, and a leaves
+        assertEquals(JobStatus.READY, b.jobs.find(id).orElseThrow().status());
+        assertEquals(List.of("b"), members(b));
+        b.start();
+        Await.status(b.jobs, id, JobStatus.STARTED);
+        assertEquals("b", nodeOf(id));
+        assertTrue(b.executor.abort(b.jobs.find(id).orElseThrow()));
+        assertEquals(JobStatus.CANCELLED, Await.finalJob(b.jobs, id).status());
+        assertEquals(List.of("0>1", "1>0", "0>1", "1>2", "2>3"), transitions(b.jobs, id), "run once to its end, by b");
     }
 
     @Test
