@@ -329,8 +329,7 @@ public final class H2Catalog implements Catalog {
         // REUSE_SPACE=FALSE, as for the job store (ServerConfig.jobStoreUrl): with space reuse H2
         // 2.5.252 can reopen after kill -9 at an older chunk, losing acknowledged uploads and
         // finished jobs' tables (CrashSafetyTest found it). The file only grows while open.
-        Connection admin = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve(user) + MODE
-                + CLOSED_BY_US + ";REUSE_SPACE=FALSE", ADMIN, secrets.password("admin"));
+        Connection admin = openMyDbAdmin(wsid);
         try (Statement s = admin.createStatement()) {
             s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD '" + secrets.password("user:" + wsid) + "'");
             s.execute("ALTER USER " + user + " SET PASSWORD '" + secrets.password("user:" + wsid) + "'");
@@ -378,6 +377,29 @@ public final class H2Catalog implements Catalog {
         OpenMyDb db = new OpenMyDb(admin);
         myDbs.put(wsid, db);
         return db;
+    }
+
+    /**
+     * The admin connection that opens an account's MyDB database, with its settings (see
+     * provision), once H2 can write to it: a database that opened with an undo log H2 could not
+     * read fails the writes of every later transaction given that log's slot, while reads and
+     * connections work ({@link UndoLogs}); it is closed cleanly and opened once more.
+     */
+    private Connection openMyDbAdmin(long wsid) throws SQLException {
+        String url = "jdbc:h2:file:" + mydbDir.resolve("U" + wsid) + MODE + CLOSED_BY_US + ";REUSE_SPACE=FALSE";
+        Connection admin = DriverManager.getConnection(url, ADMIN, secrets.password("admin"));
+        if (UndoLogs.unwritable(admin)) {
+            LOG.warn("MyDB of wsid {}: H2 could not read the undo log of a transaction a killed process left"
+                    + " open (so that transaction is not rolled back), and would refuse every write given its"
+                    + " slot with \"The database has been closed\"; closing the database and opening it again", wsid);
+            try (Statement st = admin.createStatement()) {
+                st.execute("SHUTDOWN");
+            } finally {
+                closeQuietly(admin);
+            }
+            admin = DriverManager.getConnection(url, ADMIN, secrets.password("admin"));
+        }
+        return admin;
     }
 
     /** The views of a managed context's schema and their SQL, by name. */
