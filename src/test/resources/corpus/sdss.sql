@@ -743,7 +743,9 @@ SELECT TOP 7 objID FROM Star ORDER BY objID
 === top: WITH TIES
 SELECT TOP 1 WITH TIES type, objID FROM PhotoPrimary ORDER BY type
 --- same
-SELECT type, objID FROM PhotoPrimary WHERE type = (SELECT MIN(type) FROM PhotoPrimary)
+-- a join rather than WHERE type = (SELECT MIN(type) …): on the embedded engine a subquery over a
+-- context's linked table is run again for every row (H2 takes linked tables as non-deterministic)
+SELECT p.type, p.objID FROM PhotoPrimary p JOIN (SELECT MIN(type) AS t FROM PhotoPrimary) m ON p.type = m.t
 
 === top: OFFSET and FETCH
 SELECT objID FROM Galaxy ORDER BY objID OFFSET 10 ROWS FETCH NEXT 5 ROWS ONLY
