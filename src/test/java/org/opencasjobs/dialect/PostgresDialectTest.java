@@ -223,10 +223,13 @@ class PostgresDialectTest {
 
     /** TOP where PostgreSQL's LIMIT would mean something else is refused, naming it, at the user's text. */
     @Test
-    void topInAUnionIsRefusedByName() throws SQLException {
+    void topWherePostgresqlWouldMeanOtherwiseIsRefusedByName() throws SQLException {
         String m = assertThrows(CasJobsException.class,
                 () -> translate("SELECT i FROM mydb.nums\nUNION ALL SELECT TOP 1 i FROM mydb.nums ORDER BY i")).getMessage();
         assertTrue(m.startsWith("TOP in a SELECT combined with UNION, EXCEPT or INTERSECT (line 2, column 18: \"TOP 1 i"), m);
+        assertTrue(assertThrows(CasJobsException.class, () -> translate(
+                "SELECT TOP 10 PERCENT WITH TIES i FROM mydb.nums ORDER BY i")).getMessage()
+                .startsWith("TOP … PERCENT WITH TIES (line 1, column 8: "));
         // as the message says: in a subquery, TOP keeps its own SELECT's meaning
         assertEquals("1;2", pg.answer(translate("SELECT * FROM (SELECT TOP 1 i FROM mydb.nums ORDER BY i) a"
                 + " UNION SELECT * FROM (SELECT TOP 1 i FROM mydb.nums WHERE i < 3 ORDER BY i DESC) b ORDER BY i")));
