@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
+import org.opencasjobs.dialect.Engine;
 
 /**
  * The small tables SkyServer keeps behind its flag and type functions ({@code PhotoType},
@@ -17,22 +19,32 @@ public final class LookupTables {
     private LookupTables() {
     }
 
+    /** {@link #build(Connection, Engine, String)} on H2. */
+    public static void build(Connection admin, String schema) throws SQLException {
+        build(admin, Engine.H2, schema);
+    }
+
     /**
      * Creates each lookup table missing from {@code schema}, and fills again one whose row count
-     * differs from the constants (an older build); others are left as they are.
+     * differs from the constants (an older build); others are left as they are. On PostgreSQL the
+     * schema and table names are lower case and name and description are citext, as the
+     * generated catalog's text ({@link PostgresSampleDatabase}).
      */
-    public static void build(Connection admin, String schema) throws SQLException {
+    public static void build(Connection admin, Engine engine, String schema) throws SQLException {
+        SampleDatabase db = SampleDatabase.of(engine, admin, schema);
+        db.prepare();
+        String stored = engine == Engine.POSTGRESQL ? schema.toLowerCase(Locale.ROOT) : schema;
         for (SdssConstants.Enumeration e : SdssConstants.ALL) {
-            String existing = ZoneIndex.tableName(admin, schema, e.table());
-            if (existing != null && rows(admin, schema, existing) == e.values().size()) {
+            String existing = ZoneIndex.tableName(admin, stored, e.table());
+            if (existing != null && rows(admin, stored, existing) == e.values().size()) {
                 continue;
             }
-            // A new table's name unquoted, so it takes the database's identifier case (as PhotoObjAll's).
-            String t = ZoneIndex.quote(schema) + "." + (existing != null ? ZoneIndex.quote(existing) : e.table());
+            // A new table's name as the engine names the catalog's (H2: as PhotoObjAll's; PostgreSQL: lower case).
+            String t = existing != null ? ZoneIndex.quote(stored) + "." + ZoneIndex.quote(existing) : db.relation(e.table());
             try (Statement st = admin.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS " + t);
-                st.execute("CREATE TABLE " + t + " (name VARCHAR(64) NOT NULL, \"value\" BIGINT NOT NULL,"
-                        + " description VARCHAR(256) NOT NULL)");
+                st.execute("CREATE TABLE " + t + " (name " + db.text(64) + " NOT NULL, \"value\" BIGINT NOT NULL,"
+                        + " description " + db.text(256) + " NOT NULL)");
                 st.execute("COMMENT ON TABLE " + t + " IS 'SDSS " + e.table() + (e.bits() ? " bits" : " values")
                         + ": name, value, description (dbo.f" + e.table() + "(name) and dbo.f" + e.table() + "N(value))'");
             }

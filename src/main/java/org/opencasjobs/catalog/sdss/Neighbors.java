@@ -1,6 +1,5 @@
 package org.opencasjobs.catalog.sdss;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +20,7 @@ final class Neighbors {
     private Neighbors() {
     }
 
-    static long write(Connection c, String schema, String note, PhotoIndex p) throws SQLException {
+    static long write(SampleDatabase db, String note, PhotoIndex p) throws SQLException {
         double h = RADIUS_ARCMIN / 60;
         int n = 0;
         int[] rows = new int[p.size];
@@ -49,7 +48,7 @@ final class Neighbors {
             sorted[j] = rows[order[j]];
             sortedKeys[j] = keys[order[j]];
         }
-        try (TableWriter w = new TableWriter(c, schema, "Neighbors", COLUMNS, note,
+        try (TableWriter w = new TableWriter(db, "Neighbors", COLUMNS, note,
                 "Pairs of PhotoObj objects within 0.5 arcmin of each other (both ways); distance in arcmin.")) {
             for (int j = 0; j < n; j++) {
                 int k = sorted[j];

@@ -1,6 +1,5 @@
 package org.opencasjobs.catalog.sdss;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,13 +131,13 @@ final class PhotoObjects {
      * @param depth   magnitudes deeper than single-epoch SDSS (2 for a co-add)
      * @param spectra chooses spectroscopic targets among primaries, or null for none
      */
-    static PhotoIndex write(Connection c, String schema, String note, List<Footprint.Stripe> footprint, int rows,
+    static PhotoIndex write(SampleDatabase db, String note, List<Footprint.Stripe> footprint, int rows,
             Draw d, double depth, Spectroscopy spectra, int loadVersion) throws SQLException {
         PhotoIndex index = new PhotoIndex(rows);
-        try (TableWriter photo = new TableWriter(c, schema, "PhotoObjAll", photoColumns(), note,
+        try (TableWriter photo = new TableWriter(db, "PhotoObjAll", photoColumns(), note,
                 "Every photometric detection (mode 1 primary, 2 secondary, 3 deblend parent); the views PhotoObj,"
                         + " PhotoPrimary, Galaxy, Star... select from it.");
-             TableWriter fields = new TableWriter(c, schema, "Field", fieldColumns(), note,
+             TableWriter fields = new TableWriter(db, "Field", fieldColumns(), note,
                      "One row per imaging field (run, camcol, field) with its bounds, quality and seeing.")) {
             PhotoObjects p = new PhotoObjects(d, depth, spectra, index, photo, fields, loadVersion);
             int left = rows;

@@ -1,6 +1,5 @@
 package org.opencasjobs.catalog.sdss;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -30,36 +29,36 @@ final class SpectralCatalogs {
         return 5 * StrictMath.log10((1 + z) * comovingMpc * 1e6 / 10);
     }
 
-    static void write(Connection c, String schema, String note, PhotoIndex p, Spectroscopy spec, Draw d, int loadVersion)
+    static void write(SampleDatabase db, String note, PhotoIndex p, Spectroscopy spec, Draw d, int loadVersion)
             throws SQLException {
-        try (TableWriter info = new TableWriter(c, schema, "galSpecInfo", List.of("specObjID BIGINT PRIMARY KEY",
+        try (TableWriter info = new TableWriter(db, "galSpecInfo", List.of("specObjID BIGINT PRIMARY KEY",
                 "plateid SMALLINT", "mjd INT", "fiberid SMALLINT", "ra REAL", "dec REAL", "primtarget INT",
                 "sectarget INT", "targettype VARCHAR(32)", "spectrotype VARCHAR(32)", "subclass VARCHAR(32)", "z REAL",
                 "z_err REAL", "z_warning INT", "v_disp REAL", "v_disp_err REAL", "sn_median REAL", "e_bv_sfd REAL",
                 "release VARCHAR(32)", "reliable INT"), note,
                 "MPA-JHU galaxy spectra: identification and fit summary.");
-             TableWriter line = new TableWriter(c, schema, "galSpecLine", List.of("specObjID BIGINT PRIMARY KEY",
+             TableWriter line = new TableWriter(db, "galSpecLine", List.of("specObjID BIGINT PRIMARY KEY",
                      "h_alpha_flux REAL", "h_alpha_flux_err REAL", "h_alpha_eqw REAL", "h_beta_flux REAL",
                      "h_beta_flux_err REAL", "h_beta_eqw REAL", "oiii_5007_flux REAL", "oiii_5007_flux_err REAL",
                      "nii_6584_flux REAL", "nii_6584_flux_err REAL", "oii_3726_flux REAL", "oii_3729_flux REAL",
                      "sii_6717_flux REAL", "sii_6731_flux REAL", "sigma_balmer REAL", "sigma_forbidden REAL"), note,
                      "MPA-JHU emission lines of galaxy spectra: fluxes in 1e-17 erg/s/cm², equivalent widths in Å.");
-             TableWriter mass = new TableWriter(c, schema, "stellarMassPCAWisc", List.of("specObjID BIGINT PRIMARY KEY",
+             TableWriter mass = new TableWriter(db, "stellarMassPCAWisc", List.of("specObjID BIGINT PRIMARY KEY",
                      "plate SMALLINT", "fiberID SMALLINT", "mjd INT", "ra FLOAT", "dec FLOAT", "z REAL", "zErr REAL",
                      "mstellar_median REAL", "mstellar_err REAL", "mstellar_p16 REAL", "mstellar_p84 REAL",
                      "vdisp_median REAL", "vdisp_err REAL", "warning INT"), note,
                      "Wisconsin PCA stellar masses of galaxy spectra: log10 of solar masses.");
-             TableWriter spp = new TableWriter(c, schema, "sppParams", List.of("specObjID BIGINT PRIMARY KEY",
+             TableWriter spp = new TableWriter(db, "sppParams", List.of("specObjID BIGINT PRIMARY KEY",
                      "bestObjID BIGINT", "plate SMALLINT", "mjd INT", "fiberID SMALLINT", "ra FLOAT", "dec FLOAT",
                      "teffadop REAL", "teffadopunc REAL", "loggadop REAL", "loggadopunc REAL", "fehadop REAL",
                      "fehadopunc REAL", "afe REAL", "afeunc REAL", "elodiervfinal REAL", "elodiervfinalerr REAL",
                      "snr REAL", "flag VARCHAR(8)", "spectypehammer VARCHAR(16)"), note,
                      "SEGUE Stellar Parameter Pipeline (SSPP) adopted parameters of star spectra: K, dex, km/s.");
-             TableWriter lines = new TableWriter(c, schema, "sppLines", List.of("specObjID BIGINT PRIMARY KEY",
+             TableWriter lines = new TableWriter(db, "sppLines", List.of("specObjID BIGINT PRIMARY KEY",
                      "plate SMALLINT", "mjd INT", "fiber SMALLINT", "caiik12 REAL", "caiik24 REAL", "halpha12 REAL",
                      "halpha24 REAL", "mgh REAL", "gband REAL"), note,
                      "SSPP line indices of star spectra (a handful of them): equivalent widths in Å.");
-             TableWriter zoo = new TableWriter(c, schema, "zooSpec", zooColumns(true), note,
+             TableWriter zoo = new TableWriter(db, "zooSpec", zooColumns(true), note,
                      "Galaxy Zoo 1 vote fractions of galaxies with spectra (p_el elliptical, p_cs combined spiral).")) {
             for (Spectroscopy.Spectrum s : spec.spectra) {
                 int k = s.photo;

@@ -1,6 +1,5 @@
 package org.opencasjobs.catalog.sdss;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -247,10 +246,10 @@ final class Spectroscopy {
             "expTime REAL", "airmass REAL", "nSpec INT", "loadVersion INT");
 
     /** Writes SpecObjAll, then PlateX (each plate centred on its fibres). */
-    void write(Connection c, String schema, String note, PhotoIndex photo, int loadVersion) throws SQLException {
+    void write(SampleDatabase db, String note, PhotoIndex photo, int loadVersion) throws SQLException {
         Map<Long, double[]> centres = new LinkedHashMap<>(); // plateID -> sum x, y, z, count
         Map<Long, Spectrum> plateOf = new LinkedHashMap<>();
-        try (TableWriter w = new TableWriter(c, schema, "SpecObjAll", specColumns(), note,
+        try (TableWriter w = new TableWriter(db, "SpecObjAll", specColumns(), note,
                 "Every spectrum (sciencePrimary = 1: the best one of its object; view SpecObj)."
                         + " bestObjID is the PhotoObjAll objID it belongs to.")) {
             for (Spectrum s : spectra) {
@@ -280,7 +279,7 @@ final class Spectroscopy {
                 plateOf.putIfAbsent(s.plateID, s);
             }
         }
-        try (TableWriter w = new TableWriter(c, schema, "PlateX", PLATE_COLUMNS, note,
+        try (TableWriter w = new TableWriter(db, "PlateX", PLATE_COLUMNS, note,
                 "One row per spectroscopic plate (plate, mjd), centred on its fibres.")) {
             for (Map.Entry<Long, double[]> e : centres.entrySet()) {
                 double[] v = e.getValue();

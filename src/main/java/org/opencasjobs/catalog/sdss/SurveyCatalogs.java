@@ -1,6 +1,5 @@
 package org.opencasjobs.catalog.sdss;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -26,15 +25,15 @@ final class SurveyCatalogs {
     private SurveyCatalogs() {
     }
 
-    static void write(Connection c, String schema, String note, PhotoIndex p, Draw d) throws SQLException {
-        photoz(c, schema, note, p, d);
-        zooNoSpec(c, schema, note, p, d);
-        first(c, schema, note, p, d);
-        wise(c, schema, note, p, d);
-        apogee(c, schema, note, p, d);
+    static void write(SampleDatabase db, String note, PhotoIndex p, Draw d) throws SQLException {
+        photoz(db, note, p, d);
+        zooNoSpec(db, note, p, d);
+        first(db, note, p, d);
+        wise(db, note, p, d);
+        apogee(db, note, p, d);
     }
 
-    private static void photoz(Connection c, String schema, String note, PhotoIndex p, Draw d) throws SQLException {
+    private static void photoz(SampleDatabase db, String note, PhotoIndex p, Draw d) throws SQLException {
         List<String> cols = new java.util.ArrayList<>(List.of("objID BIGINT PRIMARY KEY", "z REAL", "zErr REAL",
                 "nnCount SMALLINT", "nnVol REAL", "photoErrorClass SMALLINT", "chisq REAL", "bestFitTemplateID INT",
                 "dmod REAL"));
@@ -44,7 +43,7 @@ final class SurveyCatalogs {
         for (String b : PhotoObjects.BANDS) {
             cols.add("kcorr_" + b + " REAL");
         }
-        try (TableWriter w = new TableWriter(c, schema, "Photoz", cols, note,
+        try (TableWriter w = new TableWriter(db, "Photoz", cols, note,
                 "Photometric redshifts of primary galaxies (z, zErr; dmod and absMag_* at that z).")) {
             for (int k = 0; k < p.size; k++) {
                 if (!p.primary(k) || p.type[k] != Source.TYPE_GALAXY) {
@@ -72,8 +71,8 @@ final class SurveyCatalogs {
         }
     }
 
-    private static void zooNoSpec(Connection c, String schema, String note, PhotoIndex p, Draw d) throws SQLException {
-        try (TableWriter w = new TableWriter(c, schema, "zooNoSpec", SpectralCatalogs.zooColumns(false), note,
+    private static void zooNoSpec(SampleDatabase db, String note, PhotoIndex p, Draw d) throws SQLException {
+        try (TableWriter w = new TableWriter(db, "zooNoSpec", SpectralCatalogs.zooColumns(false), note,
                 "Galaxy Zoo 1 vote fractions of bright primary galaxies without spectra.")) {
             for (int k = 0; k < p.size; k++) {
                 if (p.primary(k) && p.type[k] == Source.TYPE_GALAXY && p.specObjID[k] == 0 && p.mag(k, 2) < 18.5) {
@@ -83,8 +82,8 @@ final class SurveyCatalogs {
         }
     }
 
-    private static void first(Connection c, String schema, String note, PhotoIndex p, Draw d) throws SQLException {
-        try (TableWriter w = new TableWriter(c, schema, "FIRST", List.of("objID BIGINT PRIMARY KEY", "ra FLOAT",
+    private static void first(SampleDatabase db, String note, PhotoIndex p, Draw d) throws SQLException {
+        try (TableWriter w = new TableWriter(db, "FIRST", List.of("objID BIGINT PRIMARY KEY", "ra FLOAT",
                 "dec FLOAT", "warning INT", "peak REAL", "integr REAL", "rms REAL", "major REAL", "minor REAL",
                 "pa REAL"), note, "FIRST 20 cm radio sources matched to primary objects: flux densities in mJy, sizes in arcsec.")) {
             for (int k = 0; k < p.size; k++) {
@@ -109,7 +108,7 @@ final class SurveyCatalogs {
         }
     }
 
-    private static void wise(Connection c, String schema, String note, PhotoIndex p, Draw d) throws SQLException {
+    private static void wise(SampleDatabase db, String note, PhotoIndex p, Draw d) throws SQLException {
         List<String> allsky = new java.util.ArrayList<>(List.of("cntr BIGINT PRIMARY KEY", "designation VARCHAR(20)",
                 "ra FLOAT", "dec FLOAT", "sigra REAL", "sigdec REAL"));
         for (int b = 1; b <= 4; b++) {
@@ -118,9 +117,9 @@ final class SurveyCatalogs {
             allsky.add("w" + b + "snr REAL");
         }
         allsky.addAll(List.of("cc_flags VARCHAR(4)", "ext_flg SMALLINT", "ph_qual VARCHAR(4)", "nb INT"));
-        try (TableWriter all = new TableWriter(c, schema, "wise_allsky", allsky, note,
+        try (TableWriter all = new TableWriter(db, "wise_allsky", allsky, note,
                 "WISE All-Sky sources near SDSS objects: Vega magnitudes W1–W4 (3.4, 4.6, 12, 22 µm).");
-             TableWriter x = new TableWriter(c, schema, "wise_xmatch", List.of("sdss_objid BIGINT NOT NULL", "wise_cntr BIGINT NOT NULL",
+             TableWriter x = new TableWriter(db, "wise_xmatch", List.of("sdss_objid BIGINT NOT NULL", "wise_cntr BIGINT NOT NULL",
                      "match_dist REAL"), note,
                      "Matches of SDSS primary objects to WISE All-Sky sources within 4″ (match_dist in arcsec).")) {
             long cntr = 1800143101000001L;
@@ -212,14 +211,14 @@ final class SurveyCatalogs {
                 dec < 0 ? "-" : "+", ds / 36000, ds / 600 % 60, ds % 600);
     }
 
-    private static void apogee(Connection c, String schema, String note, PhotoIndex p, Draw d) throws SQLException {
-        try (TableWriter star = new TableWriter(c, schema, "apogeeStar", List.of("apstar_id VARCHAR(64) PRIMARY KEY",
+    private static void apogee(SampleDatabase db, String note, PhotoIndex p, Draw d) throws SQLException {
+        try (TableWriter star = new TableWriter(db, "apogeeStar", List.of("apstar_id VARCHAR(64) PRIMARY KEY",
                 "apogee_id VARCHAR(32)", "telescope VARCHAR(8)", "location_id INT", "field VARCHAR(32)", "ra FLOAT",
                 "dec FLOAT", "glon FLOAT", "glat FLOAT", "j REAL", "j_err REAL", "h REAL", "h_err REAL", "k REAL",
                 "k_err REAL", "nvisits INT", "snr REAL", "starflag BIGINT", "vhelio_avg REAL", "vscatter REAL",
                 "verr REAL", "apogee_target1 BIGINT", "apogee_target2 BIGINT"), note,
                 "APOGEE stars: 2MASS photometry (Vega), combined-spectrum S/N and radial velocity (km/s).");
-             TableWriter aspcap = new TableWriter(c, schema, "aspcapStar", List.of("aspcap_id VARCHAR(64) PRIMARY KEY",
+             TableWriter aspcap = new TableWriter(db, "aspcapStar", List.of("aspcap_id VARCHAR(64) PRIMARY KEY",
                      "apstar_id VARCHAR(64)", "apogee_id VARCHAR(32)", "teff REAL", "teff_err REAL", "logg REAL",
                      "logg_err REAL", "m_h REAL", "m_h_err REAL", "alpha_m REAL", "alpha_m_err REAL", "fe_h REAL",
                      "fe_h_err REAL", "vmicro REAL", "aspcapflag BIGINT"), note,
