@@ -137,3 +137,15 @@ CREATE OR REPLACE FUNCTION tsql.var(name text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE AS $f$
         SELECT substr(nullif(current_setting('casjobs.v_' || name, true), ''), 2)
     $f$;
+
+-- BITAND, BITOR, BITXOR, BITNOT: not SQL Server's (whose & | ^ ~ the dialect renders as
+-- PostgreSQL's operators), but H2's, which the embedded engine accepts in user SQL and the SDSS
+-- corpus's plain reference queries use; the same names here keep such SQL running on both.
+CREATE OR REPLACE FUNCTION tsql.bitand(a bigint, b bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT a & b';
+CREATE OR REPLACE FUNCTION tsql.bitor(a bigint, b bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT a | b';
+CREATE OR REPLACE FUNCTION tsql.bitxor(a bigint, b bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT a # b';
+CREATE OR REPLACE FUNCTION tsql.bitnot(a bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT ~a';
