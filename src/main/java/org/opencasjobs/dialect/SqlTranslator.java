@@ -166,6 +166,9 @@ public final class SqlTranslator {
             boolean last = k == pieces.size() - 1;
             // before the parser, which would only say "unexpected =" of DECLARE @x = 5
             Variables.check(sql, piece, batch);
+            if (pg) {
+                Variables.checkSettings(sql, piece);
+            }
             Parsed parsed = parse(sql, piece);
             Statement st = parsed.statement();
             if (st instanceof Execute e && e.getExecType() != Execute.ExecType.CALL) {

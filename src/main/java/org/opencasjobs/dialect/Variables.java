@@ -22,6 +22,25 @@ final class Variables {
             "NUMERIC_ROUNDABORT", "TRANSACTION");
 
     /**
+     * On PostgreSQL, a SET that is neither a variable's assignment nor one of SQL Server's options
+     * accepted above (SET ROWCOUNT, SET LANGUAGE, or PostgreSQL's own settings such as SET
+     * search_path), and RESET, are refused by name: PostgreSQL would run its own settings, which
+     * are no T-SQL and may change how the job's later statements read. (Not a security measure:
+     * what a job's role may do is the database's to decide.)
+     */
+    static void checkSettings(String sql, List<Tok> piece) {
+        Tok first = piece.get(0);
+        boolean reset = first.isWord(sql, "RESET");
+        boolean set = first.isWord(sql, "SET") && piece.size() > 1 && !piece.get(1).text(sql).startsWith("@")
+                && !(piece.get(1).kind() == 'w' && SESSION_OPTIONS.contains(piece.get(1).text(sql).toUpperCase(Locale.ROOT)));
+        if (reset || set) {
+            throw new CasJobsException(first.text(sql).toUpperCase(Locale.ROOT) + " " + (piece.size() > 1 ? piece.get(1).text(sql) : "")
+                    + " (" + Where.at(sql, first.start()) + ") is not supported: SET here assigns variables (SET @n = …);"
+                    + " of SQL Server's options only those that change no answer (SET NOCOUNT ON, …) are accepted.");
+        }
+    }
+
+    /**
      * Checks one statement of the user's (its tokens in the whole script) and records what it
      * declares: a DECLARE without a type, a variable used before its DECLARE, or declared twice,
      * are errors named in the user's terms.

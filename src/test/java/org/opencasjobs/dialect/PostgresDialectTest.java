@@ -235,6 +235,17 @@ class PostgresDialectTest {
                 + " UNION SELECT * FROM (SELECT TOP 1 i FROM mydb.nums WHERE i < 3 ORDER BY i DESC) b ORDER BY i")));
     }
 
+    /** PostgreSQL's own settings are not T-SQL: a SET other than a variable's or an accepted option is refused by name. */
+    @Test
+    void settingsOtherThanVariablesAreRefused() throws SQLException {
+        for (String q : List.of("SET statement_timeout = 0", "SELECT 1\nSET ROWCOUNT 10", "RESET ROLE",
+                "SET search_path = public")) {
+            String m = assertThrows(CasJobsException.class, () -> translate(q)).getMessage();
+            assertTrue(m.contains(") is not supported: SET here assigns variables"), m);
+        }
+        assertEquals("1", pg.answer(translate("SET NOCOUNT ON\nSET QUOTED_IDENTIFIER ON\nSELECT 1")));
+    }
+
     /** The compatibility script is idempotent: the catalog runs it at every start. */
     @Test
     void theFunctionsScriptRunsAgain() throws SQLException {
