@@ -199,8 +199,10 @@ final class Variables {
                 inner.append(i == 0 ? "" : ", ").append(Expr.text(sql, t, compound ? op + 2 : op + 1, item[1]))
                         .append(" AS v").append(i);
                 String value = compound ? name + " " + t.get(op).text(sql) + " (" + column + ")" : column;
-                outer.append(i == 0 ? "" : ", ").append(pg ? "set_config('casjobs.v_" + settingName(name) + "', "
-                        + settingValue(typed(value, batch.typeOf(name))) + ", false)"
+                // on PostgreSQL each row's assignment is an aggregate's argument: every row is
+                // evaluated, in the query's order, and one row (the count) comes back, not all of them
+                outer.append(i == 0 ? "" : ", ").append(pg ? "COUNT(set_config('casjobs.v_" + settingName(name) + "', "
+                        + settingValue(typed(value, batch.typeOf(name))) + ", false))"
                         : name + " := " + typed(value, batch.typeOf(name)));
             }
             inner.append(sql.substring(t.get(items.get(items.size() - 1)[1]).end()));
@@ -211,12 +213,14 @@ final class Variables {
 
     /**
      * PostgreSQL has no session variables in SQL: a variable is the custom setting
-     * {@code casjobs.v_<name>} of the job's session, written here with set_config and read by
-     * {@code tsql.var} (rule variables, {@link PostgresText#variables}). A setting holds text, ''
+     * {@code casjobs.v_<name>} of the job's session, written here with set_config (SET and DECLARE
+     * through {@code CALL tsql.discard(…)}, which returns nothing) and read by {@code tsql.var}
+     * (rule variables, {@link PostgresText#variables}). A setting holds text, ''
      * when never set, so a value is stored as 'v' and its text, and NULL as ''.
      */
     private static String setting(String name, String value) {
-        return "SELECT set_config('casjobs.v_" + settingName(name) + "', " + settingValue(value) + ", false)";
+        // CALL returns no rows, as SQL Server's SET (and H2's) does not
+        return "CALL tsql.discard(set_config('casjobs.v_" + settingName(name) + "', " + settingValue(value) + ", false))";
     }
 
     private static String settingValue(String value) {

@@ -133,6 +133,13 @@ CREATE OR REPLACE FUNCTION tsql.datediff(unit text, a timestamp, b timestamp) RE
 -- T-SQL variables live in the job's session as custom settings casjobs.v_<name>, written by
 -- set_config: '' for NULL, else 'v' and the value as text (so that '' stays a value). This reads
 -- one back as text; the dialect casts it to the declared type.
+-- CALL tsql.discard(set_config(…)): a variable's assignment as a statement that, like SQL Server's
+-- SET @v = …, returns no rows (a procedure's argument is evaluated, the procedure does nothing).
+CREATE OR REPLACE PROCEDURE tsql.discard(value text)
+    LANGUAGE plpgsql AS $f$
+BEGIN
+END
+$f$;
 CREATE OR REPLACE FUNCTION tsql.var(name text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE AS $f$
         SELECT substr(nullif(current_setting('casjobs.v_' || name, true), ''), 2)
