@@ -205,6 +205,11 @@ class PostgresDialectTest {
         pg.answer(batch);
         assertEquals("2", pg.answer(translate("SELECT COUNT([order]) FROM mydb.[Order]")));
 
+        SqlTranslator.Translation view = translate("CREATE VIEW mydb.Firsts AS SELECT I, S AS Letter FROM mydb.nums WHERE i < 3");
+        assertEquals("CREATE VIEW mydb_1.Firsts AS SELECT I AS \"i\", S AS Letter FROM mydb_1.nums WHERE i < 3", rendered(view));
+        pg.answer(view);
+        assertEquals("2,b", pg.answer(translate("SELECT i, letter FROM mydb.firsts WHERE I = 2")));
+
         SqlTranslator.Translation named = SqlTranslator.into("SELECT i FROM mydb.nums", "Copy", PgEngine.TARGET);
         assertTrue(rendered(named).startsWith("CREATE TABLE mydb_1.copy AS "), rendered(named));
     }
