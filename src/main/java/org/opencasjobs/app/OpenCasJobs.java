@@ -1,5 +1,7 @@
 package org.opencasjobs.app;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,6 +18,7 @@ import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.PrivateFiles;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.exec.JobExecutor;
+import org.opencasjobs.exec.Leases;
 import org.opencasjobs.exec.Scheduler;
 import org.opencasjobs.http.AdminEndpoint;
 import org.opencasjobs.http.WebServer;
@@ -33,6 +36,7 @@ import org.opencasjobs.store.JdbcAccountStore;
 import org.opencasjobs.store.JdbcJobStore;
 import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStoreDatabase;
+import org.opencasjobs.store.Nodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +51,7 @@ public final class OpenCasJobs implements AutoCloseable {
     private final JobStoreDatabase database;
     private final Catalog catalog;
     private final Scheduler scheduler;
+    private final Leases leases;
     private final WebServer web;
     private final AdminEndpoint admin;
     private final Accounts accounts;
@@ -64,10 +69,10 @@ public final class OpenCasJobs implements AutoCloseable {
         }
         database = JobStoreDatabase.open(config, metrics.registry());
         if (config.engine() == ServerConfig.Engine.POSTGRESQL) {
-            // Only the service's own data moved so far: users' SQL still runs on the embedded engine.
-            LOG.info("job store and accounts: PostgreSQL {} as role '{}', schema {}; contexts and MyDB: H2 in {}",
-                    config.jobStoreUrl(), config.jobStoreUser(), JobStoreDatabase.POSTGRESQL_SCHEMA,
-                    config.dataDir().resolve("catalog"));
+            // Users' SQL runs there too, each job logged in as its account's own role (PostgresCatalog).
+            LOG.info("job store and accounts: PostgreSQL {} as role '{}', schema {}; contexts and MyDBs: schemas of"
+                            + " the same database", Catalog.withoutPassword(config.jobStoreUrl()), config.jobStoreUser(),
+                    JobStoreDatabase.POSTGRESQL_SCHEMA);
         }
         try {
             catalog = Catalog.open(config);
@@ -76,10 +81,11 @@ public final class OpenCasJobs implements AutoCloseable {
                     config.loginCacheSeconds());
             demo = config.demoAccount() && accountStore.isEmpty() ? createDemo(config.dataDir()) : null;
             jobStore = new JdbcJobStore(database.dataSource());
+            leases = joinNodes(config, clock);
             Queues queues = new Queues(config);
             Outputs outputs = new Outputs(config.dataDir().resolve("outputs"), config.outputRetention(), clock);
             JobExecutor executor = new JobExecutor(jobStore, catalog, outputs, clock, queues.catalogs(),
-                    config.secondsPerMinute(), config::quickConcurrency, config.quickPerUser(), metrics);
+                    config.secondsPerMinute(), config::quickConcurrency, config.quickPerUser(), metrics, leases);
             scheduler = new Scheduler(jobStore, queues, executor, outputs, 200, config::batchConcurrency, config.batchPerUser(),
                     metrics);
             metrics.countJobsWith(() -> activeJobCounts(queues));
@@ -96,6 +102,22 @@ public final class OpenCasJobs implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Joins the nodes sharing the job store. On H2 the store is this process's file: it is the
+     * only node. On PostgreSQL other nodes may share it.
+     */
+    private Leases joinNodes(ServerConfig config, Clock clock) {
+        Leases joined = Leases.join(new Nodes(database.dataSource()), config.nodeId(), config.nodeLease(),
+                config.engine() != ServerConfig.Engine.POSTGRESQL, clock);
+        Tags node = Tags.of("node", joined.nodeId());
+        FunctionCounter.builder("opencasjobs.node.lease.losses", joined, Leases::leaseLosses).tags(node)
+                .description("times this node found its lease taken (it was taken as lost) and joined again")
+                .register(metrics.registry());
+        FunctionCounter.builder("opencasjobs.node.lost.jobs", joined, Leases::lostNodesJobs).tags(node)
+                .description("running jobs of lost nodes that this node ended").register(metrics.registry());
+        return joined;
     }
 
     public static OpenCasJobs start(ServerConfig config, Clock clock) throws Exception {
@@ -177,6 +199,9 @@ public final class OpenCasJobs implements AutoCloseable {
         }
         if (webStop != null) {
             webStop.join();
+        }
+        if (leases != null) {
+            leases.close(); // after the scheduler handed its jobs back: the other nodes take them
         }
         if (catalog != null) {
             catalog.close();

@@ -40,7 +40,7 @@ public final class ContextAdmin {
      *                      holds it), with H2's error code
      */
     public static List<ContextInfo> describe(ServerConfig config) throws IOException, SQLException {
-        Catalog c = new Catalog(config.dataDir().resolve("catalog"));
+        H2Catalog c = new H2Catalog(config.dataDir().resolve("catalog"));
         List<ContextInfo> out = new ArrayList<>();
         try {
             for (String name : config.contexts()) {
@@ -54,7 +54,7 @@ public final class ContextAdmin {
                     } else {
                         location = c.contextsDir.resolve(name + ".mv.db").toString();
                         c.contextAdmins.put(name, c.openManaged(name, ";IFEXISTS=TRUE"));
-                        c.sources.put(name, new Catalog.Source("org.h2.Driver", c.contextUrl(name), Catalog.READER, "", name, false));
+                        c.sources.put(name, new H2Catalog.Source("org.h2.Driver", c.contextUrl(name), H2Catalog.READER, "", name, false));
                     }
                 } catch (SQLException e) {
                     if (!external && e.getErrorCode() != DATABASE_NOT_FOUND) {
@@ -67,10 +67,10 @@ public final class ContextAdmin {
                     continue;
                 }
                 Connection conn = c.contextAdmins.get(name);
-                Catalog.Source src = c.sources.get(name);
+                H2Catalog.Source src = c.sources.get(name);
                 String q = conn.getMetaData().getIdentifierQuoteString().trim();
                 Map<String, Long> rows = new LinkedHashMap<>();
-                for (String table : Catalog.tables(conn, src)) {
+                for (String table : H2Catalog.tables(conn, src)) {
                     try (Statement st = conn.createStatement();
                          ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + q + src.schema() + q + "." + q
                                  + table.replace(q, q + q) + q)) {
@@ -141,7 +141,7 @@ public final class ContextAdmin {
             throw new IllegalArgumentException("The Sample context is an external database ("
                     + Catalog.withoutPassword(config.contextUrl(name)) + "): OpenCasJobs generates only a Sample it manages itself.");
         }
-        Catalog c = new Catalog(config.dataDir().resolve("catalog"));
+        H2Catalog c = new H2Catalog(config.dataDir().resolve("catalog"));
         try {
             c.openContext(name, 0);
             Connection admin = c.contextAdmins.get(name);
@@ -150,18 +150,18 @@ public final class ContextAdmin {
                     // views go with their tables (CASCADE); one left over is dropped as a view
                     for (String kind : List.of("TABLE", "VIEW")) {
                         try {
-                            st.execute("DROP " + kind + " IF EXISTS " + Catalog.quote(name) + "." + Catalog.quote(table) + " CASCADE");
+                            st.execute("DROP " + kind + " IF EXISTS " + H2Catalog.quote(name) + "." + H2Catalog.quote(table) + " CASCADE");
                         } catch (SQLException otherKind) {
                             // the name is the other kind of object
                         }
                     }
                 }
             }
-            SdssSample.generate(admin, name, SdssSample.SAMPLE, rows, Catalog.SAMPLE_SEED);
+            SdssSample.generate(admin, name, SdssSample.SAMPLE, rows, H2Catalog.SAMPLE_SEED);
             Map<String, Long> counts = new LinkedHashMap<>();
             for (String table : c.tables(name)) {
                 try (Statement st = admin.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + Catalog.quote(name) + "." + Catalog.quote(table))) {
+                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + H2Catalog.quote(name) + "." + H2Catalog.quote(table))) {
                     rs.next();
                     counts.put(table, rs.getLong(1));
                 }

@@ -82,7 +82,7 @@ public final class ContextLoader {
             if (zones) {
                 checkZoneColumns(columns, ra, dec);
             }
-            Catalog catalog = new Catalog(config.dataDir().resolve("catalog"));
+            H2Catalog catalog = new H2Catalog(config.dataDir().resolve("catalog"));
             try {
                 catalog.openContext(context, 0);
                 Connection admin = catalog.contextAdmins.get(context);

@@ -97,6 +97,30 @@ import org.opencasjobs.jobs.MyDb;
 public final class CsvUpload {
     /** The schema of every user table; case matters to H2. */
     static final String SCHEMA = MyDb.NAME;
+
+    /**
+     * Where an upload writes: the MyDB schema's name in SQL, and whether names fold to lower case
+     * (PostgreSQL, where the user's unquoted names do) or are kept as written (H2, whose MyDB
+     * databases ignore case).
+     */
+    public record Into(String schema, boolean foldNames) {
+        /** The embedded engine's MyDB. */
+        public static final Into H2 = new Into(MyDb.NAME, false);
+
+        /** An identifier for SQL: quoted, in lower case where names fold. */
+        String name(String identifier) {
+            return quote(foldNames ? identifier.toLowerCase(Locale.ROOT) : identifier);
+        }
+
+        String table(String identifier) {
+            return schema + "." + name(identifier);
+        }
+
+        /** SQL Server's VARCHAR(MAX) is PostgreSQL's text. */
+        String type(String sqlType) {
+            return foldNames && sqlType.equals("VARCHAR(MAX)") ? "TEXT" : sqlType;
+        }
+    }
     static final int BATCH_ROWS = 1000;
     static final int MIN_VARCHAR = 16;
     static final int MAX_VARCHAR = 8000;
@@ -136,6 +160,12 @@ public final class CsvUpload {
      */
     public static long load(Connection c, String table, String csv, boolean tableExists, Check afterBatch)
             throws SQLException {
+        return load(c, Into.H2, table, csv, tableExists, afterBatch);
+    }
+
+    /** As {@link #load(Connection, String, String, boolean, Check)}, into the MyDB {@code into}. */
+    public static long load(Connection c, Into into, String table, String csv, boolean tableExists, Check afterBatch)
+            throws SQLException {
         String name = tableName(table);
         if (csv == null || csv.isBlank()) {
             throw new CasJobsException(NO_DATA);
@@ -150,7 +180,7 @@ public final class CsvUpload {
             header = header(rows.record, headerLine);
         }
         if (tableExists) {
-            String[] found = find(c, name);
+            String[] found = find(c, into, name);
             if (found == null) {
                 throw new CasJobsException("Table '" + name + "' does not exist in " + SCHEMA
                         + "; upload with tableExists=false to create it.");
@@ -159,9 +189,9 @@ public final class CsvUpload {
                 throw new CasJobsException("'" + name + "' in " + SCHEMA + " is a view; rows can only be"
                         + " appended to a table.");
             }
-            return insert(c, found[0], found[0], csv, header, headerLine, afterBatch);
+            return insert(c, into, found[0], found[0], csv, header, headerLine, afterBatch);
         }
-        if (find(c, name) != null) {
+        if (find(c, into, name) != null) {
             throw alreadyExists(name);
         }
         String[] types = guessTypes(csv, header.length);
@@ -169,21 +199,21 @@ public final class CsvUpload {
         // mid-upload leaves no table under the user's name to block the retry, only a staging
         // table that dropLeftovers removes when the next process opens this MyDB.
         String staging = StagingTables.newName("upload");
-        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(SCHEMA).append('.').append(quote(staging))
+        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(into.table(staging))
                 .append(" (");
         for (int i = 0; i < header.length; i++) {
-            ddl.append(i == 0 ? "" : ", ").append(quote(header[i])).append(' ').append(types[i]);
+            ddl.append(i == 0 ? "" : ", ").append(into.name(header[i])).append(' ').append(into.type(types[i]));
         }
         ddl.append(')');
         try (Statement st = c.createStatement()) {
             st.execute(ddl.toString());
         }
         try {
-            long rows = insert(c, staging, name, csv, header, headerLine, afterBatch);
+            long rows = insert(c, into, staging, name, csv, header, headerLine, afterBatch);
             try (Statement st = c.createStatement()) {
-                st.execute("ALTER TABLE " + SCHEMA + "." + quote(staging) + " RENAME TO " + quote(name));
+                st.execute("ALTER TABLE " + into.table(staging) + " RENAME TO " + into.name(name));
             } catch (SQLException e) {
-                if (e.getErrorCode() == ErrorCode.TABLE_OR_VIEW_ALREADY_EXISTS_1) {
+                if (e.getErrorCode() == ErrorCode.TABLE_OR_VIEW_ALREADY_EXISTS_1 || "42P07".equals(e.getSQLState())) {
                     throw alreadyExists(name); // created by someone else since we looked
                 }
                 throw e;
@@ -191,7 +221,7 @@ public final class CsvUpload {
             return rows;
         } catch (SQLException | RuntimeException | Error e) {
             try (Statement st = c.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + quote(staging));
+                st.execute("DROP TABLE IF EXISTS " + into.table(staging));
             } catch (SQLException drop) {
                 e.addSuppressed(drop);
             }
@@ -255,10 +285,10 @@ public final class CsvUpload {
     }
 
     /** The stored name and type of the MyDB table or view called {@code name} (any case), or null. */
-    private static String[] find(Connection c, String name) throws SQLException {
+    private static String[] find(Connection c, Into into, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES"
                 + " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = UPPER(?)")) {
-            ps.setString(1, SCHEMA);
+            ps.setString(1, into.schema());
             ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new String[] {rs.getString(1), rs.getString(2)} : null;
@@ -434,13 +464,13 @@ public final class CsvUpload {
     // ---------------------------------------------------------------- insert
 
     /** Second pass (or only pass, for an append): converts and inserts every row, in one transaction. */
-    private static long insert(Connection c, String stored, String table, String csv, String[] header,
+    private static long insert(Connection c, Into into, String stored, String table, String csv, String[] header,
                                long headerLine, Check afterBatch) throws SQLException {
-        String target = SCHEMA + "." + quote(stored);
+        String target = into.schema() + "." + quote(stored);
         Column[] cols = columns(c, target, table, header, headerLine);
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(target).append(" (");
         for (int i = 0; i < cols.length; i++) {
-            sql.append(i == 0 ? "" : ", ").append(quote(cols[i].name));
+            sql.append(i == 0 ? "" : ", ").append(into.name(cols[i].name));
         }
         sql.append(") VALUES (").append("?, ".repeat(cols.length - 1)).append("?)");
         boolean autoCommit = c.getAutoCommit();

@@ -35,7 +35,7 @@ final class H2LoadTarget implements LoadTarget {
     }
 
     private String stagingName() {
-        return Catalog.quote(schema) + "." + Catalog.quote(staging);
+        return H2Catalog.quote(schema) + "." + H2Catalog.quote(staging);
     }
 
     @Override
@@ -44,7 +44,7 @@ final class H2LoadTarget implements LoadTarget {
         StringBuilder marks = new StringBuilder();
         sqlTypes = new int[cols.size()];
         for (int i = 0; i < cols.size(); i++) {
-            ddl.append(i == 0 ? "" : ", ").append(Catalog.quote(cols.get(i).name())).append(' ').append(cols.get(i).sqlType());
+            ddl.append(i == 0 ? "" : ", ").append(H2Catalog.quote(cols.get(i).name())).append(' ').append(cols.get(i).sqlType());
             marks.append(i == 0 ? "?" : ", ?");
             sqlTypes[i] = jdbcType(cols.get(i).kind());
         }
@@ -100,7 +100,7 @@ final class H2LoadTarget implements LoadTarget {
 
     @Override
     public void primaryKey(String column) throws SQLException {
-        String col = Catalog.quote(column);
+        String col = H2Catalog.quote(column);
         try (Statement st = admin.createStatement()) {
             // the constraint is tried first: the scans that find an example run only when it fails
             try {
@@ -117,7 +117,7 @@ final class H2LoadTarget implements LoadTarget {
                 throw e;
             }
             try {
-                st.execute("ALTER TABLE " + stagingName() + " ADD CONSTRAINT " + Catalog.quote("PK_" + table)
+                st.execute("ALTER TABLE " + stagingName() + " ADD CONSTRAINT " + H2Catalog.quote("PK_" + table)
                         + " PRIMARY KEY (" + col + ")");
             } catch (SQLException e) {
                 if (e.getErrorCode() != ErrorCode.DUPLICATE_KEY_1) {
@@ -138,17 +138,17 @@ final class H2LoadTarget implements LoadTarget {
     @Override
     public void index(String column) throws SQLException {
         try (Statement st = admin.createStatement()) {
-            st.execute("CREATE INDEX " + Catalog.quote("IX_" + table + "_" + column) + " ON " + stagingName()
-                    + " (" + Catalog.quote(column) + ")");
+            st.execute("CREATE INDEX " + H2Catalog.quote("IX_" + table + "_" + column) + " ON " + stagingName()
+                    + " (" + H2Catalog.quote(column) + ")");
         }
     }
 
     @Override
     public void publish() throws SQLException {
         try (Statement st = admin.createStatement()) {
-            st.execute("ALTER TABLE " + stagingName() + " RENAME TO " + Catalog.quote(table));
+            st.execute("ALTER TABLE " + stagingName() + " RENAME TO " + H2Catalog.quote(table));
             created = false;
-            st.execute("ANALYZE TABLE " + Catalog.quote(schema) + "." + Catalog.quote(table));
+            st.execute("ANALYZE TABLE " + H2Catalog.quote(schema) + "." + H2Catalog.quote(table));
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.opencasjobs.dialect.Where;
+import org.postgresql.util.PSQLException;
 
 /**
  * Database error messages as users should read them: in SQL Server's words where it has them,
@@ -37,7 +38,7 @@ public final class SqlErrors {
         String m = firstLine(e);
         String q1 = quoted(m, 0);
         String q2 = quoted(m, 1);
-        Located r = switch (e.getErrorCode()) {
+        Located r = e instanceof PSQLException ? postgres(e.getSQLState(), m, source, origin) : switch (e.getErrorCode()) {
             case 42122 -> new Located("Invalid column name '" + q1 + "': not found in the query's tables.",
                     name(source, origin, q1));
             case 42102, 42103, 42104 -> new Located("Invalid object name '" + q1 + "': table or view not found.",
@@ -87,6 +88,95 @@ public final class SqlErrors {
     }
 
     private record Located(String text, int at) {
+    }
+
+    /** PostgreSQL's "column x does not exist" names a qualified column without quotes. */
+    private static final Pattern PG_COLUMN = Pattern.compile("column \"?([^\" ]+)\"? does not exist");
+    private static final Pattern PG_FUNCTION = Pattern.compile("function ([^(\\s]+)\\(");
+    private static final Pattern PG_SYNTAX = Pattern.compile("syntax error at or near \"([^\"]*)\"");
+
+    /**
+     * PostgreSQL's errors (by SQLSTATE) in SQL Server's words where it has them, pointing at the
+     * name in the user's text; others as PostgreSQL says them, without its "ERROR:" prefix.
+     */
+    private static Located postgres(String state, String message, String source, int origin) {
+        // the account's own schema is MyDB to the user; another's (refused) is as the user wrote it
+        String m = "42501".equals(state) ? message : message.replaceAll("\\bmydb_[0-9]+\\b", "MyDB");
+        String q1 = quoted(m, 0);
+        String state5 = state == null ? "" : state;
+        switch (state5) {
+            case "42703" -> {
+                Matcher c = PG_COLUMN.matcher(m);
+                String column = c.find() ? c.group(1) : q1;
+                String last = column.substring(column.lastIndexOf('.') + 1);
+                return new Located("Invalid column name '" + column + "': not found in the query's tables.",
+                        name(source, origin, last));
+            }
+            case "42P01" -> {
+                String table = q1.substring(q1.lastIndexOf('.') + 1);
+                return new Located("Invalid object name '" + q1 + "': table or view not found.", name(source, origin, table));
+            }
+            case "3F000" -> {
+                return new Located("Invalid object name: schema or context '" + q1 + "' not found.",
+                        name(source, origin, q1));
+            }
+            case "42883" -> {
+                Matcher f = PG_FUNCTION.matcher(m);
+                if (f.find()) {
+                    String fn = f.group(1).replace("\"", "");
+                    String last = fn.substring(fn.lastIndexOf('.') + 1);
+                    return new Located("'" + fn + "' is not a recognized function name (not found) for these argument"
+                            + " types.", name(source, origin, last));
+                }
+                return new Located(pgClean(m), -1);
+            }
+            case "42702" -> {
+                return new Located("Ambiguous column name '" + q1 + "': name its table, e.g. p." + q1 + ".",
+                        name(source, origin, q1));
+            }
+            case "42P07" -> {
+                return new Located("There is already an object named '" + q1 + "' in the database.",
+                        name(source, origin, q1));
+            }
+            case "22012" -> {
+                return new Located("Divide by zero error encountered.", op(source, origin, DIVISION));
+            }
+            case "22P02" -> {
+                String value = m.replaceFirst("^.*: \"(.*)\"$", "$1");
+                return new Located("Conversion failed when converting the value '" + value + "'.",
+                        source == null ? -1 : Where.literal(source, origin, value));
+            }
+            case "42501" -> {
+                return new Located(pgClean(m).replaceFirst("\\.$", "")
+                        + ": you may read the catalog contexts and change only your own MyDB.", -1);
+            }
+            case "42601" -> {
+                Matcher near = PG_SYNTAX.matcher(m);
+                if (near.find() && !near.group(1).isEmpty() && source != null) {
+                    int at = Where.name(source, origin, near.group(1));
+                    if (at < 0) {
+                        at = source.indexOf(near.group(1), origin);
+                    }
+                    if (at >= 0) {
+                        return new Located("Syntax error near '" + near.group(1) + "'.", at);
+                    }
+                }
+                return new Located("Syntax error in the query.", -1);
+            }
+            default -> {
+                return new Located(pgClean(m), -1);
+            }
+        }
+    }
+
+    /** A PostgreSQL message without its severity prefix, starting with a capital, ending with a period. */
+    private static String pgClean(String m) {
+        String c = m.replaceFirst("^(ERROR|FATAL|PANIC):\\s+", "").trim();
+        if (c.isEmpty()) {
+            return "The database could not run the query.";
+        }
+        c = Character.toUpperCase(c.charAt(0)) + c.substring(1);
+        return c.endsWith(".") ? c : c + ".";
     }
 
     /** H2's name of a text type as SQL Server users know it (varchar); others as they are. */
@@ -158,6 +248,10 @@ public final class SqlErrors {
 
     /** The table a statement did not find, as the statement named it, if that is why it failed. */
     public static java.util.Optional<String> missingTable(SQLException e) {
+        if (e instanceof PSQLException) {
+            String table = "42P01".equals(e.getSQLState()) ? quoted(firstLine(e), 0) : "";
+            return table.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(table);
+        }
         if (e.getErrorCode() != org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_1
                 && e.getErrorCode() != org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_WITH_CANDIDATES_2
                 && e.getErrorCode() != org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_DATABASE_EMPTY_1) {

@@ -66,7 +66,7 @@ public final class StagingTables {
         }
         try (Statement st = c.createStatement()) {
             for (String t : leftovers) {
-                st.execute("DROP TABLE IF EXISTS " + Catalog.quote(schema) + "." + Catalog.quote(t));
+                st.execute("DROP TABLE IF EXISTS " + H2Catalog.quote(schema) + "." + H2Catalog.quote(t));
             }
         }
         return leftovers;

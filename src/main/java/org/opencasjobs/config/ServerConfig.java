@@ -78,6 +78,14 @@ public final class ServerConfig {
     private static final Setting<String> POSTGRESQL_URL = setting("casjobs.postgresql.url", "", text());
     private static final Setting<String> POSTGRESQL_USER = setting("casjobs.postgresql.user", "", text());
     private static final Setting<String> POSTGRESQL_PASSWORD = setting("casjobs.postgresql.password", "", text());
+    private static final Setting<String> NODE_ID = setting("casjobs.node.id", "", (key, text) -> {
+        if (!text.matches("[A-Za-z0-9._-]{0,64}")) {
+            throw invalid(key, "at most 64 letters, digits, dots, dashes and underscores, not '" + text + "'");
+        }
+        return text;
+    });
+    private static final Setting<Integer> NODE_LEASE_SECONDS = setting("casjobs.node.lease.seconds", "15",
+            intIn(3, 3600));
     private static final Setting<List<String>> CONTEXTS = setting("casjobs.contexts", "Sample",
             ServerConfig::contextList);
     private static final Setting<Integer> QUEUE_QUICK_MINUTES = setting("casjobs.queue.quick.minutes", "1",
@@ -530,6 +538,16 @@ public final class ServerConfig {
     /** A secret: never logged, never put in a message. */
     public String jobStorePassword() {
         return value(engine() == Engine.POSTGRESQL ? POSTGRESQL_PASSWORD : JOBSTORE_PASSWORD);
+    }
+
+    /** This process's id among the nodes sharing the job store; empty: one is generated at each start. */
+    public String nodeId() {
+        return value(NODE_ID);
+    }
+
+    /** How long a node may go without renewing its lease before the other nodes take it as lost. */
+    public java.time.Duration nodeLease() {
+        return java.time.Duration.ofSeconds(value(NODE_LEASE_SECONDS));
     }
 
     public int jobStorePoolSize() {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Locale;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,8 +53,8 @@ public final class JobExecutor {
         Done<T> run() throws SQLException, IOException;
     }
 
-    /** A started job: its id, its queue and when it started (for the run metrics). */
-    private record Run(long jobId, Queue queue, LocalDateTime started) {
+    /** A started job: its id, its queue, when it started (for the run metrics) and the lease it was claimed under. */
+    private record Run(long jobId, Queue queue, LocalDateTime started, JobStore.Lease lease) {
     }
 
     /** How a run ended: its final status (READY when re-queued) and, for users, its answer or error. */
@@ -70,6 +71,9 @@ public final class JobExecutor {
     private final ToIntFunction<String> quickConcurrency;
     private final int quickPerUser;
     private final Metrics metrics;
+    private final Leases leases;
+    /** The jobs this node claimed and runs now, each with the lease it claimed it under. */
+    private final Map<Long, JobStore.Lease> claimed = new ConcurrentHashMap<>();
     /** Per context, the slots of its quick queue. */
     private final Map<String, FairSlots> quickSlots = new ConcurrentHashMap<>();
     /** How often {@link #tick} measures the MyDBs running jobs write (a query of the store's numbers each). */
@@ -85,7 +89,7 @@ public final class JobExecutor {
      */
     public JobExecutor(JobStore jobs, Catalog catalog, Outputs outputs, Clock clock, String[] catalogs,
                        int secondsPerMinute, ToIntFunction<String> quickConcurrency, int quickPerUser,
-                       Metrics metrics) {
+                       Metrics metrics, Leases leases) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.runner = new QueryRunner(catalog, new RunningStatements());
@@ -96,15 +100,32 @@ public final class JobExecutor {
         this.quickConcurrency = quickConcurrency;
         this.quickPerUser = quickPerUser;
         this.metrics = metrics;
+        this.leases = leases;
     }
 
     private LocalDateTime now() {
         return LocalDateTime.now(clock);
     }
 
-    /** Claims a waiting job for a run: 0 → 1; false if another actor moved it first. */
+    /** Claims a waiting job for a run on this node: 0 → 1; false if another actor moved it first. */
     boolean claim(long jobId) {
-        return jobs.transition(jobId, JobStatus.READY, JobStatus.STARTED, now());
+        JobStore.Lease lease = leases.current();
+        if (!jobs.claim(jobId, lease, now())) {
+            return false;
+        }
+        claimed.put(jobId, lease);
+        return true;
+    }
+
+    /**
+     * Claims for this node the waiting jobs of a batch queue that start next: at most {@code free},
+     * and no more than leave {@code slots} of the queue's jobs running on all nodes together.
+     */
+    List<Long> claimWaiting(Queue queue, int free, int slots, int perUser) {
+        JobStore.Lease lease = leases.current();
+        List<Long> ids = jobs.claimWaiting(queue.context(), queue.minutes(), slots, free, perUser, lease, now());
+        ids.forEach(id -> claimed.put(id, lease));
+        return ids;
     }
 
     // ---------------------------------------------------------------- execute now
@@ -120,7 +141,7 @@ public final class JobExecutor {
         if (!claim(jobId)) {
             throw new IllegalStateException("quick job " + jobId + " was moved before it started");
         }
-        Run run = new Run(jobId, queue, now());
+        Run run = new Run(jobId, queue, now(), claimed.get(jobId));
         int limit = queue.minutes() * secondsPerMinute;
         FairSlots slots = quickSlots.computeIfAbsent(queue.context(),
                 c -> new FairSlots(quickConcurrency.applyAsInt(c), quickPerUser));
@@ -144,6 +165,8 @@ public final class JobExecutor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ended = fail(run, "The server is stopping; try again later.");
+        } finally {
+            claimed.remove(jobId);
         }
         if (ended.status() != JobStatus.FINISHED) {
             throw new CasJobsException(ended.error());
@@ -155,21 +178,31 @@ public final class JobExecutor {
 
     /** Runs a queued job that {@link #claim} has started, to its final state (or back to the queue when stopping). */
     void executeQueued(long jobId, Queue queue) {
+        try {
+            runQueued(jobId, queue);
+        } finally {
+            claimed.remove(jobId);
+        }
+    }
+
+    private void runQueued(long jobId, Queue queue) {
         Job job = jobs.find(jobId).orElseThrow();
-        metrics.jobStarted(queue.serviceName(), Duration.between(job.timeSubmit(), job.timeStart()));
+        // Submitted on one node and started on another, by their own clocks: a skew must not count as negative.
+        Duration waited = Duration.between(job.timeSubmit(), job.timeStart());
+        metrics.jobStarted(queue.serviceName(), waited.isNegative() ? Duration.ZERO : waited);
+        Run run = new Run(jobId, queue, job.timeStart(), claimed.get(jobId));
         if (stopping) {
-            requeue(jobId);
+            requeue(run);
             return;
         }
-        Run run = new Run(jobId, queue, job.timeStart());
         if (!job.type().equals(JobType.QUERY)) {
             run(run, "extract", () -> extract(job, queue));
             return;
         }
         run(run, "job", () -> {
             SqlTranslator.Translation sql = job.intoTable() != null
-                    ? SqlTranslator.into(job.query(), job.intoTable(), catalogs)
-                    : SqlTranslator.batch(job.query(), "Job" + jobId, catalogs);
+                    ? SqlTranslator.into(job.query(), job.intoTable(), catalog.target(job.wsid()), catalogs)
+                    : SqlTranslator.batch(job.query(), "Job" + jobId, catalog.target(job.wsid()), catalogs);
             return query(jobId, job.wsid(), queue, sql, JobExecutor::countRows);
         });
     }
@@ -237,11 +270,15 @@ public final class JobExecutor {
                 // A real error, even after a cancel was asked for: what happened stands.
                 return fail(run, SqlErrors.message(e));
             }
-            if (jobs.transition(jobId, JobStatus.CANCELING, JobStatus.CANCELLED, now())) {
+            if (!leases.holds(run.lease())) {
+                // Stopped because this node lost its lease: the job is no longer this node's to end.
+                return new Ended<>(JobStatus.FAILED, null, String.format(Leases.NODE_LOST, leases.nodeId()));
+            }
+            if (jobs.transition(jobId, run.lease(), JobStatus.CANCELING, JobStatus.CANCELLED, now(), Outcome.NONE)) {
                 ended(run, JobStatus.CANCELLED);
                 return new Ended<>(JobStatus.CANCELLED, null, "Job " + jobId + " was cancelled.");
             }
-            if (stopping && !run.queue().quick() && requeue(jobId)) {
+            if (stopping && !run.queue().quick() && requeue(run)) {
                 return new Ended<>(JobStatus.READY, null, null);
             }
             return fail(run, overLimit(run.queue()));
@@ -276,8 +313,8 @@ public final class JobExecutor {
     /** Ends a started job, or one asked to cancel while it ran; false if neither. */
     private boolean end(Run run, JobStatus to, Outcome outcome) {
         LocalDateTime now = now();
-        boolean moved = jobs.transition(run.jobId(), JobStatus.STARTED, to, now, outcome)
-                || jobs.transition(run.jobId(), JobStatus.CANCELING, to, now, outcome);
+        boolean moved = jobs.transition(run.jobId(), run.lease(), JobStatus.STARTED, to, now, outcome)
+                || jobs.transition(run.jobId(), run.lease(), JobStatus.CANCELING, to, now, outcome);
         if (moved) {
             ended(run, to);
         }
@@ -295,12 +332,13 @@ public final class JobExecutor {
      * A job stopped because the server is shutting down waits again, from the start, for the
      * next start of the server (its half-written table was dropped by the runner).
      */
-    private boolean requeue(long jobId) {
-        if (jobs.transition(jobId, JobStatus.STARTED, JobStatus.READY, now())) {
+    private boolean requeue(Run run) {
+        long jobId = run.jobId();
+        if (jobs.transition(jobId, run.lease(), JobStatus.STARTED, JobStatus.READY, now(), Outcome.NONE)) {
             LOG.info("job {} re-queued: the server is shutting down", jobId);
             return true;
         }
-        if (jobs.transition(jobId, JobStatus.CANCELING, JobStatus.CANCELLED, now())) {
+        if (jobs.transition(jobId, run.lease(), JobStatus.CANCELING, JobStatus.CANCELLED, now(), Outcome.NONE)) {
             LOG.info("job {} cancelled as the server shut down", jobId);
             return true;
         }
@@ -345,6 +383,7 @@ public final class JobExecutor {
      */
     void tick() {
         runner.running().cancelOverdue();
+        stopJobsOfLostLease();
         long now = System.nanoTime();
         if (now - lastQuotaCheck >= QUOTA_CHECK_NANOS) {
             lastQuotaCheck = now;
@@ -359,6 +398,18 @@ public final class JobExecutor {
     }
 
     /**
+     * Stops, again each cycle (a job between two statements has none to stop), the statements of
+     * jobs this node claimed under a lease it has lost: other nodes have ended those jobs already.
+     */
+    private void stopJobsOfLostLease() {
+        claimed.forEach((id, lease) -> {
+            if (!leases.holds(lease)) {
+                runner.running().cancel(id);
+            }
+        });
+    }
+
+    /**
      * Stops the statements of running jobs whose MyDB has grown past its quota since they
      * started; each ends failed with the quota's message, its half-written table removed.
      */
@@ -367,29 +418,31 @@ public final class JobExecutor {
     }
 
     /**
-     * A single node owns every job, so at start-up nothing is running: jobs left started by a
-     * process that died fail, so do quick jobs left waiting, and jobs left canceling are
-     * cancelled, each after the table it was
-     * creating (recorded by {@link JobStore#recordCreating}) is dropped; then extract folders
-     * that were being written, or that no job points to, are deleted.
+     * At start-up, ends what no live node runs ({@link #leftBehind}): jobs left started by a
+     * process that died fail, and jobs left canceling are cancelled, each after the table it was
+     * creating (recorded by {@link JobStore#recordCreating}) is dropped; on a lone node so do
+     * quick jobs left waiting. Then extract folders that were being written, or that no job
+     * points to, are deleted. (Jobs of other nodes that died are ended by the heartbeats, once
+     * their lease has run out: {@link Leases}.)
      */
     void recover() {
         LocalDateTime now = now();
-        for (long id : jobs.idsWithStatus(JobStatus.STARTED, false)) {
+        for (long id : leftBehind(JobStatus.STARTED)) {
             dropCreatedTable(id);
             if (jobs.transition(id, JobStatus.STARTED, JobStatus.FAILED, now, Outcome.error(RESTARTED))) {
                 LOG.info("job {} failed: left started by a previous run", id);
             }
         }
         // A quick job is claimed as soon as it is recorded: one still waiting was left by a process
-        // that died in between, and no queue would ever run it.
-        for (long id : jobs.idsWithStatus(JobStatus.READY, true)) {
+        // that died in between, and no queue would ever run it. (In a cluster it may be another
+        // node's, about to be claimed: not done there.)
+        for (long id : leases.alone() ? jobs.idsWithStatus(JobStatus.READY, true) : List.<Long>of()) {
             if (jobs.find(id).map(Job::quick).orElse(false)
                     && jobs.transition(id, JobStatus.READY, JobStatus.FAILED, now, Outcome.error(RESTARTED))) {
                 LOG.info("quick job {} failed: left waiting by a previous run", id);
             }
         }
-        for (long id : jobs.idsWithStatus(JobStatus.CANCELING, false)) {
+        for (long id : leftBehind(JobStatus.CANCELING)) {
             dropCreatedTable(id);
             if (jobs.transition(id, JobStatus.CANCELING, JobStatus.CANCELLED, now)) {
                 LOG.info("job {} cancelled: left canceling by a previous run", id);
@@ -401,6 +454,15 @@ public final class JobExecutor {
             tokens.add(Outputs.tokenOf(loc));
         }
         outputs.recover(tokens::contains);
+    }
+
+    /**
+     * Jobs in {@code status} that no live node runs: on a lone node every one (the job store is its
+     * own), in a cluster those claimed before there were leases or by an earlier process with this
+     * node's id.
+     */
+    private List<Long> leftBehind(JobStatus status) {
+        return leases.alone() ? jobs.idsWithStatus(status, false) : jobs.idsLeftBy(status, leases.current());
     }
 
     /**
@@ -426,7 +488,7 @@ public final class JobExecutor {
             return;
         }
         try (Connection c = catalog.connect(job.get().wsid(), MyDb.NAME); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + MyDb.NAME + ".\"" + table.get().replace("\"", "\"\"") + "\"");
+            s.execute("DROP TABLE IF EXISTS " + catalog.myDbTable(job.get().wsid(), table.get()));
             LOG.info("job {}: dropped MyDB.{}, which it was creating when the previous run stopped", jobId,
                     table.get());
         } catch (SQLException e) {
@@ -437,6 +499,16 @@ public final class JobExecutor {
     /** From now on, queued jobs whose statements stop go back to their queue. */
     void beginStop() {
         stopping = true;
+    }
+
+    /** How many jobs this node has claimed and not yet ended (or given up, having lost its lease). */
+    int runningHere() {
+        return claimed.size();
+    }
+
+    /** Whether a statement of the job runs on this node now. */
+    boolean runsStatement(long jobId) {
+        return runner.running().runs(jobId);
     }
 
     /** Stops the statement of a job running here, if it has one now. */

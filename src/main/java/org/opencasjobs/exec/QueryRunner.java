@@ -59,9 +59,10 @@ public final class QueryRunner {
             throws SQLException {
         try (Connection c = catalog.connect(wsid, context); Statement st = c.createStatement()) {
             if (lazy) {
-                st.execute("SET LAZY_QUERY_EXECUTION TRUE");
+                catalog.streamRows(c);
             }
             String created = sql.createdTable();
+            Pattern createAs = createAs(catalog.target(wsid).myDbSchema());
             // Only a table this job created is removed if the job fails: never one that existed.
             boolean createdHere = false;
             boolean told = false;
@@ -81,29 +82,32 @@ public final class QueryRunner {
                 long rows = 0;
                 for (int index = 0; index < sql.statements().size(); index++) {
                     String statement = sql.statements().get(index);
-                    boolean existed = created != null && !createdHere && Catalog.myDbTableExists(c, created);
+                    boolean existed = created != null && !createdHere && catalog.myDbTableExists(c, wsid, created);
                     if (created != null && !createdHere && !existed && !told) {
                         creating.accept(created);
                         told = true;
                     }
-                    boolean creates = created != null && !createdHere && createsTable(statement, created);
+                    boolean creates = created != null && !createdHere && createsTable(createAs, statement, created);
                     if (creates && existed) {
                         throw new CasJobsException(SqlErrors.alreadyExists(created, sql.source(), sql.origin(index)));
                     }
                     if (creates) {
                         staging = StagingTables.newName("job");
-                        statement = CREATE_AS.matcher(statement).replaceFirst(
-                                Matcher.quoteReplacement(CREATE + quote(staging) + " AS "));
+                        statement = createAs.matcher(statement).replaceFirst(Matcher.quoteReplacement(
+                                "CREATE TABLE " + catalog.myDbTable(wsid, staging) + " AS "));
                     }
                     // The limit is the job's, not each statement's: later statements get what is left.
-                    st.setQueryTimeout((int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
+                    catalog.limitTime(st, (int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
                     try {
                         boolean hasRows = st.execute(statement);
                         if (creates) { // complete: now it may be seen under its name
-                            st.execute("ALTER TABLE " + MyDb.NAME + "." + quote(staging) + " RENAME TO " + quote(created));
+                            catalog.renameMyDbTable(st, wsid, staging, created);
                             staging = null;
                         }
-                        createdHere |= created != null && !existed && Catalog.myDbTableExists(c, created);
+                        if (!hasRows) {
+                            commitIfStreaming(c); // what it wrote is measured against the quota next
+                        }
+                        createdHere |= created != null && !existed && catalog.myDbTableExists(c, wsid, created);
                         // A statement may finish between two of the executor's checks: check after each.
                         if (watched && catalog.grewPastQuota(usedAtStart, catalog.myDbUsedBytes(wsid))) {
                             throw new CasJobsException(catalog.quotaExceeded(usedAtStart));
@@ -117,6 +121,7 @@ public final class QueryRunner {
                             rows += Math.max(0, st.getUpdateCount());
                             answer = null;
                         }
+                        commitIfStreaming(c);
                     } catch (SQLException e) {
                         if (SqlErrors.wasCanceled(e)) {
                             throw e;
@@ -129,15 +134,16 @@ public final class QueryRunner {
                     }
                 }
                 if (created != null) {
-                    rows = countRows(c, created);
+                    rows = countRows(c, catalog.myDbTable(wsid, created));
                 }
                 return new Result<>(answer, rows);
             } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
                 if (staging != null) {
-                    dropQuietly(c, staging);
+                    dropQuietly(c, catalog.myDbTable(wsid, staging));
                 }
                 if (createdHere) {
-                    dropQuietly(c, created);
+                    dropQuietly(c, catalog.myDbTable(wsid, created));
                 }
                 if (e instanceof SQLException sqe && SqlErrors.wasCanceled(sqe)
                         && running.stopped(jobId) == RunningStatements.Stop.QUOTA) {
@@ -168,36 +174,68 @@ public final class QueryRunner {
         }
     }
 
-    private static final String CREATE = "CREATE TABLE " + MyDb.NAME + ".";
-    /** How the translator writes the statement that creates the job's table, and its name. */
-    private static final Pattern CREATE_AS = Pattern.compile(
-            "^" + Pattern.quote(CREATE) + "(\\[[^\\]]+]|\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_]*) AS ");
+    /**
+     * How the translator writes the statement that creates the job's table in MyDB schema
+     * {@code schema}, and its name (plain, bracketed or double-quoted).
+     */
+    static Pattern createAs(String schema) {
+        return Pattern.compile("^" + Pattern.quote("CREATE TABLE " + schema + ".")
+                + "(\\[[^\\]]+]|\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_]*) AS ");
+    }
 
-    /** Whether {@code statement} is the translator's CREATE TABLE … AS SELECT of MyDB table {@code table}. */
+    /** Whether {@code statement} is the translator's CREATE TABLE … AS SELECT of MyDB table {@code table} (H2). */
     static boolean createsTable(String statement, String table) {
-        Matcher m = CREATE_AS.matcher(statement);
+        return createsTable(createAs(MyDb.NAME), statement, table);
+    }
+
+    /** Whether {@code statement} matches {@code createAs} for MyDB table {@code table}. */
+    static boolean createsTable(Pattern createAs, String statement, String table) {
+        Matcher m = createAs.matcher(statement);
         return m.find() && MyDb.tableName(m.group(1).startsWith("\"")
                 ? m.group(1).substring(1, m.group(1).length() - 1).replace("\"\"", "\"") : m.group(1)).equalsIgnoreCase(table);
     }
 
-    private static long countRows(Connection c, String table) throws SQLException {
+    private static long countRows(Connection c, String qualifiedTable) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + MyDb.NAME + "." + quote(table))) {
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + qualifiedTable)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     /** Removes a half-written table; the connection is still usable after a cancel. */
-    private static void dropQuietly(Connection c, String table) {
+    private static void dropQuietly(Connection c, String qualifiedTable) {
         try (Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + MyDb.NAME + "." + quote(table));
+            s.execute("DROP TABLE IF EXISTS " + qualifiedTable);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
         } catch (SQLException ignored) {
             // the job's own error is the one to report
         }
     }
 
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    /**
+     * Commits a statement's work where rows are streamed: PostgreSQL runs each statement of such
+     * a connection in a transaction (a cursor lives only in one); H2's stays in auto-commit.
+     */
+    private static void commitIfStreaming(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+    }
+
+    /**
+     * Ends a failed statement's transaction where rows were streamed (PostgreSQL refuses every
+     * statement after an error until then); what it wrote is undone with it.
+     */
+    private static void rollbackQuietly(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the connection is gone; the job's own error is the one to report
+        }
     }
 }

@@ -42,6 +42,11 @@ public final class RunningStatements {
         running.remove(jobId);
     }
 
+    /** Whether the job has a statement registered here now. */
+    boolean runs(long jobId) {
+        return running.containsKey(jobId);
+    }
+
     /** Why the job's statement was stopped, or null if it was not (or the job does not run here). */
     Stop stopped(long jobId) {
         Running r = running.get(jobId);

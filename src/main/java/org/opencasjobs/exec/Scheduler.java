@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link JobExecutor} enforce deadlines and cancels, completes suspend/wake requests, and claims
  * waiting jobs in every queue that has a free worker and is not suspended, handing each to a
  * worker that runs it through the executor. Claims are compare-and-sets in the job store, so a
- * job is claimed by one worker only.
+ * job is claimed by one worker of one node only; a queue's concurrency counts its jobs running on
+ * every node sharing the job store, and each node runs at most that many itself.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -127,20 +128,18 @@ public final class Scheduler implements AutoCloseable {
             if (free <= 0 || suspended(w.queue.serviceName())) {
                 continue;
             }
-            for (long id : jobs.waitingIds(w.queue.context(), w.queue.minutes(), free, perUser)) {
-                if (executor.claim(id)) {
-                    w.busy.incrementAndGet();
-                    runningJobs.add(id);
-                    w.pool.execute(() -> {
-                        try {
-                            executor.executeQueued(id, w.queue);
-                        } finally {
-                            runningJobs.remove(id);
-                            w.busy.decrementAndGet();
-                            wake();
-                        }
-                    });
-                }
+            for (long id : executor.claimWaiting(w.queue, free, w.slots, perUser)) {
+                w.busy.incrementAndGet();
+                runningJobs.add(id);
+                w.pool.execute(() -> {
+                    try {
+                        executor.executeQueued(id, w.queue);
+                    } finally {
+                        runningJobs.remove(id);
+                        w.busy.decrementAndGet();
+                        wake();
+                    }
+                });
             }
         }
     }

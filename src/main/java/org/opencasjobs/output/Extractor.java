@@ -147,9 +147,18 @@ public final class Extractor {
      */
     public static long extract(Connection c, String table, Format format, Path file, Consumer<Statement> running)
             throws SQLException, IOException {
-        String name = resolveTable(c, table);
+        return extract(c, MyDb.NAME, table, format, file, running);
+    }
+
+    /**
+     * As {@link #extract(Connection, String, Format, Path, Consumer)}, from the MyDB whose schema
+     * is {@code schema} on {@code c} (H2: MyDB; PostgreSQL: the account's own schema).
+     */
+    public static long extract(Connection c, String schema, String table, Format format, Path file,
+                               Consumer<Statement> running) throws SQLException, IOException {
+        String name = resolveTable(c, schema, table);
         // MyDB quoted: unquoted it becomes MYDB on a database opened without DATABASE_TO_UPPER=FALSE.
-        String sql = "SELECT * FROM " + quote(MyDb.NAME) + "." + quote(name);
+        String sql = "SELECT * FROM " + quote(schema) + "." + quote(name);
         boolean lazy = setLazy(c, true);
         boolean done = false;
         try {
@@ -189,6 +198,11 @@ public final class Extractor {
 
     /** The table's name as stored (matched case-insensitively, as SQL Server does). */
     static String resolveTable(Connection c, String table) throws SQLException {
+        return resolveTable(c, MyDb.NAME, table);
+    }
+
+    /** As {@link #resolveTable(Connection, String)}, in the MyDB schema {@code schema}. */
+    static String resolveTable(Connection c, String schema, String table) throws SQLException {
         String wanted = table == null ? "" : table.trim();
         if (wanted.length() > 2 && wanted.startsWith("[") && wanted.endsWith("]")) {
             wanted = wanted.substring(1, wanted.length() - 1);
@@ -197,7 +211,7 @@ public final class Extractor {
         if (!wanted.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
                     + " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = UPPER(?)")) {
-                ps.setString(1, MyDb.NAME);
+                ps.setString(1, schema);
                 ps.setString(2, wanted);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -90,7 +90,8 @@ public final class Outputs {
         long rows;
         try {
             try (Connection c = catalog.connect(wsid, MyDb.NAME)) {
-                rows = Extractor.extract(c, table, format, file, running);
+                catalog.streamRows(c);
+                rows = Extractor.extract(c, catalog.target(wsid).myDbSchema(), table, format, file, running);
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.force(true);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.function.LongFunction;
 import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.catalog.Catalog;
-import org.opencasjobs.catalog.CsvUpload;
 import org.opencasjobs.catalog.SqlErrors;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.dialect.SqlTranslator;
@@ -85,7 +84,7 @@ public final class JobsService {
         Account a = login(who);
         Queue queue = queues.quick(context);
         String q = requireQuery(query);
-        SqlTranslator.Translation sql = SqlTranslator.quick(q, queues.catalogs());
+        SqlTranslator.Translation sql = SqlTranslator.quick(q, catalog.target(a.wsid()), queues.catalogs());
         long id = record(new NewJob(a.wsid(), queue, system, JobType.QUERY, emptyToNull(taskName), q, null,
                 queue.context(), 0, who.clientAddress(), null));
         QueryRunner.Result<T> r = executor.executeNow(id, a.wsid(), queue, sql, reader);
@@ -109,9 +108,9 @@ public final class JobsService {
         Queue queue = queues.batchFor(context, estimate);
         String q = requireQuery(query);
         if (intoTable != null) {
-            SqlTranslator.into(q, intoTable, queues.catalogs());
+            SqlTranslator.into(q, intoTable, catalog.target(a.wsid()), queues.catalogs());
         } else {
-            SqlTranslator.batch(q, "Job0", queues.catalogs());
+            SqlTranslator.batch(q, "Job0", catalog.target(a.wsid()), queues.catalogs());
         }
         long id = record(new NewJob(a.wsid(), queue, false, JobType.QUERY, emptyToNull(taskName), q, intoTable,
                 queue.context(), estimate, who.clientAddress(), null));
@@ -132,7 +131,7 @@ public final class JobsService {
                         .filter(x -> !x.equals(JobType.QUERY)).toList()) + "."));
         String name = MyDb.tableName(table);
         try (Connection c = catalog.connect(a.wsid(), MyDb.NAME)) {
-            if (name.isEmpty() || !Catalog.myDbTableExists(c, name)) {
+            if (name.isEmpty() || !catalog.myDbTableExists(c, a.wsid(), name)) {
                 throw new CasJobsException("Table '" + name + "' does not exist in MyDB.");
             }
         } catch (SQLException e) {
@@ -161,7 +160,7 @@ public final class JobsService {
         }
         try (Connection c = catalog.connect(a.wsid(), MyDb.NAME)) {
             long before = catalog.checkMyDbQuota(a.wsid());
-            CsvUpload.load(c, table, data, tableExists, () -> {
+            catalog.upload(c, a.wsid(), table, data, tableExists, () -> {
                 if (catalog.grewPastQuota(before, catalog.myDbUsedBytes(a.wsid()))) {
                     throw new CasJobsException(catalog.quotaExceeded(before));
                 }

@@ -37,6 +37,8 @@ public final class JdbcJobStore implements JobStore {
     private static final Logger LOG = LoggerFactory.getLogger("org.opencasjobs.jobs");
 
     private final DataSource ds;
+    /** The batch queues whose queue_claims row is known to exist. */
+    private final java.util.Set<String> queueRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public JdbcJobStore(DataSource ds) {
         this.ds = ds;
@@ -101,6 +103,17 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now, Outcome outcome) {
+        return move(jobId, null, from, to, now, outcome);
+    }
+
+    @Override
+    public boolean transition(long jobId, Lease lease, JobStatus from, JobStatus to, LocalDateTime now,
+                              Outcome outcome) {
+        return move(jobId, lease, from, to, now, outcome);
+    }
+
+    /** A compare-and-set of the status, and with {@code lease} of the node and epoch holding the job. */
+    private boolean move(long jobId, Lease lease, JobStatus from, JobStatus to, LocalDateTime now, Outcome outcome) {
         List<String> sets = new ArrayList<>(List.of("status = ?"));
         List<Object> values = new ArrayList<>(List.of(to.code));
         if (to == JobStatus.STARTED || to.isFinal()) {
@@ -108,6 +121,7 @@ public final class JdbcJobStore implements JobStore {
             values.add(Timestamp.valueOf(now));
         } else if (to == JobStatus.READY) {
             sets.add("time_start = NULL"); // re-queued: it has not started as far as anyone can tell
+            sets.add("node_id = NULL"); // and no node holds it
         }
         addIfSet(sets, values, "rows_affected", outcome.rows());
         addIfSet(sets, values, "created_table", outcome.createdTable());
@@ -116,9 +130,19 @@ public final class JdbcJobStore implements JobStore {
         addIfSet(sets, values, "error", fit(outcome.error(), ERROR_CHARS));
         values.add(jobId);
         values.add(from.code);
+        String held = "";
+        if (lease != null) {
+            // Held by the lease, and the lease still held: a node taken as lost changes nothing more.
+            held = " AND node_id = ? AND lease_epoch = ? AND EXISTS (SELECT 1 FROM nodes"
+                    + " WHERE nodes.node_id = ? AND nodes.epoch = ?)";
+            values.add(lease.node());
+            values.add(lease.epoch());
+            values.add(lease.node());
+            values.add(lease.epoch());
+        }
+        String where = " WHERE jobid = ? AND status = ?" + held;
         return JdbcWork.transaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE jobs SET " + String.join(", ", sets) + " WHERE jobid = ? AND status = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET " + String.join(", ", sets) + where)) {
                 for (int i = 0; i < values.size(); i++) {
                     ps.setObject(i + 1, values.get(i));
                 }
@@ -169,32 +193,165 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public List<Long> waitingIds(String context, int queueMinutes, int limit, int perUser) {
-        return JdbcWork.query(ds, c -> {
-            Map<Long, Integer> running = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT wsid, COUNT(*) FROM jobs WHERE status IN (1, 2)"
-                    + " AND is_quick = FALSE AND context = ? AND queue = ? GROUP BY wsid")) {
-                ps.setString(1, context);
-                ps.setInt(2, queueMinutes);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        running.put(rs.getLong(1), rs.getInt(2));
+        return JdbcWork.query(ds, c -> waitingIds(c, context, queueMinutes, limit, perUser));
+    }
+
+    private static List<Long> waitingIds(Connection c, String context, int queueMinutes, int limit, int perUser)
+            throws SQLException {
+        Map<Long, Integer> running = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT wsid, COUNT(*) FROM jobs WHERE status IN (1, 2)"
+                + " AND is_quick = FALSE AND context = ? AND queue = ? GROUP BY wsid")) {
+            ps.setString(1, context);
+            ps.setInt(2, queueMinutes);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    running.put(rs.getLong(1), rs.getInt(2));
+                }
+            }
+        }
+        // Each user's oldest few only, so one user's long backlog cannot hide another's job.
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT jobid, wsid FROM (SELECT jobid, wsid,"
+                + " ROW_NUMBER() OVER (PARTITION BY wsid ORDER BY jobid) AS nth FROM jobs WHERE status = 0"
+                + " AND is_quick = FALSE AND context = ? AND queue = ?) w WHERE nth <= ? ORDER BY jobid")) {
+            ps.setString(1, context);
+            ps.setInt(2, queueMinutes);
+            ps.setInt(3, perUser);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && out.size() < limit) {
+                    long wsid = rs.getLong(2);
+                    if (running.merge(wsid, 1, Integer::sum) <= perUser) {
+                        out.add(rs.getLong(1));
                     }
                 }
             }
-            // Each user's oldest few only, so one user's long backlog cannot hide another's job.
-            List<Long> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT jobid, wsid FROM (SELECT jobid, wsid,"
-                    + " ROW_NUMBER() OVER (PARTITION BY wsid ORDER BY jobid) AS nth FROM jobs WHERE status = 0"
-                    + " AND is_quick = FALSE AND context = ? AND queue = ?) w WHERE nth <= ? ORDER BY jobid")) {
+        }
+        return out;
+    }
+
+    @Override
+    public boolean claim(long jobId, Lease lease, LocalDateTime now) {
+        return JdbcWork.transaction(ds, c -> Nodes.renew(c, lease) && claim(c, jobId, lease, now));
+    }
+
+    @Override
+    public List<Long> claimWaiting(String context, int queueMinutes, int queueSlots, int nodeFree, int perUser,
+                                   Lease lease, LocalDateTime now) {
+        // Most cycles find nothing waiting: they need no lock and write nothing.
+        if (nodeFree <= 0 || waitingIds(context, queueMinutes, 1, perUser).isEmpty()) {
+            return List.of();
+        }
+        ensureQueueRow(context, queueMinutes);
+        return JdbcWork.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT queue FROM queue_claims WHERE context = ? AND queue = ? FOR UPDATE")) {
                 ps.setString(1, context);
                 ps.setInt(2, queueMinutes);
-                ps.setInt(3, perUser);
+                ps.executeQuery().close();
+            }
+            // A claim proves the node alive: no other node may take it as lost while it claims.
+            if (!Nodes.renew(c, lease)) {
+                return List.<Long>of();
+            }
+            int limit = Math.min(nodeFree, queueSlots - runningCount(c, context, queueMinutes));
+            List<Long> next = limit <= 0 ? List.of() : waitingIds(c, context, queueMinutes, limit, perUser);
+            List<Long> claimed = new ArrayList<>();
+            for (long id : lockWaiting(c, next)) {
+                if (claim(c, id, lease, now)) {
+                    claimed.add(id);
+                }
+            }
+            return claimed;
+        });
+    }
+
+    /** The batch queue's row in queue_claims, made on the first claim of any node (a race of two is harmless). */
+    private void ensureQueueRow(String context, int queueMinutes) {
+        if (queueRows.contains(context + "/" + queueMinutes)) {
+            return;
+        }
+        JdbcWork.query(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO queue_claims (context, queue)"
+                    + " SELECT ?, ? WHERE NOT EXISTS"
+                    + " (SELECT 1 FROM queue_claims WHERE context = ? AND queue = ?)")) {
+                ps.setString(1, context);
+                ps.setInt(2, queueMinutes);
+                ps.setString(3, context);
+                ps.setInt(4, queueMinutes);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) { // another node made it meanwhile
+                    throw e;
+                }
+            }
+            return null;
+        });
+        queueRows.add(context + "/" + queueMinutes);
+    }
+
+    /** The queue's batch jobs running now on every node (claimed: started, or canceling after they started). */
+    private static int runningCount(Connection c, String context, int queueMinutes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM jobs WHERE status IN (1, 2)"
+                + " AND time_start IS NOT NULL AND is_quick = FALSE AND context = ? AND queue = ?")) {
+            ps.setString(1, context);
+            ps.setInt(2, queueMinutes);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** Those of {@code ids} still waiting, locked for this transaction; rows another one is changing are skipped. */
+    private static List<Long> lockWaiting(Connection c, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE jobid IN (" + marks + ")"
+                + " AND status = 0 ORDER BY jobid FOR UPDATE SKIP LOCKED")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setLong(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** 0 → 1 for {@code lease}, with its transition row, in the caller's transaction. */
+    private static boolean claim(Connection c, long jobId, Lease lease, LocalDateTime now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 1, time_start = ?, node_id = ?,"
+                + " lease_epoch = ? WHERE jobid = ? AND status = 0")) {
+            ps.setTimestamp(1, Timestamp.valueOf(now));
+            ps.setString(2, lease.node());
+            ps.setLong(3, lease.epoch());
+            ps.setLong(4, jobId);
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
+        }
+        recordTransition(c, jobId, JobStatus.READY, JobStatus.STARTED, now);
+        LOG.info("job {} 0 > 1 on node {} (epoch {})", jobId, lease.node(), lease.epoch());
+        return true;
+    }
+
+    @Override
+    public List<Long> idsLeftBy(JobStatus status, Lease me) {
+        return JdbcWork.query(ds, c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = ?"
+                    + " AND (node_id IS NULL OR (node_id = ? AND lease_epoch < ?)) ORDER BY jobid")) {
+                ps.setInt(1, status.code);
+                ps.setString(2, me.node());
+                ps.setLong(3, me.epoch());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next() && out.size() < limit) {
-                        long wsid = rs.getLong(2);
-                        if (running.merge(wsid, 1, Integer::sum) <= perUser) {
-                            out.add(rs.getLong(1));
-                        }
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
                     }
                 }
             }
@@ -218,7 +375,7 @@ public final class JdbcJobStore implements JobStore {
         });
     }
 
-    private static void recordTransition(Connection c, long jobId, JobStatus from, JobStatus to, LocalDateTime now)
+    static void recordTransition(Connection c, long jobId, JobStatus from, JobStatus to, LocalDateTime now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO job_transitions (jobid, from_status, to_status, changed_at) VALUES (?, ?, ?, ?)")) {

@@ -60,6 +60,43 @@ public interface JobStore {
     /** As {@link #transition(long, JobStatus, JobStatus, LocalDateTime)}, recording {@code outcome} too. */
     boolean transition(long jobId, JobStatus from, JobStatus to, LocalDateTime now, Outcome outcome);
 
+    /**
+     * The claim a node holds on the jobs it runs: its id and the epoch of its lease, the fencing
+     * counter. A node that loses its lease (its row in {@link Nodes} removed as lost) rejoins with a
+     * new epoch, so nothing it does under the old one can change a job any more.
+     */
+    record Lease(String node, long epoch) {
+    }
+
+    /**
+     * Claims a waiting job for {@code lease}: 0 → 1, recording the node and the epoch; false if
+     * another actor moved it first or the lease is no longer held.
+     */
+    boolean claim(long jobId, Lease lease, LocalDateTime now);
+
+    /**
+     * Claims for {@code lease} the waiting jobs of a batch queue that start next (as
+     * {@link #waitingIds}), at most {@code nodeFree}, and no more than leave {@code queueSlots} jobs
+     * of the queue running across all nodes. One transaction per queue at a time: claims of other
+     * nodes wait for it, and jobs another transaction is changing are passed over (SKIP LOCKED).
+     */
+    List<Long> claimWaiting(String context, int queueMinutes, int queueSlots, int nodeFree, int perUser, Lease lease,
+                            LocalDateTime now);
+
+    /**
+     * As {@link #transition(long, JobStatus, JobStatus, LocalDateTime, Outcome)}, for a job
+     * claimed under {@code lease}: false too if the job is no longer held by that node and epoch.
+     * Every change of a running job by the node running it goes through here.
+     */
+    boolean transition(long jobId, Lease lease, JobStatus from, JobStatus to, LocalDateTime now, Outcome outcome);
+
+    /**
+     * Ids of jobs in {@code status} (oldest first) that no live node runs: claimed before there
+     * were leases, or under an earlier epoch of {@code me}'s node (a process with this node id that
+     * died). What a starting node of a cluster may end at once.
+     */
+    List<Long> idsLeftBy(JobStatus status, Lease me);
+
     /** How many jobs are ready, started or canceling, per context, queue (minutes) and status. */
     List<ActiveCount> activeCounts();
 

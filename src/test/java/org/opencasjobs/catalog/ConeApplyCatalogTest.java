@@ -29,17 +29,17 @@ import org.opencasjobs.dialect.SqlTranslator;
 class ConeApplyCatalogTest {
     private static final long WSID = 4343;
     static Path dir;
-    static Catalog catalog;
+    static H2Catalog catalog;
 
     @BeforeAll
     static void open() throws Exception {
         dir = Files.createTempDirectory("opencasjobs-apply");
         ServerConfig config = ServerConfig.of(Map.of("casjobs.data.dir", dir.toString(), "casjobs.sample.rows", "50",
                 "casjobs.contexts", "Sample,Sky"));
-        catalog = Catalog.open(config);
+        catalog = H2Catalog.open(config);
         fill(catalog.contextAdmins.get("Sky"));
         catalog.close();
-        catalog = Catalog.open(config); // opening the context builds its zone index
+        catalog = H2Catalog.open(config); // opening the context builds its zone index
         try (Connection c = catalog.connect(WSID, "Sky"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE MyDB.targets (id INT, ra FLOAT, dec FLOAT)");
             Random rnd = new Random(11);

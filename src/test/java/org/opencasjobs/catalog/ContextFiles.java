@@ -12,6 +12,6 @@ public final class ContextFiles {
 
     /** The admin connection to an existing managed context of the data folder {@code dataDir}; the caller closes it. */
     public static Connection openAsAdmin(Path dataDir, String context) throws IOException, SQLException {
-        return new Catalog(dataDir.resolve("catalog")).openManaged(context, ";IFEXISTS=TRUE");
+        return new H2Catalog(dataDir.resolve("catalog")).openManaged(context, ";IFEXISTS=TRUE");
     }
 }

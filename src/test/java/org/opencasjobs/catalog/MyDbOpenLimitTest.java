@@ -108,7 +108,7 @@ class MyDbOpenLimitTest {
             s.execute("DROP TABLE Big");
         }
         long before = java.nio.file.Files.size(file);
-        assertTrue(before > Catalog.COMPACT_FREE_BYTES, "the file keeps its size while open: " + before);
+        assertTrue(before > H2Catalog.COMPACT_FREE_BYTES, "the file keeps its size while open: " + before);
         assertTrue(catalog.myDbUsedBytes(1) < 10L * 1024 * 1024, "but its data is small: " + catalog.myDbUsedBytes(1));
         createTable(2);
         createTable(3); // closes 1, the least recently used

@@ -35,7 +35,7 @@ import org.opencasjobs.jobs.MyDb;
 class SkyFunctionsCatalogTest {
     private static final long WSID = 4242;
     static Path dir;
-    static Catalog catalog;
+    static H2Catalog catalog;
     /** objID → {ra, dec, mode}. */
     static final Map<Long, double[]> OBJECTS = new HashMap<>();
 
@@ -44,10 +44,10 @@ class SkyFunctionsCatalogTest {
         dir = Files.createTempDirectory("opencasjobs-sky");
         ServerConfig config = ServerConfig.of(Map.of("casjobs.data.dir", dir.toString(), "casjobs.sample.rows", "50",
                 "casjobs.contexts", "Sample,Sky,Empty"));
-        catalog = Catalog.open(config);
+        catalog = H2Catalog.open(config);
         fill(catalog.contextAdmins.get("Sky"));
         catalog.close();
-        catalog = Catalog.open(config); // opening the context builds its zone index
+        catalog = H2Catalog.open(config); // opening the context builds its zone index
     }
 
     @AfterAll

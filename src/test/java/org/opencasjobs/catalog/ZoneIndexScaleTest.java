@@ -30,7 +30,7 @@ class ZoneIndexScaleTest {
     void aOneArcminuteConeOnAMillionRowsReadsAFewHundred() throws Exception {
         ServerConfig config = ServerConfig.of(Map.of("casjobs.data.dir", dir.toString(), "casjobs.sample.rows", "10",
                 "casjobs.contexts", "Sample,Big"));
-        final Catalog catalog = Catalog.open(config);
+        final H2Catalog catalog = H2Catalog.open(config);
         try (Statement s = catalog.contextAdmins.get("Big").createStatement()) {
             // 1,000,000 objects in 10 x 1.25 degrees around (180, 0): 80,000 per square degree,
             // about SDSS's density. Spread by two multiplicative hashes, the same on every run.

@@ -90,6 +90,23 @@ class ServerConfigTest {
     }
 
     @Test
+    void aNodeHasAnIdOfPlainCharactersAndALeaseOfSeconds() {
+        ServerConfig c = ServerConfig.of(Map.of());
+        assertEquals("", c.nodeId(), "none set: one is generated at start");
+        assertEquals(java.time.Duration.ofSeconds(15), c.nodeLease());
+        ServerConfig set = ServerConfig.load(null, Map.of("CASJOBS_NODE_ID", "web-2.east", "CASJOBS_NODE_LEASE_SECONDS",
+                "30"), Map.of());
+        assertEquals("web-2.east", set.nodeId());
+        assertEquals(java.time.Duration.ofSeconds(30), set.nodeLease());
+        String id = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.of(Map.of("casjobs.node.id", "node one"))).getMessage();
+        assertTrue(id.contains("casjobs.node.id") && id.contains("'node one'"), id);
+        String lease = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.of(Map.of("casjobs.node.lease.seconds", "1"))).getMessage();
+        assertTrue(lease.contains("casjobs.node.lease.seconds") && lease.contains("from 3 to 3600"), lease);
+    }
+
+    @Test
     void aContextMayLiveInAnExternalDatabase() {
         ServerConfig c = ServerConfig.load(null, Map.of("CASJOBS_CONTEXT_DR8_URL", "jdbc:postgresql://db/sdss",
                 "CASJOBS_CONTEXT_DR8_USER", "casjobs", "CASJOBS_CONTEXT_DR8_PASSWORD", "pw"),

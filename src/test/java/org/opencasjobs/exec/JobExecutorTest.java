@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.catalog.H2Catalog;
 import org.opencasjobs.dialect.SqlTranslator;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.Job;
@@ -71,7 +72,7 @@ class JobExecutorTest {
 
     private boolean myDbHas(String table) throws Exception {
         try (Connection c = core.catalog.connect(core.alice.wsid(), MyDb.NAME)) {
-            return Catalog.myDbTableExists(c, table);
+            return H2Catalog.myDbTableExists(c, table);
         }
     }
 

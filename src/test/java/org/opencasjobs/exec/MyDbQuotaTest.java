@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.catalog.H2Catalog;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
@@ -55,7 +56,7 @@ class MyDbQuotaTest {
 
     private boolean has(String table) throws Exception {
         try (Connection c = core.catalog.connect(core.alice.wsid(), MyDb.NAME)) {
-            return Catalog.myDbTableExists(c, table);
+            return H2Catalog.myDbTableExists(c, table);
         }
     }
 

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.app.OpenCasJobs;
 import org.opencasjobs.catalog.Catalog;
+import org.opencasjobs.catalog.H2Catalog;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.Job;
 import org.opencasjobs.jobs.JobStatus;
@@ -356,7 +357,7 @@ class CrashSafetyTest {
 
     /** Rows of a MyDB table, null if there is no such table. */
     private static Long rows(Connection c, String table) throws SQLException {
-        if (!Catalog.myDbTableExists(c, table)) {
+        if (!H2Catalog.myDbTableExists(c, table)) {
             return null;
         }
         try (Statement s = c.createStatement();

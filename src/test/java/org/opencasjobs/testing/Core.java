@@ -10,6 +10,7 @@ import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.catalog.Catalog;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.exec.JobExecutor;
+import org.opencasjobs.exec.Leases;
 import org.opencasjobs.jobs.Account;
 import org.opencasjobs.jobs.JobType;
 import org.opencasjobs.jobs.NewJob;
@@ -23,6 +24,7 @@ import org.opencasjobs.store.JdbcAccountStore;
 import org.opencasjobs.store.JdbcJobStore;
 import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStoreDatabase;
+import org.opencasjobs.store.Nodes;
 
 /**
  * The service without a web server or a scheduler loop: the job store in an in-memory H2, the
@@ -40,6 +42,7 @@ public final class Core implements AutoCloseable {
     public final Catalog catalog;
     public final Queues queues;
     public final JobExecutor executor;
+    public final Leases leases;
     public final JobsService service;
     public final Account alice;
     public final Account bob;
@@ -64,10 +67,11 @@ public final class Core implements AutoCloseable {
         jobs = new JdbcJobStore(database.dataSource());
         accounts = new Accounts(new JdbcAccountStore(database.dataSource()), clock, 100, 60, 60);
         catalog = Catalog.open(config);
+        leases = Leases.join(new Nodes(database.dataSource()), "core", config.nodeLease(), true, clock);
         queues = new Queues(config);
         Outputs outputs = new Outputs(dir.resolve("outputs"), config.outputRetention(), clock);
         executor = new JobExecutor(jobs, catalog, outputs, clock, queues.catalogs(), config.secondsPerMinute(),
-                config::quickConcurrency, config.quickPerUser(), new Metrics());
+                config::quickConcurrency, config.quickPerUser(), new Metrics(), leases);
         service = new JobsService(accounts, jobs, queues, catalog, executor, config, clock, () -> wakes++);
         alice = accounts.create("alice", PASSWORD, false);
         bob = accounts.create("bob", PASSWORD, false);
@@ -87,6 +91,7 @@ public final class Core implements AutoCloseable {
 
     @Override
     public void close() {
+        leases.close();
         catalog.close();
         database.close();
     }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * The catalog in an H2 schema: names as SDSS spells them (H2 keeps their case), SQL Server's
@@ -35,8 +36,8 @@ final class H2SampleDatabase extends SampleDatabase {
     }
 
     @Override
-    RowSink rows(String qualifiedTable, int columns) throws SQLException {
-        return new BatchRows(c, qualifiedTable, columns);
+    RowSink rows(String qualifiedTable, List<String> definitions) throws SQLException {
+        return new BatchRows(c, qualifiedTable, definitions.size());
     }
 
     @Override

@@ -52,17 +52,19 @@ final class PostgresSampleDatabase extends SampleDatabase {
 
     @Override
     String column(String definition) {
-        int space = definition.indexOf(' ');
-        String name = definition.substring(0, space).toLowerCase(Locale.ROOT);
-        String rest = definition.substring(space + 1);
-        String[] typeAndConstraints = rest.split(" ", 2);
-        String type = typeAndConstraints[0].toUpperCase(Locale.ROOT);
-        String mapped = switch (type) {
+        String[] nameTypeRest = definition.split(" ", 3);
+        return quote(nameTypeRest[0].toLowerCase(Locale.ROOT)) + " " + type(definition)
+                + (nameTypeRest.length > 2 ? " " + nameTypeRest[2] : "");
+    }
+
+    /** The PostgreSQL type of a column definition "name TYPE [constraints]" in SQL Server's types. */
+    private String type(String definition) {
+        String type = definition.split(" ", 3)[1].toUpperCase(Locale.ROOT);
+        return switch (type) {
             case "TINYINT" -> "SMALLINT";
             case "FLOAT" -> "DOUBLE PRECISION";
             default -> VARCHAR.matcher(type).matches() ? citext() : type;
         };
-        return quote(name) + " " + mapped + (typeAndConstraints.length > 1 ? " " + typeAndConstraints[1] : "");
     }
 
     private String citext() {
@@ -73,9 +75,9 @@ final class PostgresSampleDatabase extends SampleDatabase {
     }
 
     @Override
-    RowSink rows(String qualifiedTable, int columns) throws SQLException {
+    RowSink rows(String qualifiedTable, List<String> definitions) throws SQLException {
         tables.add(qualifiedTable);
-        return new CopyRows(c, qualifiedTable);
+        return new CopyRows(c, qualifiedTable, definitions.stream().map(this::type).toList());
     }
 
     @Override

@@ -38,8 +38,8 @@ abstract class SampleDatabase {
     /** A column definition "name TYPE [constraints]" in SQL Server's types, as this engine writes it. */
     abstract String column(String definition);
 
-    /** Where the rows of a new table go. */
-    abstract RowSink rows(String qualifiedTable, int columns) throws SQLException;
+    /** Where the rows of a new table go; {@code definitions} as given to {@link #column}. */
+    abstract RowSink rows(String qualifiedTable, List<String> definitions) throws SQLException;
 
     /** CREATE INDEX on a table of the schema; {@code columns} may be expressions. */
     abstract String index(String name, String table, String columns);

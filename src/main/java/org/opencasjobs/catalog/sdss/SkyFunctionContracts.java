@@ -8,8 +8,8 @@ import java.util.Locale;
  * What each SkyServer function is, apart from how it is computed: its name, arguments, result
  * type or result columns, and units, as SkyServer documents them. The H2 bodies
  * ({@link SkyScalarFunctions}, {@link SkyTableFunctions}) build their results from these
- * columns, {@link SkyFunctionInstaller} declares the functions from this list, and a
- * PostgreSQL body (q3c) is to be written against the same list.
+ * columns, {@link SkyFunctionInstaller} declares the functions from this list, and the
+ * PostgreSQL bodies ({@link PostgresSkyFunctions}, over q3c) are written from the same list.
  *
  * <p>Angles: ra and dec in degrees; search radii and the {@code distance} column in arcminutes;
  * {@code cx, cy, cz} a unit vector. The cone searches return objects strictly closer than the
@@ -135,7 +135,7 @@ public final class SkyFunctionContracts {
     private static final String T = "SkyTableFunctions.";
     private static final String S = "SkyScalarFunctions.";
 
-    /** Every function installed in schema dbo of each MyDB database. */
+    /** Every function installed in schema dbo of each MyDB database (on PostgreSQL: of the database). */
     public static final List<Contract> ALL = List.of(
             table("fGetNearbyObjEq", EQ_CONE, NEARBY_PRIMARY, T + "fGetNearbyObjEq",
                     "primary objects within r arcmin of (ra, dec), nearest first"),

@@ -47,8 +47,8 @@ public final class SkyFunctionInstaller {
      * schema has a {@code photoobjall}, the view {@code dbo.photoobjall} of it (SELECT granted to
      * PUBLIC), which the functions read when called from a schema that has no {@code photoobjall}
      * of its own (MyDB). One transaction. Run at start-up as the database's owner, after the
-     * contexts are generated or loaded. Granting USAGE on {@code dbo} to the account roles is the
-     * caller's (EXECUTE on functions is PUBLIC's by default).
+     * contexts are generated or loaded. USAGE on {@code dbo} is granted to PUBLIC (EXECUTE on
+     * functions is PUBLIC's by default); SELECT on the context schemas stays the caller's to grant.
      *
      * @param owner          a connection as the database's owner
      * @param defaultContext the context MyDB queries read, e.g. "Sample" (its schema: lower case)
@@ -63,6 +63,9 @@ public final class SkyFunctionInstaller {
         owner.setAutoCommit(false);
         try (Statement s = owner.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            // Every user may call them (USAGE, not CREATE): what a function reads is still only what
+            // the caller may read, as they run with the caller's rights.
+            s.execute("GRANT USAGE ON SCHEMA " + SCHEMA + " TO PUBLIC");
             // photoobjall in a body resolves only when called, on the caller's search_path
             s.execute("SET LOCAL check_function_bodies = off");
             for (String sql : functions.statements()) {

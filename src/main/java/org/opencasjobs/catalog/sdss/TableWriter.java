@@ -34,7 +34,7 @@ final class TableWriter implements AutoCloseable {
             st.execute("CREATE TABLE " + qualified + " (" + String.join(", ", columns.stream().map(db::column).toList()) + ")");
             st.execute("COMMENT ON TABLE " + qualified + " IS " + SampleDatabase.literal(note + " " + comment));
         }
-        sink = db.rows(qualified, columns.size());
+        sink = db.rows(qualified, columns);
     }
 
     TableWriter l(long v) throws SQLException {

@@ -206,6 +206,17 @@ class SdssSamplePostgresTest {
     }
 
     @Test
+    void anEmptySampleHasEveryTableAndViewAndItsIndex() throws SQLException {
+        SdssSample.generate(pg, Engine.POSTGRESQL, "Empty", SdssSample.SAMPLE, 0, SEED);
+        assertEquals(0, count(pg, "SELECT COUNT(*) FROM empty.photoobjall"));
+        assertEquals(0, count(pg, "SELECT COUNT(*) FROM empty.galaxy"));
+        assertEquals(count(pg, "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = 'sample' AND c.relkind IN ('r', 'v', 'i')"),
+                count(pg, "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = 'empty' AND c.relkind IN ('r', 'v', 'i')"));
+    }
+
+    @Test
     void aFailedGenerationLeavesNothing() throws SQLException {
         // the Sample is there already: the first CREATE TABLE fails, and the schema stays as it was
         long before = count(pg, "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"

@@ -56,6 +56,7 @@ class SkyFunctionsPostgresTest {
             LookupTables.build(pg, Engine.POSTGRESQL, context);
             SdssSample.generate(h2, Engine.H2, context, context, rows, SEED);
             ZoneIndex.build(h2, context);
+            LookupTables.build(h2, context);
         }
         SkyFunctionInstaller.installPostgres(pg, SdssSample.SAMPLE);
         SkyFunctionInstaller.install(h2);
@@ -211,6 +212,20 @@ class SkyFunctionsPostgresTest {
     }
 
     @Test
+    void lookupTablesHoldTheSameRowsAndTextIgnoresCase() throws SQLException {
+        for (SdssConstants.Enumeration e : SdssConstants.ALL) {
+            String sql = "SELECT name, \"value\", description FROM " + e.table() + " ORDER BY \"value\", description";
+            List<List<Object>> rows = rows(h2, sql);
+            assertEquals(e.values().size(), rows.size(), e.table());
+            assertSame(rows, rows(pg, sql.replace(e.table(), e.table().toLowerCase(Locale.ROOT))), e.table());
+        }
+        assertEquals(List.of(List.of((Object) (1L << 18))),
+                rows(pg, "SELECT \"value\" FROM photoflags WHERE name = 'saturated'"));
+        LookupTables.build(pg, Engine.POSTGRESQL, "Sample"); // again: the tables are kept
+        assertEquals(List.of(List.of((Object) 3L)), rows(pg, "SELECT \"value\" FROM phototype WHERE name = 'galaxy'"));
+    }
+
+    @Test
     void distancesAndTheConeWidth() throws SQLException {
         same("fDistanceArcMinEq", 185.0, 0.0, 185.01, 0.01);
         same("fDistanceArcMinEq", 0.0, 0.0, 359.99, 0.0);
@@ -349,7 +364,7 @@ class SkyFunctionsPostgresTest {
         String role = "skyreader" + ProcessHandle.current().pid();
         String password = Postgres.newLoginRole(role);
         try (Statement st = pg.createStatement()) {
-            st.execute("GRANT USAGE ON SCHEMA sample, dbo TO " + role);
+            st.execute("GRANT USAGE ON SCHEMA sample TO " + role); // dbo: PUBLIC's already
         }
         try (Connection u = db.connectAs(role, password); Statement st = u.createStatement()) {
             st.execute("SET search_path = sample, dbo, public");

@@ -1,0 +1,322 @@
+package org.opencasjobs.catalog;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.opencasjobs.catalog.postgres.PostgresLayout;
+import org.opencasjobs.catalog.postgres.PostgresNames;
+import org.opencasjobs.catalog.sdss.LookupTables;
+import org.opencasjobs.catalog.sdss.SdssSample;
+import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
+import org.opencasjobs.config.ServerConfig;
+import org.opencasjobs.dialect.Engine;
+import org.opencasjobs.dialect.Target;
+import org.opencasjobs.jobs.CasJobsException;
+import org.opencasjobs.jobs.MyDb;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The catalog in one PostgreSQL database ({@code casjobs.engine=postgresql}, the database of
+ * {@code casjobs.postgresql.url}, set up by its owner, the configured user): each context is a
+ * schema read-only to users, each account's MyDB a schema {@code mydb_<wsid>} owned by the
+ * account's own login role, whose password is derived from the server's secret and never stored.
+ * A job's connection logs in as that role ({@link #connect}): user SQL can undo nothing with
+ * {@code RESET ROLE}, and PostgreSQL's privileges are the isolation. The layout and its
+ * privileges are {@link PostgresLayout}'s; the names {@link PostgresNames}'.
+ */
+public final class PostgresCatalog implements Catalog {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresCatalog.class);
+    /** Rows fetched at a time where a connection streams ({@link #streamRows}): a cursor, not the whole result. */
+    static final int FETCH_ROWS = 1000;
+
+    private final String url;
+    private final PostgresNames names;
+    private final CatalogSecrets secrets;
+    /** The owner's connections: provisioning and measuring MyDBs, never user SQL. */
+    private final HikariDataSource owner;
+    private final Map<String, String> contextSchemas;
+    private final long quotaBytes;
+    /** Accounts whose role and schema this process has made or checked. */
+    private final Set<Long> provisioned = ConcurrentHashMap.newKeySet();
+
+    private PostgresCatalog(ServerConfig config, CatalogSecrets secrets, HikariDataSource owner, PostgresNames names,
+                            Map<String, String> contextSchemas) {
+        this.url = config.jobStoreUrl();
+        this.secrets = secrets;
+        this.owner = owner;
+        this.names = names;
+        this.contextSchemas = contextSchemas;
+        this.quotaBytes = config.myDbQuotaBytes();
+    }
+
+    /** Connects as the owner and makes the shared layout (schemas, group role, privileges). */
+    public static PostgresCatalog open(ServerConfig config) throws IOException, SQLException {
+        for (String name : config.contexts()) {
+            if (!config.contextUrl(name).isEmpty()) {
+                throw new CasJobsException("Context " + name + " is set to another database (casjobs.context."
+                        + name.toLowerCase(Locale.ROOT) + ".url), which casjobs.engine=postgresql does not support yet:"
+                        + " load its tables into schema " + PostgresNames.context(name) + " of the service's database.");
+            }
+        }
+        CatalogSecrets secrets = CatalogSecrets.load(config.dataDir().resolve("catalog").resolve("secret"));
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.jobStoreUrl());
+        hc.setUsername(config.jobStoreUser());
+        hc.setPassword(config.jobStorePassword());
+        hc.setMaximumPoolSize(4);
+        hc.setMinimumIdle(1);
+        hc.setPoolName("catalog-owner");
+        HikariDataSource owner = new HikariDataSource(hc);
+        try (Connection c = owner.getConnection()) {
+            PostgresNames names = PostgresNames.forDatabase(PostgresLayout.currentDatabase(c));
+            Map<String, String> schemas = new java.util.LinkedHashMap<>();
+            for (String name : config.contexts()) {
+                schemas.put(name.toLowerCase(Locale.ROOT), PostgresNames.context(name));
+            }
+            PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
+            for (String name : config.contexts()) {
+                generateSample(c, name, config.sampleRows());
+            }
+            // after the contexts: from MyDB the functions read the default context's PhotoObjAll
+            SkyFunctionInstaller.installPostgres(c, defaultContext(config.contexts()));
+            PostgresLayout.grant(c, names, config.contexts()); // what the steps above created
+            LOG.info("catalog: PostgreSQL {}, contexts as schemas {}, MyDBs as schemas mydb_<wsid> of roles {}_u<wsid>",
+                    Catalog.withoutPassword(config.jobStoreUrl()), schemas.values(), names.prefix());
+            return new PostgresCatalog(config, secrets, owner, names, schemas);
+        } catch (SQLException | RuntimeException e) {
+            owner.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Generates the synthetic catalog of Sample or Stripe82 into its schema while that has no
+     * table (the first start), with its lookup tables; another context is left as it is.
+     */
+    private static void generateSample(Connection owner, String name, int sampleRows) throws SQLException {
+        String schema = PostgresNames.context(name);
+        if (!SdssSample.generates(name) || sampleRows <= 0 || !tablesIn(owner, schema).isEmpty()) {
+            return;
+        }
+        int rows = SdssSample.rowsFor(name, sampleRows);
+        LOG.info("generating the {} context into schema {}: {} PhotoObjAll rows (once, on the first start)", name,
+                schema, rows);
+        SdssSample.generate(owner, Engine.POSTGRESQL, schema, name, rows, H2Catalog.SAMPLE_SEED);
+        LookupTables.build(owner, Engine.POSTGRESQL, schema);
+        LOG.info("generated the {} context", name);
+    }
+
+    /** The context MyDB's SkyServer functions read: Sample when there is one, else the first. */
+    private static String defaultContext(List<String> contexts) {
+        return contexts.stream().filter(c -> c.equalsIgnoreCase(SdssSample.SAMPLE)).findFirst()
+                .orElse(contexts.isEmpty() ? SdssSample.SAMPLE : contexts.get(0));
+    }
+
+    private static List<String> tablesIn(Connection c, String schema) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String tsqlScript() throws IOException {
+        try (InputStream in = PostgresCatalog.class.getResourceAsStream(Target.POSTGRESQL_FUNCTIONS)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The names this catalog gives its roles and schemas. */
+    public PostgresNames names() {
+        return names;
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    /**
+     * Logs in as the account's own role (made on its first use), with the context's schema
+     * first in the search path, then dbo (SkyServer's functions), tsql and public (q3c).
+     */
+    @Override
+    public Connection connect(long wsid, String context) throws SQLException {
+        provision(wsid);
+        Connection c;
+        try {
+            c = login(wsid);
+        } catch (SQLException e) {
+            // 28P01: the account changed its own role's password (ALTER ROLE … PASSWORD): set it again, once.
+            if (!"28P01".equals(e.getSQLState())) {
+                throw e;
+            }
+            provisioned.remove(wsid);
+            provision(wsid);
+            c = login(wsid);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET search_path = " + PostgresNames.quote(schemaOf(wsid, context)) + ", "
+                    + PostgresNames.DBO + ", " + PostgresNames.TSQL + ", public");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private Connection login(long wsid) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", names.account(wsid));
+        p.setProperty("password", secrets.password("postgresql:" + wsid));
+        p.setProperty("defaultRowFetchSize", Integer.toString(FETCH_ROWS));
+        p.setProperty("ApplicationName", "opencasjobs");
+        return DriverManager.getConnection(url, p);
+    }
+
+    private String schemaOf(long wsid, String context) {
+        if (context.equalsIgnoreCase(MyDb.NAME)) {
+            return PostgresNames.myDb(wsid);
+        }
+        String schema = contextSchemas.get(context.toLowerCase(Locale.ROOT));
+        if (schema == null) {
+            throw new CasJobsException("Unknown context '" + context + "'.");
+        }
+        return schema;
+    }
+
+    private void provision(long wsid) throws SQLException {
+        if (provisioned.contains(wsid)) {
+            return;
+        }
+        synchronized (this) {
+            if (provisioned.contains(wsid)) {
+                return;
+            }
+            try (Connection c = owner.getConnection()) {
+                PostgresLayout.provisionAccount(c, names, wsid, secrets.password("postgresql:" + wsid));
+                for (String t : StagingTables.dropLeftovers(c, PostgresNames.myDb(wsid))) {
+                    LOG.info("dropped {}.\"{}\": the staging table of an upload or job a previous run did not finish",
+                            PostgresNames.myDb(wsid), t);
+                }
+            }
+            provisioned.add(wsid);
+        }
+    }
+
+    // ---------------------------------------------------------------- MyDB tables
+
+    @Override
+    public Target target(long wsid) {
+        return Target.postgresql(PostgresNames.myDb(wsid));
+    }
+
+    /** Names fold to lower case here: the translator writes MyDB tables unquoted or lower-cased. */
+    @Override
+    public String myDbTable(long wsid, String table) {
+        return PostgresNames.myDb(wsid) + "." + PostgresNames.quote(table.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public boolean myDbTableExists(Connection c, long wsid, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_class t JOIN pg_namespace n"
+                + " ON n.oid = t.relnamespace WHERE n.nspname = ? AND t.relname = ?")) {
+            ps.setString(1, PostgresNames.myDb(wsid));
+            ps.setString(2, table.toLowerCase(Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
+    public void renameMyDbTable(Statement st, long wsid, String staging, String table) throws SQLException {
+        st.execute("ALTER TABLE " + myDbTable(wsid, staging) + " RENAME TO "
+                + PostgresNames.quote(table.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * PostgreSQL hands out rows through a cursor only inside a transaction: auto-commit off
+     * (the caller commits after each statement), {@link #FETCH_ROWS} at a time.
+     */
+    @Override
+    public void streamRows(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+    }
+
+    /** The job's remaining time as the session's {@code statement_timeout}, and as the JDBC timeout. */
+    @Override
+    public void limitTime(Statement st, int seconds) throws SQLException {
+        st.execute("SET statement_timeout = " + (seconds * 1000L));
+        st.setQueryTimeout(seconds);
+    }
+
+    /** Into the account's schema, names in lower case as the translator writes them (batched INSERTs, not COPY yet). */
+    @Override
+    public void upload(Connection c, long wsid, String table, String data, boolean tableExists, CsvUpload.Check check)
+            throws SQLException {
+        CsvUpload.load(c, new CsvUpload.Into(PostgresNames.myDb(wsid), true), table, data, tableExists, check);
+    }
+
+    // ---------------------------------------------------------------- quota
+
+    @Override
+    public long myDbQuotaBytes() {
+        return quotaBytes;
+    }
+
+    @Override
+    public long myDbUsedBytes(long wsid) throws SQLException {
+        provision(wsid);
+        try (Connection c = owner.getConnection()) {
+            return PostgresLayout.myDbBytes(c, wsid);
+        }
+    }
+
+    @Override
+    public int openMyDbCount() {
+        return provisioned.size();
+    }
+
+    // ---------------------------------------------------------------- life
+
+    /** The tables and views of a context's schema. */
+    public List<String> tables(String context) throws SQLException {
+        try (Connection c = owner.getConnection()) {
+            return tablesIn(c, PostgresNames.context(context));
+        }
+    }
+
+    @Override
+    public void check() throws SQLException {
+        try (Connection c = owner.getConnection()) {
+            if (!c.isValid(5)) {
+                throw new SQLException("the catalog's PostgreSQL database does not answer");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        owner.close();
+    }
+}

@@ -1,0 +1,182 @@
+package org.opencasjobs.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.xml.ws.BindingProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opencasjobs.testing.Await;
+import org.opencasjobs.testing.Postgres;
+import org.opencasjobs.wire.Jobs;
+import org.opencasjobs.wire.JobsSoap;
+
+/**
+ * Two servers as operators run them, each a child JVM with its own data folder, sharing one job
+ * store in PostgreSQL: jobs submitted to both in turn run once each, and a node killed outright
+ * (SIGKILL) while it runs a job has that job failed "node lost" by the other, which goes on serving.
+ */
+class ClusterNodesTest {
+    /** Runs for minutes unless stopped. */
+    private static final String LONG = "SELECT COUNT(*) AS n FROM SYSTEM_RANGE(1, 100000) a, SYSTEM_RANGE(1, 100000) b";
+    private static final int LEASE_SECONDS = 3;
+
+    @TempDir
+    Path dir;
+    private Postgres.Database pg;
+    private final List<ChildServer> children = new ArrayList<>();
+    private long wsid;
+    private String password;
+
+    @BeforeEach
+    void database() {
+        pg = Postgres.newDatabase();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ChildServer c : children) {
+            c.kill();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    /**
+     * Starts node {@code id}. The first start of the shared store creates the demo account; later
+     * nodes find it there, and the test reads its password from the first node's folder.
+     */
+    private ChildServer node(String id) throws Exception {
+        Path data = dir.resolve(id);
+        Files.createDirectories(data);
+        if (!children.isEmpty()) {
+            Files.copy(dir.resolve("a").resolve("demo-account.properties"), data.resolve("demo-account.properties"));
+        }
+        Map<String, String> env = new HashMap<>(Map.of("CASJOBS_ENGINE", "postgresql",
+                "CASJOBS_POSTGRESQL_URL", pg.url(), "CASJOBS_POSTGRESQL_USER", pg.owner(),
+                "CASJOBS_POSTGRESQL_PASSWORD", pg.password(), "CASJOBS_NODE_ID", id,
+                "CASJOBS_NODE_LEASE_SECONDS", String.valueOf(LEASE_SECONDS), "CASJOBS_SAMPLE_ROWS", "0",
+                "CASJOBS_QUEUE_BATCH_CONCURRENCY", "4", "CASJOBS_QUEUE_BATCH_PER_USER", "4"));
+        env.put("CASJOBS_QUEUE_BATCH_WAITING_PER_USER", "1000");
+        ChildServer c = ChildServer.start(data, env);
+        children.add(c);
+        wsid = c.wsid;
+        password = c.password;
+        return c;
+    }
+
+    private static JobsSoap client(ChildServer c) {
+        JobsSoap soap = new Jobs().getJobsSoap12();
+        ((BindingProvider) soap).getRequestContext().put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, c.url);
+        return soap;
+    }
+
+    private String row(String sql, long jobId) throws SQLException {
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private String transitions(long jobId) throws SQLException {
+        return row("SELECT STRING_AGG(from_status || '>' || to_status, ' ' ORDER BY id) FROM casjobs.job_transitions"
+                + " WHERE jobid = ?", jobId);
+    }
+
+    @Test
+    void jobsSubmittedToTwoNodesInTurnRunOnceEach() throws Exception {
+        List<JobsSoap> nodes = List.of(client(node("a")), client(node("b")));
+        int count = Integer.getInteger("cluster.jobs", 300); // more on request: -Dcluster.jobs=10000
+        long began = System.nanoTime();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(nodes.get(i % 2).submitJob(wsid, password, "SELECT " + i + " AS i", "Sample", "rr" + i, 0));
+        }
+        double submitSeconds = (System.nanoTime() - began) / 1e9;
+        // Bounded by progress, not by the total: each wait ends when one more job has ended.
+        Map<String, Integer> outcomes = statuses();
+        while (ended(outcomes) < count) {
+            int before = ended(outcomes);
+            outcomes = Await.until("more of the " + count + " jobs to end", this::statuses,
+                    m -> ended(m) > before);
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        assertEquals(Map.of("5", count), outcomes);
+        Map<String, Integer> byNode = new TreeMap<>();
+        for (long id : ids) {
+            assertEquals("0>1 1>5", transitions(id), "job " + id + " ran once");
+            byNode.merge(row("SELECT node_id FROM casjobs.jobs WHERE jobid = ?", id), 1, Integer::sum);
+        }
+        assertTrue(List.of("a", "b").containsAll(byNode.keySet()), byNode.toString());
+        System.out.printf("%d jobs submitted in turn to 2 nodes (submitting took %.1f s): all finished once"
+                + " %.1f s after the first submission (%.0f jobs/s); run by %s%n", count, submitSeconds, seconds,
+                count / seconds, byNode);
+    }
+
+    /** How many jobs are in each status now. */
+    private Map<String, Integer> statuses() {
+        Map<String, Integer> byStatus = new TreeMap<>();
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT status, COUNT(*) FROM casjobs.jobs GROUP BY status"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                byStatus.put(String.valueOf(rs.getInt(1)), rs.getInt(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return byStatus;
+    }
+
+    private static int ended(Map<String, Integer> byStatus) {
+        return byStatus.entrySet().stream().filter(e -> e.getKey().compareTo("3") >= 0)
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
+    @Test
+    void aNodeKilledWhileRunningAJobHasItFailedByTheOtherThatGoesOnServing() throws Exception {
+        ChildServer a = node("a");
+        ChildServer b = node("b");
+        Map<String, ChildServer> byId = Map.of("a", a, "b", b);
+        long id = client(a).submitJob(wsid, password, LONG, "Sample", "long", 0);
+        Await.until("the long job to start", () -> client(b).getJobStatus(wsid, password, id), s -> s == 1);
+        String holder = row("SELECT node_id FROM casjobs.jobs WHERE jobid = ?", id);
+        ChildServer dead = byId.get(holder);
+        ChildServer alive = dead == a ? b : a;
+        dead.kill();
+        long killed = System.nanoTime();
+        JobsSoap survivor = client(alive);
+        assertEquals(4, Await.until("the job to end", () -> survivor.getJobStatus(wsid, password, id), s -> s >= 3));
+        long tookMillis = (System.nanoTime() - killed) / 1_000_000;
+        String error = row("SELECT error FROM casjobs.jobs WHERE jobid = ?", id);
+        assertTrue(error.contains("(" + holder + ")") && error.contains("lost"), error);
+        assertEquals("0>1 1>4", transitions(id));
+
+        List<Long> after = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            after.add(survivor.submitJob(wsid, password, "SELECT " + i + " AS i", "Sample", "after", 0));
+        }
+        for (long next : after) {
+            assertEquals(5, Await.until("job " + next + " to end", () -> survivor.getJobStatus(wsid, password, next),
+                    s -> s >= 3));
+            assertEquals("0>1 1>5", transitions(next));
+        }
+        System.out.printf("kill -9 of node %s running job %d: failed \"node lost\" by the other node %d ms later"
+                + " (lease %d s)%n", holder, id, tookMillis, LEASE_SECONDS);
+    }
+}
