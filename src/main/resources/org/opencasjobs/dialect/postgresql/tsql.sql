@@ -156,3 +156,8 @@ CREATE OR REPLACE FUNCTION tsql.bitxor(a bigint, b bigint) RETURNS bigint
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT a # b';
 CREATE OR REPLACE FUNCTION tsql.bitnot(a bigint) RETURNS bigint
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT ~a';
+
+-- SYSTEM_RANGE(a, b): H2's table of the integers a..b (one column, X), which user SQL written
+-- for the embedded engine (and its tests' long-running queries) uses; here over generate_series.
+CREATE OR REPLACE FUNCTION tsql.system_range(a bigint, b bigint) RETURNS TABLE (x bigint)
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT generate_series(a, b)';
