@@ -4,6 +4,6 @@ package org.opencasjobs.dialect;
 public enum Engine {
     /** H2 2.5 in MODE=MSSQLServer, with the functions of {@code catalog.h2} installed. */
     H2,
-    /** PostgreSQL 15 (not rendered yet: rules name what they would write). */
+    /** PostgreSQL 15, with the functions of schema tsql ({@link Target#POSTGRESQL_FUNCTIONS}) on the search path. */
     POSTGRESQL
 }

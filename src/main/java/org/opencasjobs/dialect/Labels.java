@@ -27,6 +27,8 @@ final class Labels {
 
     static String fold(String sql, boolean labels) {
         List<Tok> t = Lexer.tokens(sql);
+        // only a query answers rows: CREATE VIEW … AS SELECT names a view's columns, lower case too
+        labels &= !t.isEmpty() && (t.get(0).isWord(sql, "SELECT") || t.get(0).isWord(sql, "WITH") || t.get(0).is(sql, "("));
         TreeMap<Integer, String> replaced = new TreeMap<>();
         Map<String, String> byKey = new HashMap<>();
         if (labels) {

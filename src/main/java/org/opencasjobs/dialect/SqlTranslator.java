@@ -30,8 +30,8 @@ import org.opencasjobs.jobs.MyDb;
 
 /**
  * Checks the syntax of CasJobs SQL (SQL Server dialect) and turns it into statements that H2 runs in
- * MSSQLServer mode. Security is not enforced here (database permissions do that): this class only
- * translates what H2 lacks.
+ * MSSQLServer mode, or PostgreSQL 15 runs ({@link Target}). Security is not enforced here (database
+ * permissions do that): this class only translates what the engine lacks.
  *
  * <p>JSqlParser decides what each statement is; the output is the user's own text with a few token
  * edits (never a deparsed tree), so H2 sees exactly what the user wrote apart from:
@@ -166,6 +166,9 @@ public final class SqlTranslator {
             boolean last = k == pieces.size() - 1;
             // before the parser, which would only say "unexpected =" of DECLARE @x = 5
             Variables.check(sql, piece, batch);
+            if (pg) {
+                Variables.checkSettings(sql, piece);
+            }
             Parsed parsed = parse(sql, piece);
             Statement st = parsed.statement();
             if (st instanceof Execute e && e.getExecType() != Execute.ExecType.CALL) {

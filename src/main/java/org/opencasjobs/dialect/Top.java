@@ -24,11 +24,16 @@ final class Top {
 
     /**
      * Refuses, at the user's text, a TOP in a SELECT combined with others by UNION, EXCEPT or
-     * INTERSECT: PostgreSQL's LIMIT there would apply to the whole combination.
+     * INTERSECT (PostgreSQL's LIMIT there would apply to the whole combination), and TOP … PERCENT
+     * WITH TIES, which PostgreSQL has no form of.
      */
     static void check(String sql, List<Tok> piece) {
         for (int i = 0; i < piece.size(); i++) {
             Clause c = clause(sql, piece, i);
+            if (c != null && c.percent() && c.ties()) {
+                throw new CasJobsException("TOP … PERCENT WITH TIES (" + Where.at(sql, piece.get(c.top()).start())
+                        + ") is not supported on PostgreSQL: use TOP n WITH TIES or TOP n PERCENT.");
+            }
             if (c != null && combined(sql, piece, c)) {
                 throw new CasJobsException("TOP in a SELECT combined with UNION, EXCEPT or INTERSECT ("
                         + Where.at(sql, piece.get(c.top()).start()) + ") is not supported on PostgreSQL: put that"

@@ -22,6 +22,25 @@ final class Variables {
             "NUMERIC_ROUNDABORT", "TRANSACTION");
 
     /**
+     * On PostgreSQL, a SET that is neither a variable's assignment nor one of SQL Server's options
+     * accepted above (SET ROWCOUNT, SET LANGUAGE, or PostgreSQL's own settings such as SET
+     * search_path), and RESET, are refused by name: PostgreSQL would run its own settings, which
+     * are no T-SQL and may change how the job's later statements read. (Not a security measure:
+     * what a job's role may do is the database's to decide.)
+     */
+    static void checkSettings(String sql, List<Tok> piece) {
+        Tok first = piece.get(0);
+        boolean reset = first.isWord(sql, "RESET");
+        boolean set = first.isWord(sql, "SET") && piece.size() > 1 && !piece.get(1).text(sql).startsWith("@")
+                && !(piece.get(1).kind() == 'w' && SESSION_OPTIONS.contains(piece.get(1).text(sql).toUpperCase(Locale.ROOT)));
+        if (reset || set) {
+            throw new CasJobsException(first.text(sql).toUpperCase(Locale.ROOT) + " " + (piece.size() > 1 ? piece.get(1).text(sql) : "")
+                    + " (" + Where.at(sql, first.start()) + ") is not supported: SET here assigns variables (SET @n = …);"
+                    + " of SQL Server's options only those that change no answer (SET NOCOUNT ON, …) are accepted.");
+        }
+    }
+
+    /**
      * Checks one statement of the user's (its tokens in the whole script) and records what it
      * declares: a DECLARE without a type, a variable used before its DECLARE, or declared twice,
      * are errors named in the user's terms.
@@ -180,8 +199,10 @@ final class Variables {
                 inner.append(i == 0 ? "" : ", ").append(Expr.text(sql, t, compound ? op + 2 : op + 1, item[1]))
                         .append(" AS v").append(i);
                 String value = compound ? name + " " + t.get(op).text(sql) + " (" + column + ")" : column;
-                outer.append(i == 0 ? "" : ", ").append(pg ? "set_config('casjobs.v_" + settingName(name) + "', "
-                        + settingValue(typed(value, batch.typeOf(name))) + ", false)"
+                // on PostgreSQL each row's assignment is an aggregate's argument: every row is
+                // evaluated, in the query's order, and one row (the count) comes back, not all of them
+                outer.append(i == 0 ? "" : ", ").append(pg ? "COUNT(set_config('casjobs.v_" + settingName(name) + "', "
+                        + settingValue(typed(value, batch.typeOf(name))) + ", false))"
                         : name + " := " + typed(value, batch.typeOf(name)));
             }
             inner.append(sql.substring(t.get(items.get(items.size() - 1)[1]).end()));
@@ -192,12 +213,14 @@ final class Variables {
 
     /**
      * PostgreSQL has no session variables in SQL: a variable is the custom setting
-     * {@code casjobs.v_<name>} of the job's session, written here with set_config and read by
-     * {@code tsql.var} (rule variables, {@link PostgresText#variables}). A setting holds text, ''
+     * {@code casjobs.v_<name>} of the job's session, written here with set_config (SET and DECLARE
+     * through {@code CALL tsql.discard(…)}, which returns nothing) and read by {@code tsql.var}
+     * (rule variables, {@link PostgresText#variables}). A setting holds text, ''
      * when never set, so a value is stored as 'v' and its text, and NULL as ''.
      */
     private static String setting(String name, String value) {
-        return "SELECT set_config('casjobs.v_" + settingName(name) + "', " + settingValue(value) + ", false)";
+        // CALL returns no rows, as SQL Server's SET (and H2's) does not
+        return "CALL tsql.discard(set_config('casjobs.v_" + settingName(name) + "', " + settingValue(value) + ", false))";
     }
 
     private static String settingValue(String value) {

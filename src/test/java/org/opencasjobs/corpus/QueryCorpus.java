@@ -23,13 +23,15 @@ import java.util.regex.Pattern;
  * --- expect rows &gt;= 1      (any number of expectations, one per line)
  * --- expect columns objID,ra,dec
  * --- expect each distance &lt;= 3
+ * --- postgresql differs: why   (optional: PostgreSQL answers otherwise, and why; that run is skipped saying so)
  * </pre>
  * Expectations: {@code rows OP N}; {@code columns a,b,c} (the names exactly as answered);
  * {@code each COLUMN OP VALUE} (VALUE a number, a column of the same row, or 'text').
  */
 record QueryCorpus(List<Case> cases) {
     /** One query and what must hold of its answer. */
-    record Case(String name, String context, String setup, String query, String reference, List<String> expectations) {
+    record Case(String name, String context, String setup, String query, String reference, List<String> expectations,
+                String postgresqlDiffers) {
         @Override
         public String toString() {
             return name;
@@ -66,6 +68,7 @@ record QueryCorpus(List<Case> cases) {
                     case "setup" -> b.section = b.setup;
                     case "same" -> b.section = b.reference;
                     case "expect" -> b.expectations.add(d.group(2).strip());
+                    case "postgresql" -> b.postgresqlDiffers = d.group(2).replaceFirst("^differs:\\s*", "").strip();
                     default -> throw new IOException("case '" + b.name + "': unknown directive " + line);
                 }
                 continue;
@@ -81,6 +84,7 @@ record QueryCorpus(List<Case> cases) {
     private static final class Builder {
         final String name;
         String context = "Sample";
+        String postgresqlDiffers;
         final StringBuilder query = new StringBuilder();
         final StringBuilder setup = new StringBuilder();
         final StringBuilder reference = new StringBuilder();
@@ -99,7 +103,7 @@ record QueryCorpus(List<Case> cases) {
                 throw new IOException("case '" + name + "' asserts nothing: give a reference query or an expectation");
             }
             return new Case(name, context, blankToNull(setup), query.toString().strip(), blankToNull(reference),
-                    List.copyOf(expectations));
+                    List.copyOf(expectations), postgresqlDiffers);
         }
 
         private static String blankToNull(StringBuilder sb) {

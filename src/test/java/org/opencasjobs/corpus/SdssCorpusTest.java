@@ -92,18 +92,23 @@ class SdssCorpusTest {
     }
 
     private static void check(QueryCorpus.Case c) {
+        check(c, SdssCorpusTest::run);
+    }
+
+    /** The case's checks, its queries answered by {@code run} (query, context); the query's answer. */
+    static Answer check(QueryCorpus.Case c, java.util.function.BiFunction<String, String, Answer> run) {
         if (c.setup() != null) {
-            run(c.setup(), c.context());
+            run.apply(c.setup(), c.context());
         }
         Answer a;
         try {
-            a = run(c.query(), c.context());
+            a = run.apply(c.query(), c.context());
         } catch (CasJobsException e) {
             fail("the query failed: " + e.getMessage() + "\n" + c.query());
-            return;
+            return null;
         }
         if (c.reference() != null) {
-            Answer ref = run(c.reference(), c.context());
+            Answer ref = run.apply(c.reference(), c.context());
             assertEquals(ref.columns().size(), a.columns().size(), () -> "columns " + a.columns() + " vs " + ref.columns());
             List<List<String>> got = sorted(a.rows());
             List<List<String>> want = sorted(ref.rows());
@@ -122,9 +127,10 @@ class SdssCorpusTest {
         for (String e : c.expectations()) {
             expect(e, a);
         }
+        return a;
     }
 
-    private static List<List<String>> sorted(List<List<String>> rows) {
+    static List<List<String>> sorted(List<List<String>> rows) {
         List<List<String>> copy = new ArrayList<>(rows);
         copy.sort(Comparator.comparing(r -> String.join("\u0001", r.stream().map(SdssCorpusTest::sortKey).toList())));
         return copy;
@@ -140,7 +146,7 @@ class SdssCorpusTest {
         return d == null ? "T" + v : String.format("N%+025.6e", d);
     }
 
-    private static boolean same(String want, String got) {
+    static boolean same(String want, String got) {
         Double w = number(want);
         Double g = number(got);
         if (w == null || g == null) {

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * T-SQL as CasJobs users write it, each query with the answer SQL Server gives (from its
- * documentation), engine-neutral: the same table runs on H2 now and on PostgreSQL later.
+ * documentation), engine-neutral: the same table runs on H2 ({@link DialectCorpusTest}) and on
+ * PostgreSQL ({@link PostgresDialectTest}).
  * An answer is the rows of the last statement, rows joined by ';', columns by ','; numbers in plain
  * form without trailing zeros, NULL as "NULL". Queries read {@code mydb.nums} ({@link #SETUP}).
  */

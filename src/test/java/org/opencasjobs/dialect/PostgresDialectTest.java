@@ -100,20 +100,20 @@ class PostgresDialectTest {
             new Golden("national-strings", "SELECT COUNT(*) FROM mydb.nums WHERE s IN (N'a', N'b ')",
                     "SELECT COUNT(*) FROM mydb_1.nums WHERE s IN ('a', 'b ')", "1"),
             new Golden("variables", "DECLARE @n int = 2 SET @n += 1 SELECT TOP (@n) i FROM mydb.nums ORDER BY i",
-                    "SELECT set_config('casjobs.v_n', COALESCE('v' || CAST(CAST(TRUNC(CAST((2) AS NUMERIC)) AS int) AS TEXT), ''), false);\n"
-                            + "SELECT set_config('casjobs.v_n', COALESCE('v' || CAST(CAST(TRUNC(CAST((CAST(tsql.var('n') AS int)"
-                            + " + (1)) AS NUMERIC)) AS int) AS TEXT), ''), false);\n"
+                    "CALL tsql.discard(set_config('casjobs.v_n', COALESCE('v' || CAST(CAST(TRUNC(CAST((2) AS NUMERIC)) AS int) AS TEXT), ''), false));\n"
+                            + "CALL tsql.discard(set_config('casjobs.v_n', COALESCE('v' || CAST(CAST(TRUNC(CAST((CAST(tsql.var('n') AS int)"
+                            + " + (1)) AS NUMERIC)) AS int) AS TEXT), ''), false));\n"
                             + "SELECT i AS \"i\" FROM mydb_1.nums ORDER BY \"i\" LIMIT (CAST(tsql.var('n') AS int))", "1;2;3"),
             new Golden("variables", "DECLARE @lo int, @Hi int\nSELECT @lo = MIN(i), @hi = MAX(i) FROM mydb.nums\nSELECT @HI - @lo AS spread",
-                    "SELECT set_config('casjobs.v_lo', COALESCE('v' || CAST(CAST(TRUNC(CAST((NULL) AS NUMERIC)) AS int) AS TEXT), ''), false);\n"
-                            + "SELECT set_config('casjobs.v_hi', COALESCE('v' || CAST(CAST(TRUNC(CAST((NULL) AS NUMERIC)) AS int) AS TEXT), ''), false);\n"
-                            + "SELECT set_config('casjobs.v_lo', COALESCE('v' || CAST(CAST(TRUNC(CAST((assigned_.v0) AS NUMERIC)) AS int)"
-                            + " AS TEXT), ''), false), set_config('casjobs.v_hi', COALESCE('v' || CAST(CAST(TRUNC(CAST((assigned_.v1)"
-                            + " AS NUMERIC)) AS int) AS TEXT), ''), false) FROM (SELECT MIN(i) AS v0, MAX(i) AS v1 FROM mydb_1.nums) assigned_;\n"
+                    "CALL tsql.discard(set_config('casjobs.v_lo', COALESCE('v' || CAST(CAST(TRUNC(CAST((NULL) AS NUMERIC)) AS int) AS TEXT), ''), false));\n"
+                            + "CALL tsql.discard(set_config('casjobs.v_hi', COALESCE('v' || CAST(CAST(TRUNC(CAST((NULL) AS NUMERIC)) AS int) AS TEXT), ''), false));\n"
+                            + "SELECT COUNT(set_config('casjobs.v_lo', COALESCE('v' || CAST(CAST(TRUNC(CAST((assigned_.v0) AS NUMERIC)) AS int)"
+                            + " AS TEXT), ''), false)), COUNT(set_config('casjobs.v_hi', COALESCE('v' || CAST(CAST(TRUNC(CAST((assigned_.v1)"
+                            + " AS NUMERIC)) AS int) AS TEXT), ''), false)) FROM (SELECT MIN(i) AS v0, MAX(i) AS v1 FROM mydb_1.nums) assigned_;\n"
                             + "SELECT CAST(tsql.var('hi') AS int) - CAST(tsql.var('lo') AS int) AS \"spread\"", "3"),
             new Golden("variables", "DECLARE @s varchar(10) = '', @t varchar(10)\nSELECT @s + 'x', @t",
-                    "SELECT set_config('casjobs.v_s', COALESCE('v' || CAST(CAST(('') AS varchar(10)) AS TEXT), ''), false);\n"
-                            + "SELECT set_config('casjobs.v_t', COALESCE('v' || CAST(CAST((NULL) AS varchar(10)) AS TEXT), ''), false);\n"
+                    "CALL tsql.discard(set_config('casjobs.v_s', COALESCE('v' || CAST(CAST(('') AS varchar(10)) AS TEXT), ''), false));\n"
+                            + "CALL tsql.discard(set_config('casjobs.v_t', COALESCE('v' || CAST(CAST((NULL) AS varchar(10)) AS TEXT), ''), false));\n"
                             + "SELECT CAST(tsql.var('s') AS varchar(10)) + 'x', CAST(tsql.var('t') AS varchar(10))", "x,NULL"),
             new Golden("types", "SELECT CAST(1 AS bit), CAST(200 AS tinyint), CAST('x' AS nvarchar(max)), CAST(2.5 AS money)",
                     "SELECT CAST(1 AS SMALLINT), CAST(TRUNC(CAST(200 AS NUMERIC)) AS SMALLINT), CAST('x' AS TEXT),"
@@ -125,7 +125,7 @@ class PostgresDialectTest {
                             + "SELECT a AS \"a\", b AS \"b\", CAST(TO_CHAR(CAST(c AS TIMESTAMP), 'YYYY-MM-DD HH24:MI:SS') AS varchar(10))"
                             + " AS \"c\" FROM pg_temp.\"#m\"", "1,x,2020-01-02"),
             new Golden("types", "DECLARE @d datetime = '2020-03-04 05:06:07' SELECT CONVERT(varchar(19), @d, 120)",
-                    "SELECT set_config('casjobs.v_d', COALESCE('v' || CAST(CAST(('2020-03-04 05:06:07') AS TIMESTAMP(3)) AS TEXT), ''), false);\n"
+                    "CALL tsql.discard(set_config('casjobs.v_d', COALESCE('v' || CAST(CAST(('2020-03-04 05:06:07') AS TIMESTAMP(3)) AS TEXT), ''), false));\n"
                             + "SELECT CAST(TO_CHAR(CAST(CAST(tsql.var('d') AS TIMESTAMP(3)) AS TIMESTAMP), 'YYYY-MM-DD HH24:MI:SS') AS varchar(19))",
                     "2020-03-04 05:06:07"),
             new Golden("temp-tables", "SELECT i INTO #G1 FROM mydb.nums WHERE i < 3\nSELECT COUNT(*) FROM #g1",
@@ -205,6 +205,11 @@ class PostgresDialectTest {
         pg.answer(batch);
         assertEquals("2", pg.answer(translate("SELECT COUNT([order]) FROM mydb.[Order]")));
 
+        SqlTranslator.Translation view = translate("CREATE VIEW mydb.Firsts AS SELECT I, S AS Letter FROM mydb.nums WHERE i < 3");
+        assertEquals("CREATE VIEW mydb_1.Firsts AS SELECT I AS \"i\", S AS Letter FROM mydb_1.nums WHERE i < 3", rendered(view));
+        pg.answer(view);
+        assertEquals("2,b", pg.answer(translate("SELECT i, letter FROM mydb.firsts WHERE I = 2")));
+
         SqlTranslator.Translation named = SqlTranslator.into("SELECT i FROM mydb.nums", "Copy", PgEngine.TARGET);
         assertTrue(rendered(named).startsWith("CREATE TABLE mydb_1.copy AS "), rendered(named));
     }
@@ -223,13 +228,46 @@ class PostgresDialectTest {
 
     /** TOP where PostgreSQL's LIMIT would mean something else is refused, naming it, at the user's text. */
     @Test
-    void topInAUnionIsRefusedByName() throws SQLException {
+    void topWherePostgresqlWouldMeanOtherwiseIsRefusedByName() throws SQLException {
         String m = assertThrows(CasJobsException.class,
                 () -> translate("SELECT i FROM mydb.nums\nUNION ALL SELECT TOP 1 i FROM mydb.nums ORDER BY i")).getMessage();
         assertTrue(m.startsWith("TOP in a SELECT combined with UNION, EXCEPT or INTERSECT (line 2, column 18: \"TOP 1 i"), m);
+        assertTrue(assertThrows(CasJobsException.class, () -> translate(
+                "SELECT TOP 10 PERCENT WITH TIES i FROM mydb.nums ORDER BY i")).getMessage()
+                .startsWith("TOP … PERCENT WITH TIES (line 1, column 8: "));
         // as the message says: in a subquery, TOP keeps its own SELECT's meaning
         assertEquals("1;2", pg.answer(translate("SELECT * FROM (SELECT TOP 1 i FROM mydb.nums ORDER BY i) a"
                 + " UNION SELECT * FROM (SELECT TOP 1 i FROM mydb.nums WHERE i < 3 ORDER BY i DESC) b ORDER BY i")));
+    }
+
+    /** PostgreSQL's own settings are not T-SQL: a SET other than a variable's or an accepted option is refused by name. */
+    @Test
+    void settingsOtherThanVariablesAreRefused() throws SQLException {
+        for (String q : List.of("SET statement_timeout = 0", "SELECT 1\nSET ROWCOUNT 10", "RESET ROLE",
+                "SET search_path = public")) {
+            String m = assertThrows(CasJobsException.class, () -> translate(q)).getMessage();
+            assertTrue(m.contains(") is not supported: SET here assigns variables"), m);
+        }
+        assertEquals("1", pg.answer(translate("SET NOCOUNT ON\nSET QUOTED_IDENTIFIER ON\nSELECT 1")));
+    }
+
+    /**
+     * DECLARE and SET answer no rows, as in SQL Server (a job's answer is its last result);
+     * SELECT @v = … over many rows answers one row, not one per row assigned.
+     */
+    @Test
+    void assignmentsAnswerNoRowsOfTheirOwn() throws SQLException {
+        SqlTranslator.Translation t = translate("DECLARE @n int = 1\nSET @n = @n + 1\nSELECT @n = i FROM mydb.nums ORDER BY i");
+        try (Statement s = pg.connection().createStatement()) {
+            assertEquals(false, s.execute(t.statements().get(0)));
+            assertEquals(false, s.execute(t.statements().get(1)));
+            assertTrue(s.execute(t.statements().get(2)));
+            try (var rs = s.getResultSet()) {
+                assertTrue(rs.next());
+                assertEquals(false, rs.next());
+            }
+        }
+        assertEquals(false, t.lastReturnsRows());
     }
 
     /** The compatibility script is idempotent: the catalog runs it at every start. */

@@ -133,7 +133,31 @@ CREATE OR REPLACE FUNCTION tsql.datediff(unit text, a timestamp, b timestamp) RE
 -- T-SQL variables live in the job's session as custom settings casjobs.v_<name>, written by
 -- set_config: '' for NULL, else 'v' and the value as text (so that '' stays a value). This reads
 -- one back as text; the dialect casts it to the declared type.
+-- CALL tsql.discard(set_config(…)): a variable's assignment as a statement that, like SQL Server's
+-- SET @v = …, returns no rows (a procedure's argument is evaluated, the procedure does nothing).
+CREATE OR REPLACE PROCEDURE tsql.discard(value text)
+    LANGUAGE plpgsql AS $f$
+BEGIN
+END
+$f$;
 CREATE OR REPLACE FUNCTION tsql.var(name text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE AS $f$
         SELECT substr(nullif(current_setting('casjobs.v_' || name, true), ''), 2)
     $f$;
+
+-- BITAND, BITOR, BITXOR, BITNOT: not SQL Server's (whose & | ^ ~ the dialect renders as
+-- PostgreSQL's operators), but H2's, which the embedded engine accepts in user SQL and the SDSS
+-- corpus's plain reference queries use; the same names here keep such SQL running on both.
+CREATE OR REPLACE FUNCTION tsql.bitand(a bigint, b bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT a & b';
+CREATE OR REPLACE FUNCTION tsql.bitor(a bigint, b bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT a | b';
+CREATE OR REPLACE FUNCTION tsql.bitxor(a bigint, b bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT a # b';
+CREATE OR REPLACE FUNCTION tsql.bitnot(a bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT ~a';
+
+-- SYSTEM_RANGE(a, b): H2's table of the integers a..b (one column, X), which user SQL written
+-- for the embedded engine (and its tests' long-running queries) uses; here over generate_series.
+CREATE OR REPLACE FUNCTION tsql.system_range(a bigint, b bigint) RETURNS TABLE (x bigint)
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT generate_series(a, b)';
