@@ -306,6 +306,11 @@ public final class PostgresCatalog implements Catalog {
         }
     }
 
+    /** A connection as the database's owner, for operators' commands (context load); never for user SQL. */
+    Connection ownerConnection() throws SQLException {
+        return owner.getConnection();
+    }
+
     @Override
     public void check() throws SQLException {
         try (Connection c = owner.getConnection()) {
