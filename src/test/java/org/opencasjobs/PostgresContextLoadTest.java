@@ -88,7 +88,8 @@ class PostgresContextLoadTest {
         try (Postgres.Database db = Postgres.newDatabase()) {
             Path data = dir.resolve("data");
             Path config = dir.resolve("casjobs.properties");
-            StringBuilder props = new StringBuilder("casjobs.contexts=Survey\n");
+            // Sample not generated at the catalog's start (0 rows): sample generate makes it below
+            StringBuilder props = new StringBuilder("casjobs.contexts=Sample,Survey\ncasjobs.sample.rows=0\n");
             db.settings().forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
             Files.writeString(config, props);
             Path fits = dir.resolve("objects.fits");
@@ -135,7 +136,19 @@ class PostgresContextLoadTest {
 
             // the table through the service: a cone by q3c, as an account (the group role reads it)
             Map<String, String> settings = new HashMap<>(db.settings());
-            settings.put("casjobs.contexts", "Survey");
+            settings.put("casjobs.contexts", "Sample,Survey");
+
+            // context list and sample generate act on PostgreSQL too
+            ContextLoadTest.Run list = run("context", "list", "--data-dir", data.toString(), "--config", config.toString());
+            assertEquals(0, list.code(), list.err());
+            assertTrue(list.out().contains("Survey: PostgreSQL schema survey of " + db.url()), list.out());
+            assertTrue(list.out().matches("(?s).*table objects\\s+" + ROWS + " rows.*"), list.out());
+            ContextLoadTest.Run gen = run("sample", "generate", "--rows", "300", "--data-dir", data.toString(), "--config",
+                    config.toString());
+            assertEquals(0, gen.code(), gen.err());
+            assertTrue(gen.out().startsWith("Generated the Sample context: PhotoObjAll 300 rows"), gen.out());
+            assertEquals(300, count(db, "SELECT COUNT(*) FROM sample.photoobjall"));
+            assertEquals(ROWS, count(db, "SELECT COUNT(*) FROM survey.objects"), "the other context is not touched");
             Object[] centre = ContextLoadTest.Objects.row(500_000 % ROWS);
             String cone = "q3c_radial_query(ra, dec, " + centre[1] + ", " + centre[2] + ", 0.01)";
             long expected = count(db, "SELECT COUNT(*) FROM survey.objects WHERE " + cone);
@@ -155,6 +168,9 @@ class PostgresContextLoadTest {
                 assertEquals(2, rows.size(), csv);
                 assertEquals(Long.toString(expected), rows.get(1).strip(), csv);
                 assertFalse(csv.contains("~load~"), csv);
+                String sample = server.client(true).executeQuickJob(server.alice.wsid(), TestServer.ALICE_PW,
+                        "SELECT COUNT(*) AS n FROM PhotoObjAll", "Sample", "n", false);
+                assertEquals("300", sample.strip().lines().toList().get(1).strip(), sample);
             }
         }
     }

@@ -122,6 +122,54 @@ public final class PostgresCatalog implements Catalog {
         LOG.info("generated the {} context", name);
     }
 
+    /**
+     * {@code sample generate} on PostgreSQL, with the service stopped: the schema of Sample emptied
+     * (CASCADE: views over its tables go too, in dbo and in users' MyDBs) and generated again with
+     * {@code rows} PhotoObjAll rows, then the functions and the grants made again as at a start.
+     *
+     * @return the tables and views of the schema with their row counts
+     */
+    static Map<String, Long> regenerateSample(ServerConfig config, String name, int rows)
+            throws IOException, SQLException {
+        try (Connection c = DriverManager.getConnection(config.jobStoreUrl(), config.jobStoreUser(),
+                config.jobStorePassword())) {
+            PostgresNames names = PostgresNames.forDatabase(PostgresLayout.currentDatabase(c));
+            String schema = PostgresNames.context(name);
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + PostgresNames.quote(schema) + " CASCADE");
+            }
+            PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
+            SdssSample.generate(c, Engine.POSTGRESQL, schema, name, rows, H2Catalog.SAMPLE_SEED);
+            LookupTables.build(c, Engine.POSTGRESQL, schema);
+            SkyFunctionInstaller.installPostgres(c, defaultContext(config.contexts()));
+            PostgresLayout.grant(c, names, config.contexts());
+            return rowCounts(c, schema);
+        }
+    }
+
+    /**
+     * {@code context list} on PostgreSQL: each context schema's tables and views with their row
+     * counts, read as the owner; creates nothing (a schema not made yet has no tables).
+     */
+    static Map<String, Long> rowCounts(ServerConfig config, String context) throws SQLException {
+        try (Connection c = DriverManager.getConnection(config.jobStoreUrl(), config.jobStoreUser(),
+                config.jobStorePassword())) {
+            return rowCounts(c, PostgresNames.context(context));
+        }
+    }
+
+    private static Map<String, Long> rowCounts(Connection c, String schema) throws SQLException {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String table : tablesIn(c, schema)) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM "
+                    + PostgresNames.quote(schema) + "." + PostgresNames.quote(table))) {
+                rs.next();
+                counts.put(table, rs.getLong(1));
+            }
+        }
+        return counts;
+    }
+
     /** The context MyDB's SkyServer functions read: Sample when there is one, else the first. */
     private static String defaultContext(List<String> contexts) {
         return contexts.stream().filter(c -> c.equalsIgnoreCase(SdssSample.SAMPLE)).findFirst()
