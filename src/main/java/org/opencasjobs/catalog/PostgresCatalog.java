@@ -89,6 +89,7 @@ public final class PostgresCatalog implements Catalog {
             for (String name : config.contexts()) {
                 schemas.put(name.toLowerCase(Locale.ROOT), PostgresNames.context(name));
             }
+            requireQ3c(c);
             PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
             for (String name : config.contexts()) {
                 generateSample(c, name, config.sampleRows());
@@ -120,6 +121,31 @@ public final class PostgresCatalog implements Catalog {
         SdssSample.generate(owner, Engine.POSTGRESQL, schema, name, rows, H2Catalog.SAMPLE_SEED);
         LookupTables.build(owner, Engine.POSTGRESQL, schema);
         LOG.info("generated the {} context", name);
+    }
+
+    /**
+     * q3c, which the cone functions and every sky index need: created if the owner may (a
+     * superuser owner); else the start-up stops, naming the command a superuser must run. It does
+     * not go on without it: the SkyServer functions are part of every context.
+     */
+    private static void requireQ3c(Connection c) throws SQLException {
+        if (PostgresLoadTarget.extensionSchema(c, "q3c") != null) {
+            return;
+        }
+        String database = PostgresLayout.currentDatabase(c);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION q3c");
+            LOG.info("created the q3c extension in database {}", database);
+        } catch (SQLException e) {
+            // 58P01 / 0A000: the server has no q3c files at all; else (42501) the owner may not create it
+            boolean notOnServer = "58P01".equals(e.getSQLState()) || "0A000".equals(e.getSQLState());
+            throw new CasJobsException("The q3c extension (the sky index of the cone searches) is not installed in"
+                    + " PostgreSQL database " + database + ", and the role " + c.getMetaData().getUserName()
+                    + " may not create it" + (notOnServer ? ", nor is q3c installed on the database server" : "")
+                    + ": " + (notOnServer ? "install the Debian package postgresql-15-q3c on the database server, then " : "")
+                    + "as a superuser run CREATE EXTENSION q3c; in database " + database
+                    + " (psql -d " + database + " -c 'CREATE EXTENSION q3c;'), and start again.");
+        }
     }
 
     /**
