@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.opencasjobs.catalog.postgres.PostgresNames;
 import org.opencasjobs.catalog.sdss.SdssSample;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.MyDb;
@@ -40,6 +41,14 @@ public final class ContextAdmin {
      *                      holds it), with H2's error code
      */
     public static List<ContextInfo> describe(ServerConfig config) throws IOException, SQLException {
+        if (config.engine() == ServerConfig.Engine.POSTGRESQL) {
+            List<ContextInfo> out = new ArrayList<>();
+            for (String name : config.contexts()) {
+                out.add(new ContextInfo(name, false, "schema " + PostgresNames.context(name) + " of "
+                        + Catalog.withoutPassword(config.jobStoreUrl()), PostgresCatalog.rowCounts(config, name), null));
+            }
+            return out;
+        }
         H2Catalog c = new H2Catalog(config.dataDir().resolve("catalog"));
         List<ContextInfo> out = new ArrayList<>();
         try {
@@ -93,7 +102,8 @@ public final class ContextAdmin {
     public static String report(ServerConfig config) throws IOException, SQLException {
         StringBuilder out = new StringBuilder();
         for (ContextInfo c : describe(config)) {
-            out.append(c.name()).append(": ").append(c.external() ? "external database " : "H2 file ")
+            out.append(c.name()).append(": ").append(c.external() ? "external database "
+                            : config.engine() == ServerConfig.Engine.POSTGRESQL ? "PostgreSQL " : "H2 file ")
                     .append(c.location()).append('\n');
             if (c.problem() != null) {
                 out.append("  ").append(c.problem()).append('\n');
@@ -107,8 +117,10 @@ public final class ContextAdmin {
             }
             out.append(queues(config, c.name())).append('\n');
         }
-        out.append(MyDb.NAME).append(": one H2 file per account, ")
-                .append(config.dataDir().resolve("catalog").resolve("mydb").resolve("U<wsid>.mv.db")).append('\n')
+        out.append(MyDb.NAME).append(config.engine() == ServerConfig.Engine.POSTGRESQL
+                        ? ": one schema per account, mydb_<wsid> of " + Catalog.withoutPassword(config.jobStoreUrl())
+                        : ": one H2 file per account, " + config.dataDir().resolve("catalog").resolve("mydb").resolve("U<wsid>.mv.db"))
+                .append('\n')
                 .append(queues(config, MyDb.NAME));
         return out.toString();
     }
@@ -140,6 +152,9 @@ public final class ContextAdmin {
         if (!config.contextUrl(name).isEmpty()) {
             throw new IllegalArgumentException("The Sample context is an external database ("
                     + Catalog.withoutPassword(config.contextUrl(name)) + "): OpenCasJobs generates only a Sample it manages itself.");
+        }
+        if (config.engine() == ServerConfig.Engine.POSTGRESQL) {
+            return PostgresCatalog.regenerateSample(config, name, rows);
         }
         H2Catalog c = new H2Catalog(config.dataDir().resolve("catalog"));
         try {

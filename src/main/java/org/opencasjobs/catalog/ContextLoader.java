@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.opencasjobs.catalog.postgres.PostgresNames;
 import org.opencasjobs.catalog.sdss.LookupTables;
 import org.opencasjobs.catalog.sdss.ZoneIndex;
 import org.opencasjobs.config.ServerConfig;
@@ -19,7 +20,8 @@ import uk.ac.starlink.table.RowSequence;
  * {@code context load}: FITS, VOTable and CSV/ECSV files read with STIL into a new table of a
  * managed context, with the server stopped. All files are opened and checked first (the same
  * columns, types that one SQL type holds, the named key and sky columns there); then their rows
- * stream into a staging table ({@link LoadTarget}: here {@link H2LoadTarget}), which gets its
+ * stream into a staging table ({@link LoadTarget}: {@link H2LoadTarget}, or {@link PostgresLoadTarget} with
+ * {@code casjobs.engine=postgresql}), which gets its
  * primary key and index and only then its own name, and is analysed. A failure at any step drops
  * the staging table, so the context has the whole table or none of it.
  *
@@ -82,38 +84,22 @@ public final class ContextLoader {
             if (zones) {
                 checkZoneColumns(columns, ra, dec);
             }
+            if (config.engine() == ServerConfig.Engine.POSTGRESQL) {
+                return loadPostgres(config, context, table, files, columns, key, ra, dec, progress, start);
+            }
             H2Catalog catalog = new H2Catalog(config.dataDir().resolve("catalog"));
             try {
                 catalog.openContext(context, 0);
                 Connection admin = catalog.contextAdmins.get(context);
-                for (String existing : catalog.tables(context)) {
-                    if (existing.equalsIgnoreCase(table)) {
-                        throw new IllegalArgumentException("The context " + context + " already has a table or view named "
-                                + existing + ": name the new one with --table.");
-                    }
-                }
-                long rows;
-                double loadSeconds;
+                refuseExisting(catalog.tables(context), context, table);
+                Filled filled;
                 try (LoadTarget target = new H2LoadTarget(admin, context, table)) {
-                    try {
-                        target.create(columns);
-                        rows = copyRows(files, columns, target, progress, start);
-                        target.complete();
-                        loadSeconds = (System.nanoTime() - start) / 1e9;
-                        if (key != null) {
-                            progress.step("primary key on " + key);
-                            target.primaryKey(key);
-                        }
+                    filled = fill(target, files, columns, key, progress, start, () -> {
                         if (dec != null && !zones) {
                             progress.step("index on " + dec);
                             target.index(dec);
                         }
-                        progress.step("statistics (ANALYZE)");
-                        target.publish();
-                    } catch (IOException | SQLException | RuntimeException e) {
-                        target.discard();
-                        throw e;
-                    }
+                    });
                 }
                 if (zones) {
                     // after the rename: the zone index is built from the context's PhotoObjAll by name
@@ -123,14 +109,79 @@ public final class ContextLoader {
                 }
                 String skyIndex = dec == null ? null : zones ? "the zone index (" + ZoneIndex.TABLE + ") of the cone functions"
                         : "an index on " + dec + " (the cone functions read only PhotoObjAll's zone index)";
-                return new Result(context, table, columns.stream().map(c -> c.name() + " " + c.sqlType()).toList(), rows,
-                        key, skyIndex, loadSeconds, (System.nanoTime() - start) / 1e9);
+                return new Result(context, table, columns.stream().map(c -> c.name() + " " + c.sqlType()).toList(),
+                        filled.rows, key, skyIndex, filled.loadSeconds, (System.nanoTime() - start) / 1e9);
             } finally {
                 catalog.close();
             }
         } finally {
             for (LoadFile f : files) {
                 f.close();
+            }
+        }
+    }
+
+    /**
+     * The PostgreSQL catalog's way: the catalog opened as at the service's start (so the context's
+     * schema and its grants exist), then COPY into the schema as its owner, with a q3c index given
+     * --ra/--dec; the accounts' group role reads the table through the schema's default privileges.
+     */
+    private static Result loadPostgres(ServerConfig config, String context, String table, List<LoadFile> files,
+            List<LoadColumn> columns, String key, String ra, String dec, Progress progress, long start)
+            throws IOException, SQLException {
+        try (PostgresCatalog catalog = PostgresCatalog.open(config)) {
+            refuseExisting(catalog.tables(context), context, table);
+            Filled filled;
+            try (Connection owner = catalog.ownerConnection();
+                 PostgresLoadTarget target = new PostgresLoadTarget(owner, PostgresNames.context(context), table)) {
+                filled = fill(target, files, columns, key, progress, start, () -> {
+                    if (ra != null) {
+                        progress.step("q3c index on (" + ra + ", " + dec + ")");
+                        target.skyIndex(ra, dec);
+                    }
+                });
+            }
+            String skyIndex = ra == null ? null : "a q3c index on q3c_ang2ipix(" + ra + ", " + dec + ")";
+            return new Result(context, table.toLowerCase(Locale.ROOT), columns.stream().map(c -> c.name() + " "
+                    + c.sqlType()).toList(), filled.rows, key, skyIndex, filled.loadSeconds, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** An index step of one engine, run after the primary key. */
+    private interface IndexStep {
+        void run() throws SQLException;
+    }
+
+    private record Filled(long rows, double loadSeconds) {
+    }
+
+    /** The rows, the key, the engine's index, the name and the statistics, in this order; any failure discards. */
+    private static Filled fill(LoadTarget target, List<LoadFile> files, List<LoadColumn> columns, String key,
+            Progress progress, long start, IndexStep index) throws IOException, SQLException {
+        try {
+            target.create(columns);
+            long rows = copyRows(files, columns, target, progress, start);
+            target.complete();
+            double loadSeconds = (System.nanoTime() - start) / 1e9;
+            if (key != null) {
+                progress.step("primary key on " + key);
+                target.primaryKey(key);
+            }
+            index.run();
+            progress.step("statistics (ANALYZE)");
+            target.publish();
+            return new Filled(rows, loadSeconds);
+        } catch (IOException | SQLException | RuntimeException e) {
+            target.discard();
+            throw e;
+        }
+    }
+
+    private static void refuseExisting(List<String> existingTables, String context, String table) {
+        for (String existing : existingTables) {
+            if (existing.equalsIgnoreCase(table)) {
+                throw new IllegalArgumentException("The context " + context + " already has a table or view named "
+                        + existing + ": name the new one with --table.");
             }
         }
     }

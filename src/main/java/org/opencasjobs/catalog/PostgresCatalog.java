@@ -89,6 +89,7 @@ public final class PostgresCatalog implements Catalog {
             for (String name : config.contexts()) {
                 schemas.put(name.toLowerCase(Locale.ROOT), PostgresNames.context(name));
             }
+            requireQ3c(c);
             PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
             for (String name : config.contexts()) {
                 generateSample(c, name, config.sampleRows());
@@ -120,6 +121,79 @@ public final class PostgresCatalog implements Catalog {
         SdssSample.generate(owner, Engine.POSTGRESQL, schema, name, rows, H2Catalog.SAMPLE_SEED);
         LookupTables.build(owner, Engine.POSTGRESQL, schema);
         LOG.info("generated the {} context", name);
+    }
+
+    /**
+     * q3c, which the cone functions and every sky index need: created if the owner may (a
+     * superuser owner); else the start-up stops, naming the command a superuser must run. It does
+     * not go on without it: the SkyServer functions are part of every context.
+     */
+    private static void requireQ3c(Connection c) throws SQLException {
+        if (PostgresLoadTarget.extensionSchema(c, "q3c") != null) {
+            return;
+        }
+        String database = PostgresLayout.currentDatabase(c);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION q3c");
+            LOG.info("created the q3c extension in database {}", database);
+        } catch (SQLException e) {
+            // 58P01 / 0A000: the server has no q3c files at all; else (42501) the owner may not create it
+            boolean notOnServer = "58P01".equals(e.getSQLState()) || "0A000".equals(e.getSQLState());
+            throw new CasJobsException("The q3c extension (the sky index of the cone searches) is not installed in"
+                    + " PostgreSQL database " + database + ", and the role " + c.getMetaData().getUserName()
+                    + " may not create it" + (notOnServer ? ", nor is q3c installed on the database server" : "")
+                    + ": " + (notOnServer ? "install the Debian package postgresql-15-q3c on the database server, then " : "")
+                    + "as a superuser run CREATE EXTENSION q3c; in database " + database
+                    + " (psql -d " + database + " -c 'CREATE EXTENSION q3c;'), and start again.");
+        }
+    }
+
+    /**
+     * {@code sample generate} on PostgreSQL, with the service stopped: the schema of Sample emptied
+     * (CASCADE: views over its tables go too, in dbo and in users' MyDBs) and generated again with
+     * {@code rows} PhotoObjAll rows, then the functions and the grants made again as at a start.
+     *
+     * @return the tables and views of the schema with their row counts
+     */
+    static Map<String, Long> regenerateSample(ServerConfig config, String name, int rows)
+            throws IOException, SQLException {
+        try (Connection c = DriverManager.getConnection(config.jobStoreUrl(), config.jobStoreUser(),
+                config.jobStorePassword())) {
+            PostgresNames names = PostgresNames.forDatabase(PostgresLayout.currentDatabase(c));
+            String schema = PostgresNames.context(name);
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + PostgresNames.quote(schema) + " CASCADE");
+            }
+            PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
+            SdssSample.generate(c, Engine.POSTGRESQL, schema, name, rows, H2Catalog.SAMPLE_SEED);
+            LookupTables.build(c, Engine.POSTGRESQL, schema);
+            SkyFunctionInstaller.installPostgres(c, defaultContext(config.contexts()));
+            PostgresLayout.grant(c, names, config.contexts());
+            return rowCounts(c, schema);
+        }
+    }
+
+    /**
+     * {@code context list} on PostgreSQL: each context schema's tables and views with their row
+     * counts, read as the owner; creates nothing (a schema not made yet has no tables).
+     */
+    static Map<String, Long> rowCounts(ServerConfig config, String context) throws SQLException {
+        try (Connection c = DriverManager.getConnection(config.jobStoreUrl(), config.jobStoreUser(),
+                config.jobStorePassword())) {
+            return rowCounts(c, PostgresNames.context(context));
+        }
+    }
+
+    private static Map<String, Long> rowCounts(Connection c, String schema) throws SQLException {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String table : tablesIn(c, schema)) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM "
+                    + PostgresNames.quote(schema) + "." + PostgresNames.quote(table))) {
+                rs.next();
+                counts.put(table, rs.getLong(1));
+            }
+        }
+        return counts;
     }
 
     /** The context MyDB's SkyServer functions read: Sample when there is one, else the first. */
@@ -304,6 +378,11 @@ public final class PostgresCatalog implements Catalog {
         try (Connection c = owner.getConnection()) {
             return tablesIn(c, PostgresNames.context(context));
         }
+    }
+
+    /** A connection as the database's owner, for operators' commands (context load); never for user SQL. */
+    Connection ownerConnection() throws SQLException {
+        return owner.getConnection();
     }
 
     @Override

@@ -39,9 +39,10 @@ public final class SampleCommand {
             return inDataFolder(config, () -> {
                 Map<String, Long> counts = ContextAdmin.regenerateSample(config, rows);
                 // the two tables people count; context list shows every table and view
+                // PostgreSQL names them in lower case: matched in any case, shown as SDSS spells them
                 print("Generated the Sample context: " + Stream.of("PhotoObjAll", "SpecObjAll")
-                        .filter(counts::containsKey)
-                        .map(t -> t + " " + counts.get(t) + (counts.get(t) == 1 ? " row" : " rows"))
+                        .flatMap(t -> counts.keySet().stream().filter(t::equalsIgnoreCase).map(k -> Map.entry(t, counts.get(k))))
+                        .map(e -> e.getKey() + " " + e.getValue() + (e.getValue() == 1 ? " row" : " rows"))
                         .collect(Collectors.joining(", ")) + " (" + counts.size()
                         + " tables and views; context list shows them all).");
                 return 0;

@@ -88,6 +88,14 @@ public final class Postgres {
      * there is no PostgreSQL (see the class comment).
      */
     public static Database newDatabase() {
+        return newDatabase(true);
+    }
+
+    /**
+     * A new empty database with its owner as {@link #newDatabase()}, with q3c installed by the
+     * superuser or not: what an operator who skipped {@code CREATE EXTENSION q3c} hands over.
+     */
+    public static Database newDatabase(boolean withQ3c) {
         Cluster c = cluster();
         int n = NEXT.incrementAndGet();
         String name = "test_" + n;
@@ -95,7 +103,9 @@ public final class Postgres {
         String password = secret();
         c.superuser("CREATE ROLE " + owner + " LOGIN CREATEROLE PASSWORD '" + password + "'");
         c.superuser("CREATE DATABASE " + name + " OWNER " + owner);
-        c.run(name, "CREATE EXTENSION q3c");
+        if (withQ3c) {
+            c.run(name, "CREATE EXTENSION q3c");
+        }
         return new Database(c.url(name), name, owner, password);
     }
 
