@@ -30,8 +30,11 @@ import org.opencasjobs.wire.JobsSoap;
  * (SIGKILL) while it runs a job has that job failed "node lost" by the other, which goes on serving.
  */
 class ClusterNodesTest {
-    /** Runs for minutes unless stopped. */
-    private static final String LONG = "SELECT COUNT(*) AS n FROM SYSTEM_RANGE(1, 100000) a, SYSTEM_RANGE(1, 100000) b";
+    /**
+     * Runs for ten minutes unless stopped; PostgreSQL's own sleep (the nodes' catalog is the shared
+     * PostgreSQL database), seen in pg_stat_activity by its text.
+     */
+    private static final String LONG = "SELECT CAST(pg_sleep(600) AS varchar(10)) AS slept";
     private static final int LEASE_SECONDS = 3;
 
     @TempDir
@@ -91,6 +94,16 @@ class ClusterNodesTest {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
+        }
+    }
+
+    /** How many backends of the database run statements of job {@code jobId} (tagged with its id). */
+    private int backendsOf(long jobId) {
+        try {
+            return Integer.parseInt(row("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND application_name = 'opencasjobs job ' || CAST(? AS text)", jobId));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -166,6 +179,8 @@ class ClusterNodesTest {
         String error = row("SELECT error FROM casjobs.jobs WHERE jobid = ?", id);
         assertTrue(error.contains("(" + holder + ")") && error.contains("lost"), error);
         assertEquals("0>1 1>4", transitions(id));
+        // the killed JVM's backend would sleep on: the survivor terminates it (found by the job's tag)
+        Await.until("the dead node's statement to be stopped", () -> backendsOf(id), n -> n == 0);
 
         List<Long> after = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
