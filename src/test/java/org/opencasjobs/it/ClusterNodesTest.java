@@ -66,7 +66,7 @@ class ClusterNodesTest {
     private ChildServer node(String id) throws Exception {
         Path data = dir.resolve(id);
         Files.createDirectories(data);
-        if (!children.isEmpty()) {
+        if (!children.isEmpty() && !Files.exists(data.resolve("demo-account.properties"))) {
             Files.copy(dir.resolve("a").resolve("demo-account.properties"), data.resolve("demo-account.properties"));
         }
         Map<String, String> env = new HashMap<>(Map.of("CASJOBS_ENGINE", "postgresql",
@@ -140,6 +140,63 @@ class ClusterNodesTest {
         System.out.printf("%d jobs submitted in turn to 2 nodes (submitting took %.1f s): all finished once"
                 + " %.1f s after the first submission (%.0f jobs/s); run by %s%n", count, submitSeconds, seconds,
                 count / seconds, byNode);
+    }
+
+    @Test
+    void aRollingRestartUnderLoadLosesAndDoublesNothing() throws Exception {
+        Map<String, ChildServer> live = new java.util.concurrent.ConcurrentHashMap<>(Map.of("a", node("a"), "b", node("b")));
+        java.util.concurrent.atomic.AtomicBoolean submitting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        long owner = wsid;
+        String pw = password;
+        // Jobs that each run half a second, so that every SIGTERM finds some running.
+        Thread load = new Thread(() -> {
+            for (int i = 0; submitting.get(); i++) {
+                ChildServer to = live.get(i % 2 == 0 ? "a" : "b");
+                if (to == null) {
+                    to = live.values().iterator().next();
+                }
+                try {
+                    client(to).submitJob(owner, pw, "SELECT " + i + " AS i, CAST(pg_sleep(0.5) AS varchar(10)) AS s",
+                            "Sample", "roll" + i, 0);
+                    accepted.incrementAndGet();
+                } catch (RuntimeException refused) {
+                    // the node is stopping: the client tries the next one, as behind a load balancer
+                }
+            }
+        }, "load");
+        load.start();
+        for (String id : List.of("a", "b")) {
+            Thread.sleep(3000);
+            ChildServer stopping = live.remove(id);
+            stopping.process.destroy(); // SIGTERM
+            assertTrue(stopping.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "node " + id + " stopped");
+            children.remove(stopping);
+            live.put(id, node(id)); // the same data folder and id: it joins again
+        }
+        Thread.sleep(2000);
+        submitting.set(false);
+        load.join();
+        Map<String, Integer> outcomes = statuses();
+        while (ended(outcomes) < outcomes.values().stream().mapToInt(Integer::intValue).sum()) {
+            int before = ended(outcomes);
+            outcomes = Await.until("the jobs to end", this::statuses, m -> ended(m) > before);
+        }
+        int total = outcomes.values().stream().mapToInt(Integer::intValue).sum();
+        assertTrue(total >= accepted.get(), "every accepted job is recorded: " + total + " of " + accepted.get());
+        assertEquals(Map.of("5", total), outcomes, "none lost (failed) by the restarts");
+        Map<String, Integer> histories = new TreeMap<>();
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement("SELECT STRING_AGG(from_status"
+                + " || '>' || to_status, ' ' ORDER BY id) FROM casjobs.job_transitions GROUP BY jobid");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                histories.merge(rs.getString(1), 1, Integer::sum);
+            }
+        }
+        // run once to its end: straight, or after being handed back to the queue by stopping nodes
+        assertTrue(histories.keySet().stream().allMatch(h -> h.matches("(0>1 1>0 )*0>1 1>5")), histories.toString());
+        System.out.printf("rolling restart of 2 nodes under load: %d jobs, all finished once; histories %s%n", total,
+                histories);
     }
 
     /** How many jobs are in each status now. */

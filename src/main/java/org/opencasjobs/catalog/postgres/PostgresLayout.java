@@ -51,6 +51,11 @@ public final class PostgresLayout {
         }
         try {
             return step.run();
+        } catch (SQLException | RuntimeException e) {
+            if (!owner.getAutoCommit()) {
+                owner.rollback(); // failed inside a transaction: unlock in a usable one
+            }
+            throw e;
         } finally {
             try (PreparedStatement unlock = owner.prepareStatement("SELECT pg_advisory_unlock(?)")) {
                 unlock.setLong(1, LAYOUT_LOCK);
