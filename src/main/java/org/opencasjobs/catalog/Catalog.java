@@ -119,4 +119,22 @@ public interface Catalog extends AutoCloseable {
     private static long mb(long bytes) {
         return (bytes + 512 * 1024) / (1024 * 1024);
     }
+
+    /**
+     * Marks {@code c} as running job {@code jobId}, so that another node can find and stop its
+     * statement after this node was lost ({@link #stopJob}). Nothing where a catalog is one node's.
+     */
+    default void tagJob(Connection c, long jobId) throws SQLException {
+    }
+
+    /**
+     * Stops what a lost node left of job {@code jobId} of account {@code wsid} where other nodes can
+     * reach it: its statements still running, then the table it was creating ({@code null}: none).
+     * Nothing where MyDBs are one node's files (that node drops the table when it next opens it).
+     *
+     * @return how many statements were stopped
+     */
+    default int stopLostJob(long wsid, long jobId, String creatingTable) throws SQLException {
+        return 0;
+    }
 }

@@ -25,12 +25,26 @@ final class CatalogSecrets {
 
     static CatalogSecrets load(Path file) throws IOException {
         if (!Files.exists(file)) {
-            byte[] fresh = new byte[32];
-            new SecureRandom().nextBytes(fresh);
             Files.createDirectories(file.getParent());
-            PrivateFiles.write(file, HexFormat.of().formatHex(fresh));
+            PrivateFiles.write(file, fresh());
         }
-        return new CatalogSecrets(HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).trim()));
+        return ofHex(Files.readString(file, StandardCharsets.US_ASCII));
+    }
+
+    /** The secret of the file when there is one (what a single node made before), without making one. */
+    static String existing(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.US_ASCII).trim() : null;
+    }
+
+    /** A new random secret, hex. */
+    static String fresh() {
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        return HexFormat.of().formatHex(fresh);
+    }
+
+    static CatalogSecrets ofHex(String hex) {
+        return new CatalogSecrets(HexFormat.of().parseHex(hex.trim()));
     }
 
     /** A password for {@code purpose} (hex, so it needs no quoting in SQL). */

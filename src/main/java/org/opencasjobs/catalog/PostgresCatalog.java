@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -74,7 +76,6 @@ public final class PostgresCatalog implements Catalog {
                         + " load its tables into schema " + PostgresNames.context(name) + " of the service's database.");
             }
         }
-        CatalogSecrets secrets = CatalogSecrets.load(config.dataDir().resolve("catalog").resolve("secret"));
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.jobStoreUrl());
         hc.setUsername(config.jobStoreUser());
@@ -89,14 +90,7 @@ public final class PostgresCatalog implements Catalog {
             for (String name : config.contexts()) {
                 schemas.put(name.toLowerCase(Locale.ROOT), PostgresNames.context(name));
             }
-            requireQ3c(c);
-            PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
-            for (String name : config.contexts()) {
-                generateSample(c, name, config.sampleRows());
-            }
-            // after the contexts: from MyDB the functions read the default context's PhotoObjAll
-            SkyFunctionInstaller.installPostgres(c, defaultContext(config.contexts()));
-            PostgresLayout.grant(c, names, config.contexts()); // what the steps above created
+            CatalogSecrets secrets = PostgresLayout.locked(c, () -> prepareShared(c, names, config));
             LOG.info("catalog: PostgreSQL {}, contexts as schemas {}, MyDBs as schemas mydb_<wsid> of roles {}_u<wsid>",
                     Catalog.withoutPassword(config.jobStoreUrl()), schemas.values(), names.prefix());
             return new PostgresCatalog(config, secrets, owner, names, schemas);
@@ -104,6 +98,33 @@ public final class PostgresCatalog implements Catalog {
             owner.close();
             throw e;
         }
+    }
+
+    /**
+     * What every node's start repeats, one node at a time (the caller holds the layout lock): the
+     * shared layout, Sample's generation on the first start, the SkyServer functions, the grants;
+     * and the secret the accounts' passwords come from, the same for every node.
+     */
+    private static CatalogSecrets prepareShared(Connection c, PostgresNames names, ServerConfig config)
+            throws SQLException {
+        requireQ3c(c);
+        PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
+        for (String name : config.contexts()) {
+            generateSample(c, name, config.sampleRows());
+        }
+        // after the contexts: from MyDB the functions read the default context's PhotoObjAll
+        SkyFunctionInstaller.installPostgres(c, defaultContext(config.contexts()));
+        PostgresLayout.grant(c, names, config.contexts()); // what the steps above created
+        // a secret a single node kept in its folder is kept, so its accounts' passwords stay the same
+        Path file = config.dataDir().resolve("catalog").resolve("secret");
+        String proposed;
+        try {
+            String existing = CatalogSecrets.existing(file);
+            proposed = existing != null ? existing : CatalogSecrets.fresh();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the catalog secret " + file, e);
+        }
+        return CatalogSecrets.ofHex(PostgresLayout.sharedSecret(c, names, proposed));
     }
 
     /**
@@ -216,9 +237,11 @@ public final class PostgresCatalog implements Catalog {
         return out;
     }
 
-    private static String tsqlScript() throws IOException {
+    private static String tsqlScript() {
         try (InputStream in = PostgresCatalog.class.getResourceAsStream(Target.POSTGRESQL_FUNCTIONS)) {
             return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + Target.POSTGRESQL_FUNCTIONS, e);
         }
     }
 
@@ -267,6 +290,52 @@ public final class PostgresCatalog implements Catalog {
         return DriverManager.getConnection(url, p);
     }
 
+    /** The name a job's connection shows in pg_stat_activity: how another node finds its statements. */
+    static String applicationName(long jobId) {
+        return "opencasjobs job " + jobId;
+    }
+
+    @Override
+    public void tagJob(Connection c, long jobId) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET application_name = '" + applicationName(jobId) + "'");
+        }
+    }
+
+    /**
+     * Terminates the account's backends tagged with the job (the owner is a member of every
+     * account's role, which pg_terminate_backend asks), then drops the table the job was creating:
+     * whatever the lost node left of it is in this shared database.
+     */
+    @Override
+    public int stopLostJob(long wsid, long jobId, String creatingTable) throws SQLException {
+        int stopped = 0;
+        try (Connection c = owner.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid))"
+                    + " FROM pg_stat_activity WHERE datname = current_database() AND usename = ?"
+                    + " AND application_name = ? AND pid <> pg_backend_pid()")) {
+                ps.setString(1, names.account(wsid));
+                ps.setString(2, applicationName(jobId));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    stopped = rs.getInt(1);
+                }
+            }
+            if (creatingTable != null) {
+                try (Statement s = c.createStatement()) {
+                    // a terminated backend lets go of its locks as it exits: wait for that, not forever
+                    s.execute("SET lock_timeout = '10s'");
+                    try {
+                        s.execute("DROP TABLE IF EXISTS " + myDbTable(wsid, creatingTable));
+                    } finally {
+                        s.execute("RESET lock_timeout");
+                    }
+                }
+            }
+        }
+        return stopped;
+    }
+
     private String schemaOf(long wsid, String context) {
         if (context.equalsIgnoreCase(MyDb.NAME)) {
             return PostgresNames.myDb(wsid);
@@ -287,7 +356,11 @@ public final class PostgresCatalog implements Catalog {
                 return;
             }
             try (Connection c = owner.getConnection()) {
-                PostgresLayout.provisionAccount(c, names, wsid, secrets.password("postgresql:" + wsid));
+                // other nodes may provision the same account, or prepare the layout, right now
+                PostgresLayout.locked(c, () -> {
+                    PostgresLayout.provisionAccount(c, names, wsid, secrets.password("postgresql:" + wsid));
+                    return null;
+                });
                 for (String t : StagingTables.dropLeftovers(c, PostgresNames.myDb(wsid))) {
                     LOG.info("dropped {}.\"{}\": the staging table of an upload or job a previous run did not finish",
                             PostgresNames.myDb(wsid), t);

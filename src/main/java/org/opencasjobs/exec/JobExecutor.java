@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
@@ -30,6 +31,7 @@ import org.opencasjobs.output.Extractor;
 import org.opencasjobs.output.Outputs;
 import org.opencasjobs.store.JobStore;
 import org.opencasjobs.store.JobStore.Outcome;
+import org.opencasjobs.store.Nodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +103,21 @@ public final class JobExecutor {
         this.quickPerUser = quickPerUser;
         this.metrics = metrics;
         this.leases = leases;
+        leases.afterLostJob(this::stopLostJob);
+    }
+
+    /** Stops what a lost node left of a job this node ended (on PostgreSQL: its statements, its table). */
+    private void stopLostJob(Nodes.LostJob job) {
+        try {
+            int stopped = catalog.stopLostJob(job.wsid(), job.jobId(), job.creatingTable());
+            if (stopped > 0 || job.creatingTable() != null) {
+                LOG.info("job {} of lost node {}: {} statement(s) stopped{}", job.jobId(), job.node(), stopped,
+                        job.creatingTable() == null ? "" : ", MyDB." + job.creatingTable() + " dropped");
+            }
+        } catch (SQLException e) {
+            LOG.warn("job {} of lost node {}: cannot stop its statements or drop its table: {}", job.jobId(),
+                    job.node(), e.getMessage());
+        }
     }
 
     private LocalDateTime now() {
@@ -448,12 +465,25 @@ public final class JobExecutor {
                 LOG.info("job {} cancelled: left canceling by a previous run", id);
             }
         }
-        // Every OutputLoc of a folder still kept (a day's margin for clock changes).
+        if (leases.alone()) {
+            outputs.recover(outputTokens());
+        } else {
+            // Other nodes may share the outputs folder and be writing extracts into it right now: only
+            // what stayed the same for two leases, and that no job records then, is left over.
+            Map<String, String> before = outputs.look();
+            Duration settle = leases.lease().multipliedBy(2);
+            CompletableFuture.runAsync(() -> outputs.recoverUnchanged(before, outputTokens()),
+                    CompletableFuture.delayedExecutor(settle.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /** Whether a token is of a folder a job records as its OutputLoc (a day's margin for clock changes). */
+    private java.util.function.Predicate<String> outputTokens() {
         Set<String> tokens = new HashSet<>();
-        for (String loc : jobs.outputLocations(now.minus(outputs.retention()).minusDays(1))) {
+        for (String loc : jobs.outputLocations(now().minus(outputs.retention()).minusDays(1))) {
             tokens.add(Outputs.tokenOf(loc));
         }
-        outputs.recover(tokens::contains);
+        return tokens::contains;
     }
 
     /**

@@ -6,10 +6,14 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.opencasjobs.store.JobStore.Lease;
 import org.opencasjobs.store.Nodes;
 import org.slf4j.Logger;
@@ -37,6 +41,10 @@ public final class Leases implements AutoCloseable {
     static final String NODE_LOST = "The server node running this job (%s) stopped answering, or stopped, before the"
             + " job ended; the node was taken as lost and the job is not run again by itself: please submit it again.";
 
+    /** What a user reads on a quick job its node recorded but never started (it stopped in between). */
+    static final String QUICK_ABANDONED = "The server node that took this quick query stopped before running it:"
+            + " please run it again.";
+
     private final Nodes nodes;
     private final String nodeId;
     private final Duration lease;
@@ -46,6 +54,19 @@ public final class Leases implements AutoCloseable {
     /** How often this node found its lease gone; how many jobs of lost nodes it ended (for /metrics). */
     private final AtomicLong leaseLosses = new AtomicLong();
     private final AtomicLong lostNodesJobs = new AtomicLong();
+    /**
+     * Quick jobs seen waiting, with when this node first saw them so (its monotonic clock, so that
+     * no node's wall clock matters): one still waiting a whole lease later was abandoned.
+     */
+    private final Map<Long, Long> quickWaitingSince = new ConcurrentHashMap<>();
+    /** What is done with each job of a lost node this node ended (stopping what is left of it). */
+    private volatile Consumer<Nodes.LostJob> afterLost = job -> { };
+    /** Runs {@link #afterLost}, which may wait on the database, away from the heartbeat. */
+    private final ExecutorService cleaner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "lost-jobs");
+        t.setDaemon(true);
+        return t;
+    });
     private final ScheduledExecutorService heart = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "heartbeat");
         t.setDaemon(true);
@@ -98,6 +119,11 @@ public final class Leases implements AutoCloseable {
         return current;
     }
 
+    /** How long a node may stay silent before the others take it as lost. */
+    Duration lease() {
+        return lease;
+    }
+
     /** Whether this node still holds {@code lease}: false once it was taken as lost and rejoined. */
     boolean holds(Lease lease) {
         return lease != null && lease.equals(current);
@@ -127,15 +153,47 @@ public final class Leases implements AutoCloseable {
                     + " rejoined as epoch {}, its old jobs' statements are stopped", nodeId, held.epoch(),
                     current.epoch());
         }
+        failAbandonedQuickJobs();
         List<Nodes.LostJob> ended = nodes.sweep(lease, LocalDateTime.now(clock), node -> String.format(NODE_LOST, node));
         lostNodesJobs.addAndGet(ended.size());
         for (Nodes.LostJob job : ended) {
-            if (job.creatingTable() != null) {
-                // MyDBs are files of the node that ran the job: only it can drop the half-written table,
-                // kept under a staging name there, which it does when it next opens that MyDB.
-                LOG.warn("job {} was creating MyDB.{} on lost node {}: its half-written table stays in that node's"
-                        + " MyDB, under a staging name, until that node opens it again", job.jobId(),
-                        job.creatingTable(), job.node());
+            cleaner.execute(() -> {
+                try {
+                    afterLost.accept(job);
+                } catch (RuntimeException e) {
+                    LOG.warn("job {} of lost node {}: could not stop what is left of it: {}", job.jobId(), job.node(),
+                            e.getMessage());
+                }
+            });
+        }
+    }
+
+    /**
+     * Sets what is done with each job of a lost node after this node ended it: its statements still
+     * running and its half-written table are removed where other nodes can reach them.
+     */
+    void afterLostJob(Consumer<Nodes.LostJob> action) {
+        afterLost = action;
+    }
+
+    /**
+     * Fails the quick jobs that stayed waiting for a whole lease. A node claims a quick job right
+     * after recording it; one still waiting a lease later was left by a node that died in between
+     * (no queue runs quick jobs), or belongs to a node paused past its lease, whose claim is then
+     * refused (a claim renews the lease first). Either way it will never run.
+     */
+    private void failAbandonedQuickJobs() {
+        long now = System.nanoTime();
+        List<Long> waiting = nodes.waitingQuickJobs();
+        quickWaitingSince.keySet().retainAll(waiting);
+        for (long id : waiting) {
+            long since = quickWaitingSince.computeIfAbsent(id, k -> now);
+            if (now - since > lease.toNanos()) {
+                quickWaitingSince.remove(id);
+                if (nodes.failWaitingQuick(id, LocalDateTime.now(clock), QUICK_ABANDONED)) {
+                    LOG.warn("quick job {} failed: still waiting a whole lease ({} s) after it was recorded; its node"
+                            + " stopped before starting it", id, lease.toSeconds());
+                }
             }
         }
     }
@@ -158,6 +216,7 @@ public final class Leases implements AutoCloseable {
     /** Stops the heartbeat and leaves the job store: its jobs must have gone back to the queue already. */
     @Override
     public void close() {
+        cleaner.shutdown();
         heart.shutdownNow();
         try {
             heart.awaitTermination(5, TimeUnit.SECONDS);

@@ -58,6 +58,7 @@ public final class QueryRunner {
                              int timeoutSeconds, boolean lazy, RowsReader<T> reader, Consumer<String> creating)
             throws SQLException {
         try (Connection c = catalog.connect(wsid, context); Statement st = c.createStatement()) {
+            catalog.tagJob(c, jobId);
             if (lazy) {
                 catalog.streamRows(c);
             }

@@ -15,7 +15,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -116,10 +118,43 @@ public final class Outputs {
      * job records an OutputLoc in it. Returns how many folders it deleted.
      */
     public int recover(Predicate<String> referenced) {
+        return clean(referenced, name -> true);
+    }
+
+    /**
+     * What each folder holds now (every file's name, size and modification time), to be given to
+     * {@link #recoverUnchanged} a while later.
+     */
+    public Map<String, String> look() {
+        Map<String, String> seen = new HashMap<>();
+        try (Stream<Path> folders = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) folders::iterator) {
+                seen.put(f.getFileName().toString(), contentsOf(f));
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list outputs in {}: {}", dir, e.getMessage());
+        }
+        return seen;
+    }
+
+    /**
+     * As {@link #recover}, where other nodes share this folder: deletes only folders that hold
+     * the same as {@code before} ({@link #look}, taken a while ago). Another node's extract in
+     * progress grows meanwhile, and its finished folder is recorded by its job meanwhile: neither
+     * is deleted. No clock is compared, so nodes whose clocks differ are safe too.
+     */
+    public int recoverUnchanged(Map<String, String> before, Predicate<String> referenced) {
+        return clean(referenced, name -> contentsOf(dir.resolve(name)).equals(before.get(name)));
+    }
+
+    private int clean(Predicate<String> referenced, Predicate<String> settled) {
         int deleted = 0;
         try (Stream<Path> folders = Files.list(dir)) {
             for (Path f : (Iterable<Path>) folders::iterator) {
                 String name = f.getFileName().toString();
+                if (!settled.test(name)) {
+                    continue;
+                }
                 if (name.startsWith(PARTIAL_PREFIX)) {
                     deleteTree(f);
                     deleted++;
@@ -175,6 +210,20 @@ public final class Outputs {
         } catch (IOException e) {
             LOG.warn("cannot sweep outputs in {}: {}", dir, e.getMessage());
         }
+    }
+
+    /** Every file under {@code folder} with its size and modification time, one per line. */
+    private static String contentsOf(Path folder) {
+        StringBuilder out = new StringBuilder();
+        try (Stream<Path> all = Files.walk(folder)) {
+            for (Path f : (Iterable<Path>) all.sorted()::iterator) {
+                out.append(folder.relativize(f)).append(' ').append(Files.size(f)).append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return "unreadable: " + e.getMessage(); // changing as it is written or deleted: not settled
+        }
+        return out.toString();
     }
 
     private static void deleteTree(Path p) {

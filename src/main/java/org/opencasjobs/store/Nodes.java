@@ -28,7 +28,7 @@ public final class Nodes {
     private static final Logger LOG = LoggerFactory.getLogger(Nodes.class);
 
     /** A job that was running on a lost node, as it was ended: failed (4), or cancelled (3) if a cancel was asked. */
-    public record LostJob(long jobId, String node, JobStatus endedAs, String creatingTable) {
+    public record LostJob(long jobId, long wsid, String node, JobStatus endedAs, String creatingTable) {
     }
 
     private final DataSource ds;
@@ -169,17 +169,56 @@ public final class Nodes {
         });
     }
 
+    /**
+     * Quick jobs waiting (0) now. A node claims a quick job the moment it has recorded it, so one
+     * that stays waiting was left by a node that stopped in between (see {@link #failWaitingQuick}).
+     */
+    public List<Long> waitingQuickJobs() {
+        return JdbcWork.query(ds, c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = 0 AND is_quick"
+                    + " ORDER BY jobid"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Fails a quick job still waiting (0 → 4, compare-and-set on its status, with its transition
+     * row): false if it was claimed or ended meanwhile.
+     */
+    public boolean failWaitingQuick(long jobId, LocalDateTime now, String message) {
+        return JdbcWork.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, time_end = ?, error = ?"
+                    + " WHERE jobid = ? AND status = ? AND is_quick")) {
+                ps.setInt(1, JobStatus.FAILED.code);
+                ps.setTimestamp(2, Timestamp.valueOf(now));
+                ps.setString(3, JdbcJobStore.fit(message, JdbcJobStore.ERROR_CHARS));
+                ps.setLong(4, jobId);
+                ps.setInt(5, JobStatus.READY.code);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            JdbcJobStore.recordTransition(c, jobId, JobStatus.READY, JobStatus.FAILED, now);
+            return true;
+        });
+    }
+
     /** Running jobs whose lease has no row any more: how each will be ended. */
     private List<LostJob> orphans() {
         return JdbcWork.query(ds, c -> {
             List<LostJob> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT jobid, node_id, status, creating_table FROM jobs j"
+            try (PreparedStatement ps = c.prepareStatement("SELECT jobid, node_id, status, creating_table, wsid FROM jobs j"
                     + " WHERE status IN (1, 2) AND node_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM nodes n"
                     + " WHERE n.node_id = j.node_id AND n.epoch = j.lease_epoch) ORDER BY jobid");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     JobStatus status = JobStatus.of(rs.getInt(3));
-                    out.add(new LostJob(rs.getLong(1), rs.getString(2),
+                    out.add(new LostJob(rs.getLong(1), rs.getLong(5), rs.getString(2),
                             status == JobStatus.CANCELING ? JobStatus.CANCELLED : JobStatus.FAILED, rs.getString(4)));
                 }
             }

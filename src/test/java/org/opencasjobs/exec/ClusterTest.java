@@ -41,14 +41,18 @@ import org.opencasjobs.testing.Await;
 import org.opencasjobs.testing.Postgres;
 
 /**
- * Several nodes in one JVM sharing one job store in PostgreSQL, each with its own data folder (its
- * own H2 catalog and MyDBs), wired as the service wires them: jobs run once each whichever node
+ * Several nodes in one JVM sharing one PostgreSQL database, each with its own data folder: the job
+ * store and the catalog (contexts and MyDBs, one login role per account) are the database's, wired
+ * as the service wires them: jobs run once each whichever node
  * claims them, a node that stops renewing its lease has its jobs ended by another and can no longer
  * change them, and a cancel asked on one node stops the job running on another.
  */
 class ClusterTest {
-    /** Runs for minutes unless stopped. */
-    private static final String LONG = "SELECT COUNT(*) AS n FROM SYSTEM_RANGE(1, 100000) a, SYSTEM_RANGE(1, 100000) b";
+    /**
+     * Runs for ten minutes unless stopped; PostgreSQL's own sleep (the nodes' catalog is the shared
+     * PostgreSQL database), seen in pg_stat_activity by its text.
+     */
+    private static final String LONG = "SELECT CAST(pg_sleep(600) AS varchar(10)) AS slept";
     private static final int SLOTS = 4;
 
     @TempDir
@@ -67,8 +71,9 @@ class ClusterTest {
         final Scheduler scheduler;
         private boolean started;
 
-        Node(String id, Path dataDir, Postgres.Database pg, Clock clock) throws Exception {
+        Node(String id, Path dataDir, Postgres.Database pg, Clock clock, Map<String, String> more) throws Exception {
             Map<String, String> s = new HashMap<>(pg.settings());
+            s.putAll(more);
             s.putAll(Map.of("casjobs.data.dir", dataDir.toString(), "casjobs.sample.rows", "0",
                     "casjobs.queue.batch.concurrency", String.valueOf(SLOTS), "casjobs.queue.batch.per.user", "100",
                     "casjobs.node.id", id));
@@ -121,7 +126,7 @@ class ClusterTest {
     }
 
     private Node node(String id, Clock clock) throws Exception {
-        Node n = new Node(id, dir.resolve(id), pg, clock);
+        Node n = new Node(id, dir.resolve(id), pg, clock, Map.of());
         nodes.add(n);
         return n;
     }
@@ -148,6 +153,33 @@ class ClusterTest {
                 rs.next();
                 return rs.getString(1);
             }
+        }
+    }
+
+    /** How many backends of the database run statements of job {@code jobId} (tagged with its id). */
+    private int backendsOf(long jobId) {
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)"
+                + " FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?")) {
+            ps.setString(1, "opencasjobs job " + jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean tableExists(String schema, String table) {
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_tables"
+                + " WHERE schemaname = ? AND tablename = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -295,6 +327,47 @@ class ClusterTest {
     }
 
     @Test
+    void theNodeThatTakesAnotherAsLostStopsItsStatementAndDropsTheTableItWasWriting() throws Exception {
+        Node a = node("a").start();
+        Node b = node("b");
+        // The first statement makes MyDB.Half (the job's table), the second runs on into a temporary
+        // table: a job half done when its node hangs.
+        long id = submit(a, 7, "SELECT 1 AS x INTO MyDB.Half; SELECT CAST(pg_sleep(600) AS varchar(10)) AS slept"
+                + " INTO #waiting");
+        a.scheduler.wake();
+        Await.until("the job's second statement to run on a", () -> tableExists("mydb_7", "half")
+                && a.executor.runsStatement(id), r -> r);
+        assertEquals(1, backendsOf(id), "the job's connection is tagged with its id");
+
+        a.leases.stopBeating();
+        expireLease(a);
+        b.leases.beat();
+        assertEquals(JobStatus.FAILED, b.jobs.find(id).orElseThrow().status());
+        // b stops a's statement in the database and drops the table, though a never answers again
+        Await.until("a's statement to be stopped by b", () -> backendsOf(id), n -> n == 0);
+        Await.until("MyDB.Half to be dropped by b", () -> tableExists("mydb_7", "half"), e -> !e);
+        assertEquals(List.of("0>1", "1>4"), transitions(b.jobs, id));
+    }
+
+    @Test
+    void aQuickJobRecordedByANodeThatDiedBeforeStartingItIsFailedByAnother() throws Exception {
+        Node b = new Node("b", dir.resolve("b"), pg, Clock.systemDefaultZone(), Map.of("casjobs.node.lease.seconds", "3"));
+        nodes.add(b);
+        // What a node leaves when it dies between recording a quick job and claiming it: no queue runs it.
+        long id = b.jobs.insert(new NewJob(7, b.queues.quick("Sample"), false, JobType.QUERY, "quick", "SELECT 1 AS x",
+                null, "Sample", 0, "127.0.0.1", null), LocalDateTime.now());
+        b.leases.beat();
+        assertEquals(JobStatus.READY, b.jobs.find(id).orElseThrow().status(), "just recorded: its node may claim it");
+        Job job = Await.until("b to fail the quick job left waiting for a whole lease", () -> {
+            b.leases.beat();
+            return b.jobs.find(id).orElseThrow();
+        }, j -> j.status() != JobStatus.READY);
+        assertEquals(JobStatus.FAILED, job.status());
+        assertEquals(Leases.QUICK_ABANDONED, job.error());
+        assertEquals(List.of("0>4"), transitions(b.jobs, id));
+    }
+
+    @Test
     void aLostNodesLateEndingOfItsJobIsRefused() throws Exception {
         Node a = node("a").start();
         Node b = node("b");
@@ -335,6 +408,7 @@ class ClusterTest {
         assertEquals(JobStatus.CANCELLED, job.status(), job.error());
         assertEquals(List.of("0>1", "1>2", "2>3"), transitions(a.jobs, id));
         Await.until("the run on " + runner + " to end", running.executor::runningHere, n -> n == 0);
+        assertEquals(0, backendsOf(id), "no backend of the job remains");
         System.out.println("cancel on " + other.leases.nodeId() + " of a job on " + runner + ": cancelled after "
                 + tookMillis + " ms");
     }

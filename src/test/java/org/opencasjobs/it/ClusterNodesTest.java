@@ -30,8 +30,11 @@ import org.opencasjobs.wire.JobsSoap;
  * (SIGKILL) while it runs a job has that job failed "node lost" by the other, which goes on serving.
  */
 class ClusterNodesTest {
-    /** Runs for minutes unless stopped. */
-    private static final String LONG = "SELECT COUNT(*) AS n FROM SYSTEM_RANGE(1, 100000) a, SYSTEM_RANGE(1, 100000) b";
+    /**
+     * Runs for ten minutes unless stopped; PostgreSQL's own sleep (the nodes' catalog is the shared
+     * PostgreSQL database), seen in pg_stat_activity by its text.
+     */
+    private static final String LONG = "SELECT CAST(pg_sleep(600) AS varchar(10)) AS slept";
     private static final int LEASE_SECONDS = 3;
 
     @TempDir
@@ -63,7 +66,7 @@ class ClusterNodesTest {
     private ChildServer node(String id) throws Exception {
         Path data = dir.resolve(id);
         Files.createDirectories(data);
-        if (!children.isEmpty()) {
+        if (!children.isEmpty() && !Files.exists(data.resolve("demo-account.properties"))) {
             Files.copy(dir.resolve("a").resolve("demo-account.properties"), data.resolve("demo-account.properties"));
         }
         Map<String, String> env = new HashMap<>(Map.of("CASJOBS_ENGINE", "postgresql",
@@ -91,6 +94,16 @@ class ClusterNodesTest {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
+        }
+    }
+
+    /** How many backends of the database run statements of job {@code jobId} (tagged with its id). */
+    private int backendsOf(long jobId) {
+        try {
+            return Integer.parseInt(row("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND application_name = 'opencasjobs job ' || CAST(? AS text)", jobId));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -127,6 +140,63 @@ class ClusterNodesTest {
         System.out.printf("%d jobs submitted in turn to 2 nodes (submitting took %.1f s): all finished once"
                 + " %.1f s after the first submission (%.0f jobs/s); run by %s%n", count, submitSeconds, seconds,
                 count / seconds, byNode);
+    }
+
+    @Test
+    void aRollingRestartUnderLoadLosesAndDoublesNothing() throws Exception {
+        Map<String, ChildServer> live = new java.util.concurrent.ConcurrentHashMap<>(Map.of("a", node("a"), "b", node("b")));
+        java.util.concurrent.atomic.AtomicBoolean submitting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        long owner = wsid;
+        String pw = password;
+        // Jobs that each run half a second, so that every SIGTERM finds some running.
+        Thread load = new Thread(() -> {
+            for (int i = 0; submitting.get(); i++) {
+                ChildServer to = live.get(i % 2 == 0 ? "a" : "b");
+                if (to == null) {
+                    to = live.values().iterator().next();
+                }
+                try {
+                    client(to).submitJob(owner, pw, "SELECT " + i + " AS i, CAST(pg_sleep(0.5) AS varchar(10)) AS s",
+                            "Sample", "roll" + i, 0);
+                    accepted.incrementAndGet();
+                } catch (RuntimeException refused) {
+                    // the node is stopping: the client tries the next one, as behind a load balancer
+                }
+            }
+        }, "load");
+        load.start();
+        for (String id : List.of("a", "b")) {
+            Thread.sleep(3000);
+            ChildServer stopping = live.remove(id);
+            stopping.process.destroy(); // SIGTERM
+            assertTrue(stopping.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "node " + id + " stopped");
+            children.remove(stopping);
+            live.put(id, node(id)); // the same data folder and id: it joins again
+        }
+        Thread.sleep(2000);
+        submitting.set(false);
+        load.join();
+        Map<String, Integer> outcomes = statuses();
+        while (ended(outcomes) < outcomes.values().stream().mapToInt(Integer::intValue).sum()) {
+            int before = ended(outcomes);
+            outcomes = Await.until("the jobs to end", this::statuses, m -> ended(m) > before);
+        }
+        int total = outcomes.values().stream().mapToInt(Integer::intValue).sum();
+        assertTrue(total >= accepted.get(), "every accepted job is recorded: " + total + " of " + accepted.get());
+        assertEquals(Map.of("5", total), outcomes, "none lost (failed) by the restarts");
+        Map<String, Integer> histories = new TreeMap<>();
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement("SELECT STRING_AGG(from_status"
+                + " || '>' || to_status, ' ' ORDER BY id) FROM casjobs.job_transitions GROUP BY jobid");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                histories.merge(rs.getString(1), 1, Integer::sum);
+            }
+        }
+        // run once to its end: straight, or after being handed back to the queue by stopping nodes
+        assertTrue(histories.keySet().stream().allMatch(h -> h.matches("(0>1 1>0 )*0>1 1>5")), histories.toString());
+        System.out.printf("rolling restart of 2 nodes under load: %d jobs, all finished once; histories %s%n", total,
+                histories);
     }
 
     /** How many jobs are in each status now. */
@@ -166,6 +236,8 @@ class ClusterNodesTest {
         String error = row("SELECT error FROM casjobs.jobs WHERE jobid = ?", id);
         assertTrue(error.contains("(" + holder + ")") && error.contains("lost"), error);
         assertEquals("0>1 1>4", transitions(id));
+        // the killed JVM's backend would sleep on: the survivor terminates it (found by the job's tag)
+        Await.until("the dead node's statement to be stopped", () -> backendsOf(id), n -> n == 0);
 
         List<Long> after = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

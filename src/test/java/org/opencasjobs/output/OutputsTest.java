@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -158,6 +159,25 @@ class OutputsTest {
         assertEquals("kept", Outputs.tokenOf("http://h:1/CasJobsOutput/kept/T.csv"));
         assertEquals("kept", Outputs.tokenOf("/CasJobsOutput/kept/T.csv"));
         assertEquals(null, Outputs.tokenOf("/elsewhere/kept/T.csv"));
+    }
+
+    @Test
+    void inASharedFolderOnlyWhatStayedTheSameIsRecovered() throws Exception {
+        Outputs outputs = new Outputs(tmp.resolve("shared"), Duration.ofHours(1),
+                new ManualClock(Instant.parse("2026-03-01T12:00:00Z")));
+        Path writing = outputs.dir().resolve(Outputs.PARTIAL_PREFIX + "bb"); // another node's extract
+        Files.createDirectories(writing);
+        Files.writeString(writing.resolve("T.csv"), "id\r\n1");
+        Path dead = outputs.dir().resolve(Outputs.PARTIAL_PREFIX + "cc"); // a dead node's
+        Files.createDirectories(dead);
+        Files.writeString(dead.resolve("T.csv"), "id\r\n1");
+        Files.createDirectories(outputs.dir().resolve("stray"));
+        Map<String, String> before = outputs.look();
+        Files.writeString(writing.resolve("T.csv"), "\r\n2", StandardOpenOption.APPEND); // it goes on writing
+        Path moved = outputs.dir().resolve("done"); // finished after the look: its job records it next
+        Files.createDirectories(moved);
+        assertEquals(2, outputs.recoverUnchanged(before, token -> false));
+        assertEquals(Set.of(Outputs.PARTIAL_PREFIX + "bb", "done"), names(outputs.dir()));
     }
 
     @Test

@@ -194,8 +194,8 @@ class NodesTest {
         assertEquals(List.of(), nodes.sweep(LEASE, T0, n -> "lost " + n), "every node renewed lately");
         silence(a);
         List<Nodes.LostJob> ended = nodes.sweep(LEASE, T0, n -> "node " + n + " was lost");
-        assertEquals(List.of(new Nodes.LostJob(running, "a", JobStatus.FAILED, "Half"),
-                new Nodes.LostJob(canceling, "a", JobStatus.CANCELLED, null)), ended);
+        assertEquals(List.of(new Nodes.LostJob(running, 1, "a", JobStatus.FAILED, "Half"),
+                new Nodes.LostJob(canceling, 2, "a", JobStatus.CANCELLED, null)), ended);
         assertEquals("node a was lost", store.find(running).orElseThrow().error());
         assertEquals(List.of("0>1", "1>4"), transitions(running));
         assertEquals(List.of("0>1", "1>2", "2>3"), transitions(canceling));
@@ -219,7 +219,7 @@ class NodesTest {
         assertTrue(store.claim(id, a, T0));
         nodes.leave(a); // stopped before this job stopped (an extract past the shutdown grace)
         nodes.join("b");
-        assertEquals(List.of(new Nodes.LostJob(id, "a", JobStatus.FAILED, null)),
+        assertEquals(List.of(new Nodes.LostJob(id, 1, "a", JobStatus.FAILED, null)),
                 nodes.sweep(LEASE, T0, n -> "lost " + n));
     }
 

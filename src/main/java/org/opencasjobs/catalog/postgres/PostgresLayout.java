@@ -25,7 +25,68 @@ public final class PostgresLayout {
     /** The most connections one account's role may hold at once (jobs, quick queries, extracts). */
     public static final int ROLE_CONNECTION_LIMIT = 32;
 
+    /**
+     * The advisory lock (per database) held while roles, schemas and grants are made: PostgreSQL's
+     * CREATE ROLE, CREATE SCHEMA IF NOT EXISTS and GRANT fail ("duplicate key", "tuple concurrently
+     * updated") when two nodes of a cluster do the same at once.
+     */
+    static final long LAYOUT_LOCK = 0x6F636A_4C41594FL;
+
+    /** Work on the owner's connection while holding {@link #LAYOUT_LOCK}. */
+    public interface Step<T> {
+        T run() throws SQLException;
+    }
+
     private PostgresLayout() {
+    }
+
+    /**
+     * Runs {@code step} holding the layout lock for this session: other nodes preparing the
+     * layout or provisioning accounts wait, and a node that dies lets go (its session ends).
+     */
+    public static <T> T locked(Connection owner, Step<T> step) throws SQLException {
+        try (PreparedStatement lock = owner.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            lock.setLong(1, LAYOUT_LOCK);
+            lock.execute();
+        }
+        try {
+            return step.run();
+        } catch (SQLException | RuntimeException e) {
+            if (!owner.getAutoCommit()) {
+                owner.rollback(); // failed inside a transaction: unlock in a usable one
+            }
+            throw e;
+        } finally {
+            try (PreparedStatement unlock = owner.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                unlock.setLong(1, LAYOUT_LOCK);
+                unlock.execute();
+            }
+        }
+    }
+
+    /**
+     * The catalog secret all nodes derive the accounts' passwords from, kept in a schema of the
+     * owner's that no account may use: the first node stores {@code proposed}, the others read it,
+     * so nodes with different data folders log in with the same passwords.
+     */
+    public static String sharedSecret(Connection owner, PostgresNames names, String proposed) throws SQLException {
+        String schema = names.prefix() + "_server";
+        try (Statement s = owner.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            s.execute("REVOKE ALL ON SCHEMA " + schema + " FROM PUBLIC");
+            s.execute("CREATE TABLE IF NOT EXISTS " + schema + ".secret (id int PRIMARY KEY CHECK (id = 1),"
+                    + " hex text NOT NULL)");
+        }
+        try (PreparedStatement ins = owner.prepareStatement("INSERT INTO " + schema + ".secret (id, hex) VALUES (1, ?)"
+                + " ON CONFLICT (id) DO NOTHING")) {
+            ins.setString(1, proposed);
+            ins.executeUpdate();
+        }
+        try (Statement s = owner.createStatement(); ResultSet rs = s.executeQuery("SELECT hex FROM " + schema
+                + ".secret WHERE id = 1")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /**
