@@ -113,7 +113,11 @@ public final class Bench {
         }
         Bench bench = new Bench(Settings.of(quick), jar, out, jfr);
         bench.only = only;
-        bench.run(command);
+        if (only.equals(java.util.Set.of("engines"))) {
+            bench.engines(command);
+        } else {
+            bench.run(command);
+        }
         System.exit(0);
     }
 
@@ -161,9 +165,33 @@ public final class Bench {
         String table = report.markdown();
         System.out.println();
         System.out.println(table);
-        if (only.isEmpty()) {
-            writeReadme(command, started, load, table);
+        String engines = wanted("engines") ? new Engines(work, productJar, null, s.quick()).run() : null;
+        if (engines != null) {
+            System.out.println(engines);
         }
+        if (only.isEmpty()) {
+            writeReadme(command, started, load, table, engines);
+        }
+    }
+
+    /**
+     * {@code --only engines}: the engines benchmark alone (its own services and PostgreSQL), the
+     * product profiled on PostgreSQL with {@code --jfr}; its section of the README is rewritten.
+     */
+    private void engines(String command) throws Exception {
+        Files.createDirectories(work);
+        Instant started = Instant.now();
+        String table = new Engines(work, productJar, jfr, s.quick()).run();
+        if (table == null) {
+            return;
+        }
+        System.out.println();
+        System.out.println(table);
+        Path readme = out.resolve("README.md");
+        String old = Files.exists(readme) ? Files.readString(readme) : "";
+        Files.writeString(readme, BenchReadme.withEngines(old, BenchReadme.engines(command,
+                started.truncatedTo(ChronoUnit.SECONDS).toString(), table)));
+        System.out.println("bench: wrote the engines section of " + readme);
     }
 
     // ---- set-up ---------------------------------------------------------------------------
@@ -206,7 +234,7 @@ public final class Bench {
     }
 
     /** This program's own jar (or classes folder). */
-    private static String ownClasses() throws Exception {
+    static String ownClasses() throws Exception {
         return Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
@@ -621,13 +649,20 @@ public final class Bench {
 
     // ---- output ---------------------------------------------------------------------------
 
-    private void writeReadme(String command, Instant started, String load, String table) throws IOException {
+    private void writeReadme(String command, Instant started, String load, String table, String engines)
+            throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
         String text = BenchReadme.render(command, started.truncatedTo(ChronoUnit.SECONDS).toString(),
                 Runtime.getRuntime().availableProcessors() + " × " + cpu, load,
                 Files.readString(Path.of("/proc/loadavg")).trim(), s.quick(), table);
-        Files.writeString(out.resolve("README.md"), text);
+        Path readme = out.resolve("README.md");
+        String old = Files.exists(readme) ? Files.readString(readme) : "";
+        // a run without PostgreSQL keeps the engines table of the last run that had it
+        String section = engines != null
+                ? BenchReadme.engines(command, started.truncatedTo(ChronoUnit.SECONDS).toString(), engines)
+                : BenchReadme.enginesSection(old);
+        Files.writeString(readme, BenchReadme.withEngines(text, section));
         System.out.println("bench: wrote " + out.resolve("README.md") + " and the charts beside it");
     }
 

@@ -2,7 +2,54 @@ package org.opencasjobs.bench;
 
 /** bench/README.md: how the figures were made, and the last table. */
 final class BenchReadme {
+    /** The engines table has a section of its own: {@code --only engines} rewrites just that. */
+    private static final String BEGIN = "<!-- engines -->";
+    private static final String END = "<!-- /engines -->";
+
     private BenchReadme() {
+    }
+
+    /** The engines section: how it is made, the command and the table. */
+    static String engines(String command, String date, String table) {
+        return BEGIN + "\n" + """
+                ## Engines: the same catalog on H2 and on PostgreSQL (issue 12)
+
+                `bench/run --only engines` (with `--quick`: 200,000 rows instead of 2,000,000) starts a
+                throw-away PostgreSQL 15 cluster (initdb under `bench/target/work`, a free port on
+                127.0.0.1, q3c; the installed binaries of `/usr/lib/postgresql/15/bin`), then two services
+                from the product jar, one on H2 (the default) and one with `casjobs.engine=postgresql`,
+                each generating the same Sample (`casjobs.sample.rows`, the same seed) on its first
+                start. Each query runs as a quick job (ExecuteQuickJob, HTTP POST) of each service's
+                demo account in context Sample; the reference is **PostgreSQL direct**: the SQL the
+                service runs there (the product's own translator, `Translate`), by JDBC on one open
+                connection as the database's owner with the search path a job gets (`sample, dbo, tsql,
+                public`). After a warm-up, each round runs the three in a rotating order; the table has
+                the medians and the median of the per-round ratios. Targets (issue 12): through the
+                service on PostgreSQL within 1.2× of direct for queries over 0.5 s; the 1′ cone search
+                in milliseconds (q3c index, not a scan). `--jfr FILE` records the PostgreSQL service.
+
+                Last run: `%s` on %s.
+
+                %s""".formatted(command, date, table) + END + "\n";
+    }
+
+    /** The engines section of a README page, or null when it has none. */
+    static String enginesSection(String page) {
+        int b = page.indexOf(BEGIN);
+        int e = page.indexOf(END);
+        return b >= 0 && e > b ? page.substring(b, e + END.length()) + "\n" : null;
+    }
+
+    /** The page with its engines section replaced by {@code section} (appended if it had none; kept if null). */
+    static String withEngines(String page, String section) {
+        if (section == null) {
+            return page;
+        }
+        String old = enginesSection(page);
+        if (old != null) {
+            return page.replace(old, section);
+        }
+        return page + (page.endsWith("\n") ? "\n" : "\n\n") + section;
     }
 
     static String render(String command, String date, String cpu, String loadBefore, String loadAfter, boolean quick,
@@ -38,7 +85,8 @@ final class BenchReadme {
                 that is not a 200 fails the run.
                 Each benchmark warms up first, then alternates product and reference; the table gives the
                 median of the rounds (and the median of the per-round ratios).
-                Charts: `getjobstatus.png`, `quick-latency.png`, `cancel-latency.png`.
+                Charts: `getjobstatus.png`, `quick-latency.png`, `cancel-latency.png`. The engines
+                benchmark (H2 against PostgreSQL) has a section of its own below.
 
                 ## Last run
 
