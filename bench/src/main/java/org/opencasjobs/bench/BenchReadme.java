@@ -1,20 +1,34 @@
 package org.opencasjobs.bench;
 
+import java.util.List;
+
 /** bench/README.md: how the figures were made, and the last table. */
 final class BenchReadme {
-    /** The engines table has a section of its own: {@code --only engines} rewrites just that. */
-    private static final String BEGIN = "<!-- engines -->";
-    private static final String END = "<!-- /engines -->";
+    /**
+     * The engines tables have sections of their own, {@code --only engines} rewrites just its one:
+     * {@code engines} (H2 and PostgreSQL) or {@code engines-postgresql} ({@code --no-h2}, a larger Sample).
+     */
+    static final List<String> ENGINE_SECTIONS = List.of("engines", "engines-postgresql");
+
+    private static String begin(String key) {
+        return "<!-- " + key + " -->";
+    }
+
+    private static String end(String key) {
+        return "<!-- /" + key + " -->";
+    }
 
     private BenchReadme() {
     }
 
     /** The engines section: how it is made, the command and the table. */
-    static String engines(String command, String date, String table) {
-        return BEGIN + "\n" + """
-                ## Engines: the same catalog on H2 and on PostgreSQL (issue 12)
+    static String engines(String key, String command, String date, String table) {
+        String heading = key.equals("engines") ? "## Engines: the same catalog on H2 and on PostgreSQL (issue 12)"
+                : "## Engines: PostgreSQL only (`--no-h2`), a larger Sample";
+        return begin(key) + "\n" + heading + "\n" + """
 
-                `bench/run --only engines` (with `--quick`: 200,000 rows instead of 2,000,000) starts a
+                `bench/run --only engines` (with `--quick`: 200,000 rows instead of 2,000,000; `--rows N`:
+                N rows; `--no-h2`: the service on PostgreSQL and its reference only) starts a
                 throw-away PostgreSQL 15 cluster (initdb under `bench/target/work`, a free port on
                 127.0.0.1, q3c; the installed binaries of `/usr/lib/postgresql/15/bin`), then two services
                 from the product jar, one on H2 (the default) and one with `casjobs.engine=postgresql`,
@@ -30,22 +44,22 @@ final class BenchReadme {
 
                 Last run: `%s` on %s.
 
-                %s""".formatted(command, date, table) + END + "\n";
+                %s""".formatted(command, date, table) + end(key) + "\n";
     }
 
     /** The engines section of a README page, or null when it has none. */
-    static String enginesSection(String page) {
-        int b = page.indexOf(BEGIN);
-        int e = page.indexOf(END);
-        return b >= 0 && e > b ? page.substring(b, e + END.length()) + "\n" : null;
+    static String enginesSection(String page, String key) {
+        int b = page.indexOf(begin(key));
+        int e = page.indexOf(end(key));
+        return b >= 0 && e > b ? page.substring(b, e + end(key).length()) + "\n" : null;
     }
 
     /** The page with its engines section replaced by {@code section} (appended if it had none; kept if null). */
-    static String withEngines(String page, String section) {
+    static String withEngines(String page, String key, String section) {
         if (section == null) {
             return page;
         }
-        String old = enginesSection(page);
+        String old = enginesSection(page, key);
         if (old != null) {
             return page.replace(old, section);
         }

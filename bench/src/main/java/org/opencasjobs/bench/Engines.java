@@ -47,12 +47,17 @@ final class Engines {
     private final int rows;
     private final int rounds;
 
-    Engines(Path work, Path productJar, String jfr, boolean quick) {
+    /** Whether the service on H2 runs too: without it, a larger Sample fits in a short run (H2 generates slowly). */
+    private final boolean withH2;
+
+    /** {@code rows} 0: the default size, 200,000 rows with {@code quick}, else 2,000,000. */
+    Engines(Path work, Path productJar, String jfr, boolean quick, int rows, boolean withH2) {
         this.work = work.resolve("engines");
         this.productJar = productJar;
         this.jfr = jfr;
-        this.rows = quick ? 200_000 : 2_000_000;
+        this.rows = rows > 0 ? rows : quick ? 200_000 : 2_000_000;
         this.rounds = quick ? 3 : 5;
+        this.withH2 = withH2;
     }
 
     /** One query's medians (ms) and the median of its per-round ratios. */
@@ -73,15 +78,16 @@ final class Engines {
             PgCluster.Database db = cluster.newDatabase("casjobs");
             long t0 = System.nanoTime();
             // Both start (and generate their Sample) at once: the wait is the longer of the two.
-            try (ChildJvm h2 = serve("h2", Map.of(), null);
+            try (ChildJvm h2 = withH2 ? serve("h2", Map.of(), null) : null;
                  ChildJvm pg = serve("postgresql", Map.of("CASJOBS_ENGINE", "postgresql",
                          "CASJOBS_POSTGRESQL_URL", db.url(), "CASJOBS_POSTGRESQL_USER", db.owner(),
                          "CASJOBS_POSTGRESQL_PASSWORD", db.password()), jfr)) {
-                int h2Port = port(h2);
+                int h2Port = withH2 ? port(h2) : 0;
                 int pgPort = port(pg);
-                System.out.printf(Locale.ROOT, "bench: engines: both services serve a %,d-row Sample after %.0f s%n",
+                System.out.printf(Locale.ROOT, "bench: engines: the services serve a %,d-row Sample after %.0f s%n",
                         rows, (System.nanoTime() - t0) / 1e9);
-                List<Line> lines = measure(h2Port, demo("h2"), pgPort, demo("postgresql"), db);
+                List<Line> lines = measure(h2Port, withH2 ? demo("h2") : new Account(0, ""), pgPort,
+                        demo("postgresql"), db);
                 String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
                 return markdown(lines, loadBefore, loadAfter);
             }
@@ -144,7 +150,7 @@ final class Engines {
                         int which = Math.floorMod(k + round, 4); // rotate who goes first
                         long t0 = System.nanoTime();
                         answers[which] = switch (which) {
-                            case 0 -> h2.quick(sql, CONTEXT);
+                            case 0 -> withH2 ? h2.quick(sql, CONTEXT) : "";
                             case 1 -> pg.quick(sql, CONTEXT);
                             case 2 -> runDirect(owner, direct.get(q));
                             default -> {
@@ -164,7 +170,7 @@ final class Engines {
                                 firstRow(answers[0]), firstRow(answers[1]), answers[2]);
                         continue;
                     }
-                    th2.add(t[0]);
+                    th2.add(withH2 ? t[0] : Double.NaN);
                     tpg.add(t[1]);
                     tdirect.add(t[2]);
                     ratios.add(t[1] / t[2]);
@@ -269,6 +275,6 @@ final class Engines {
     }
 
     private static String ms(double v) {
-        return Report.fmt(v) + " ms";
+        return Double.isNaN(v) ? "— (not run)" : Report.fmt(v) + " ms";
     }
 }
