@@ -37,7 +37,9 @@ final class BenchReadme {
                 demo account in context Sample; the reference is **PostgreSQL direct**: the SQL the
                 service runs there (the product's own translator, `Translate`), by JDBC on one open
                 connection as the database's owner with the search path a job gets (`sample, dbo, tsql,
-                public`). After a warm-up, each round runs the three in a rotating order; the table has
+                public`); and two more columns of it, direct with a new login per query (as a job connects)
+                and direct through a 1,000-row cursor (as a quick job reads). After a warm-up, each round runs
+                them all in a rotating order; the table has
                 the medians and the median of the per-round ratios. Targets (issue 12): through the
                 service on PostgreSQL within 1.2× of direct for queries over 0.5 s; the 1′ cone search
                 in milliseconds (q3c index, not a scan). `--jfr FILE` records the PostgreSQL service.
