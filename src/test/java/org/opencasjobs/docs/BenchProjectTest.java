@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps {@code bench/} (a separate Maven project, not built by {@code verify}) honest at the cost of
  * one small compile: its references run on the product's own versions of CXF, Jetty and H2, and the
- * one bench class that calls the product's code still compiles against it.
+ * bench classes that call the product's code (MakeAccounts, Translate) still compile against it.
  */
 class BenchProjectTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir"));
@@ -45,8 +45,14 @@ class BenchProjectTest {
     }
 
     @Test
-    void theBenchClassThatUsesTheProductCompilesAgainstIt() throws IOException {
-        Path source = ROOT.resolve("bench/src/main/java/org/opencasjobs/bench/MakeAccounts.java");
+    void theBenchClassesThatUseTheProductCompileAgainstIt() throws IOException {
+        for (String name : List.of("MakeAccounts", "Translate")) {
+            compilesAgainstTheProduct(name);
+        }
+    }
+
+    private static void compilesAgainstTheProduct(String name) throws IOException {
+        Path source = ROOT.resolve("bench/src/main/java/org/opencasjobs/bench/" + name + ".java");
         Path classes = Files.createDirectories(ROOT.resolve("target/bench-compile-check"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter errors = new StringWriter();
@@ -54,7 +60,7 @@ class BenchProjectTest {
                 List.of("-classpath", System.getProperty("java.class.path"), "-d", classes.toString(),
                         "-proc:none", "--release", "17"),
                 null, javac.getStandardFileManager(null, null, null).getJavaFileObjects(source.toFile())).call();
-        assertTrue(ok, "bench/MakeAccounts.java no longer compiles against the product:\n" + errors);
-        assertTrue(Files.exists(classes.resolve("org/opencasjobs/bench/MakeAccounts.class")));
+        assertTrue(ok, "bench/" + name + ".java no longer compiles against the product:\n" + errors);
+        assertTrue(Files.exists(classes.resolve("org/opencasjobs/bench/" + name + ".class")));
     }
 }

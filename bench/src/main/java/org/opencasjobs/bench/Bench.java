@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * child JVM; H2 by direct JDBC in this one), alternating product and reference after a warm-up,
  * the median of several rounds. Prints the table and writes it, with charts, to the output folder.
  *
- * <p>Arguments: {@code --jar PRODUCT_JAR --out FOLDER [--quick] [--jfr FILE] [--only PARTS] [--command TEXT]};
+ * <p>Arguments: {@code --jar PRODUCT_JAR --out FOLDER [--quick] [--jfr FILE] [--only PARTS] [--command TEXT]
+ * [--rows N] [--no-h2]} (the last two: the engines benchmark's Sample size, and PostgreSQL only);
  * with {@code --only} (to profile one part) the README is not rewritten.
  */
 public final class Bench {
@@ -78,6 +79,10 @@ public final class Bench {
         return (only.isEmpty() ? out : work).resolve(name);
     }
 
+    /** The engines benchmark's Sample size (0: its default) and whether it runs the service on H2 too. */
+    private int engineRows;
+    private boolean engineH2 = true;
+
     private boolean wanted(String part) {
         return only.isEmpty() || only.contains(part);
     }
@@ -97,6 +102,8 @@ public final class Bench {
         String jfr = null;
         String command = "bench/run";
         java.util.Set<String> only = java.util.Set.of();
+        int engineRows = 0;
+        boolean engineH2 = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -105,6 +112,8 @@ public final class Bench {
                 case "--jfr" -> jfr = args[++i];
                 case "--command" -> command = args[++i];
                 case "--only" -> only = java.util.Set.of(args[++i].split(","));
+                case "--rows" -> engineRows = Integer.parseInt(args[++i]);
+                case "--no-h2" -> engineH2 = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -113,7 +122,13 @@ public final class Bench {
         }
         Bench bench = new Bench(Settings.of(quick), jar, out, jfr);
         bench.only = only;
-        bench.run(command);
+        bench.engineRows = engineRows;
+        bench.engineH2 = engineH2;
+        if (only.equals(java.util.Set.of("engines"))) {
+            bench.engines(command);
+        } else {
+            bench.run(command);
+        }
         System.exit(0);
     }
 
@@ -161,9 +176,34 @@ public final class Bench {
         String table = report.markdown();
         System.out.println();
         System.out.println(table);
-        if (only.isEmpty()) {
-            writeReadme(command, started, load, table);
+        String engines = wanted("engines") ? new Engines(work, productJar, null, s.quick(), engineRows, engineH2).run() : null;
+        if (engines != null) {
+            System.out.println(engines);
         }
+        if (only.isEmpty()) {
+            writeReadme(command, started, load, table, engines);
+        }
+    }
+
+    /**
+     * {@code --only engines}: the engines benchmark alone (its own services and PostgreSQL), the
+     * product profiled on PostgreSQL with {@code --jfr}; its section of the README is rewritten.
+     */
+    private void engines(String command) throws Exception {
+        Files.createDirectories(work);
+        Instant started = Instant.now();
+        String table = new Engines(work, productJar, jfr, s.quick(), engineRows, engineH2).run();
+        if (table == null) {
+            return;
+        }
+        System.out.println();
+        System.out.println(table);
+        Path readme = out.resolve("README.md");
+        String old = Files.exists(readme) ? Files.readString(readme) : "";
+        String key = engineH2 ? "engines" : "engines-postgresql";
+        Files.writeString(readme, BenchReadme.withEngines(old, key, BenchReadme.engines(key, command,
+                started.truncatedTo(ChronoUnit.SECONDS).toString(), table)));
+        System.out.println("bench: wrote the engines section of " + readme);
     }
 
     // ---- set-up ---------------------------------------------------------------------------
@@ -206,7 +246,7 @@ public final class Bench {
     }
 
     /** This program's own jar (or classes folder). */
-    private static String ownClasses() throws Exception {
+    static String ownClasses() throws Exception {
         return Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
@@ -621,13 +661,24 @@ public final class Bench {
 
     // ---- output ---------------------------------------------------------------------------
 
-    private void writeReadme(String command, Instant started, String load, String table) throws IOException {
+    private void writeReadme(String command, Instant started, String load, String table, String engines)
+            throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
         String text = BenchReadme.render(command, started.truncatedTo(ChronoUnit.SECONDS).toString(),
                 Runtime.getRuntime().availableProcessors() + " × " + cpu, load,
                 Files.readString(Path.of("/proc/loadavg")).trim(), s.quick(), table);
-        Files.writeString(out.resolve("README.md"), text);
+        Path readme = out.resolve("README.md");
+        String old = Files.exists(readme) ? Files.readString(readme) : "";
+        // the engines tables this run did not make are kept from the last runs that did
+        String made = engineH2 ? "engines" : "engines-postgresql";
+        for (String key : BenchReadme.ENGINE_SECTIONS) {
+            String section = key.equals(made) && engines != null
+                    ? BenchReadme.engines(key, command, started.truncatedTo(ChronoUnit.SECONDS).toString(), engines)
+                    : BenchReadme.enginesSection(old, key);
+            text = BenchReadme.withEngines(text, key, section);
+        }
+        Files.writeString(readme, text);
         System.out.println("bench: wrote " + out.resolve("README.md") + " and the charts beside it");
     }
 

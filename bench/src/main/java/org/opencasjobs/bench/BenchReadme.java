@@ -1,8 +1,71 @@
 package org.opencasjobs.bench;
 
+import java.util.List;
+
 /** bench/README.md: how the figures were made, and the last table. */
 final class BenchReadme {
+    /**
+     * The engines tables have sections of their own, {@code --only engines} rewrites just its one:
+     * {@code engines} (H2 and PostgreSQL) or {@code engines-postgresql} ({@code --no-h2}, a larger Sample).
+     */
+    static final List<String> ENGINE_SECTIONS = List.of("engines", "engines-postgresql");
+
+    private static String begin(String key) {
+        return "<!-- " + key + " -->";
+    }
+
+    private static String end(String key) {
+        return "<!-- /" + key + " -->";
+    }
+
     private BenchReadme() {
+    }
+
+    /** The engines section: how it is made, the command and the table. */
+    static String engines(String key, String command, String date, String table) {
+        String heading = key.equals("engines") ? "## Engines: the same catalog on H2 and on PostgreSQL (issue 12)"
+                : "## Engines: PostgreSQL only (`--no-h2`), a larger Sample";
+        return begin(key) + "\n" + heading + "\n" + """
+
+                `bench/run --only engines` (with `--quick`: 200,000 rows instead of 2,000,000; `--rows N`:
+                N rows; `--no-h2`: the service on PostgreSQL and its reference only) starts a
+                throw-away PostgreSQL 15 cluster (initdb under `bench/target/work`, a free port on
+                127.0.0.1, q3c; the installed binaries of `/usr/lib/postgresql/15/bin`), then two services
+                from the product jar, one on H2 (the default) and one with `casjobs.engine=postgresql`,
+                each generating the same Sample (`casjobs.sample.rows`, the same seed) on its first
+                start. Each query runs as a quick job (ExecuteQuickJob, HTTP POST) of each service's
+                demo account in context Sample; the reference is **PostgreSQL direct**: the SQL the
+                service runs there (the product's own translator, `Translate`), by JDBC on one open
+                connection as the database's owner with the search path a job gets (`sample, dbo, tsql,
+                public`); and two more columns of it, direct with a new login per query (as a job connects)
+                and direct through a 1,000-row cursor (as a quick job reads). After a warm-up, each round runs
+                them all in a rotating order; the table has
+                the medians and the median of the per-round ratios. Targets (issue 12): through the
+                service on PostgreSQL within 1.2× of direct for queries over 0.5 s; the 1′ cone search
+                in milliseconds (q3c index, not a scan). `--jfr FILE` records the PostgreSQL service.
+
+                Last run: `%s` on %s.
+
+                %s""".formatted(command, date, table) + end(key) + "\n";
+    }
+
+    /** The engines section of a README page, or null when it has none. */
+    static String enginesSection(String page, String key) {
+        int b = page.indexOf(begin(key));
+        int e = page.indexOf(end(key));
+        return b >= 0 && e > b ? page.substring(b, e + end(key).length()) + "\n" : null;
+    }
+
+    /** The page with its engines section replaced by {@code section} (appended if it had none; kept if null). */
+    static String withEngines(String page, String key, String section) {
+        if (section == null) {
+            return page;
+        }
+        String old = enginesSection(page, key);
+        if (old != null) {
+            return page.replace(old, section);
+        }
+        return page + (page.endsWith("\n") ? "\n" : "\n\n") + section;
     }
 
     static String render(String command, String date, String cpu, String loadBefore, String loadAfter, boolean quick,
@@ -38,7 +101,8 @@ final class BenchReadme {
                 that is not a 200 fails the run.
                 Each benchmark warms up first, then alternates product and reference; the table gives the
                 median of the rounds (and the median of the per-round ratios).
-                Charts: `getjobstatus.png`, `quick-latency.png`, `cancel-latency.png`.
+                Charts: `getjobstatus.png`, `quick-latency.png`, `cancel-latency.png`. The engines
+                benchmark (H2 against PostgreSQL) has a section of its own below.
 
                 ## Last run
 
