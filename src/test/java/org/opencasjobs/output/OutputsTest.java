@@ -163,7 +163,7 @@ class OutputsTest {
 
     @Test
     void inASharedFolderOnlyWhatStayedTheSameIsRecovered() throws Exception {
-        Outputs outputs = new Outputs(tmp.resolve("shared"), Duration.ofHours(1),
+        Outputs outputs = new Outputs(tmp.resolve("outputs-of-all-nodes"), Duration.ofHours(1),
                 new ManualClock(Instant.parse("2026-03-01T12:00:00Z")));
         Path writing = outputs.dir().resolve(Outputs.PARTIAL_PREFIX + "bb"); // another node's extract
         Files.createDirectories(writing);
