@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +17,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.opencasjobs.testing.ChildLines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,21 +150,7 @@ class JobStoreKillTest {
                 String.valueOf(age));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolve("child-stderr.log").toFile()));
         child = pb.start();
-        LinkedBlockingQueue<String> out = new LinkedBlockingQueue<>();
-        Process p = child;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    out.add(line);
-                }
-            } catch (Exception ignored) {
-                // killed
-            }
-            out.add("EOF");
-        }, "child-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return out;
+        return ChildLines.of(child);
     }
 
     /**
