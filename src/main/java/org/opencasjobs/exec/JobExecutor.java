@@ -78,6 +78,11 @@ public final class JobExecutor {
     private final Map<Long, JobStore.Lease> claimed = new ConcurrentHashMap<>();
     /** Per context, the slots of its quick queue. */
     private final Map<String, FairSlots> quickSlots = new ConcurrentHashMap<>();
+    /** Notified when a quick job of this node ends: in a cluster, its waiting quick jobs ask for a start again. */
+    private final Object quickEnded = new Object();
+    /** How long, at most, a waiting quick job in a cluster waits before asking again (for jobs ending on other nodes). */
+    static final long QUICK_ASK_MILLIS = 50;
+    private static final String STOPPING = "The server is stopping; try again later.";
     /** How often {@link #tick} measures the MyDBs running jobs write (a query of the store's numbers each). */
     private static final long QUOTA_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
     private volatile long lastQuotaCheck = System.nanoTime();
@@ -155,33 +160,14 @@ public final class JobExecutor {
      */
     public <T> QueryRunner.Result<T> executeNow(long jobId, long wsid, Queue queue, SqlTranslator.Translation sql,
                                                 QueryRunner.RowsReader<T> reader) {
-        if (!claim(jobId)) {
-            throw new IllegalStateException("quick job " + jobId + " was moved before it started");
-        }
-        Run run = new Run(jobId, queue, now(), claimed.get(jobId));
-        int limit = queue.minutes() * secondsPerMinute;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos((long) queue.minutes() * secondsPerMinute);
         FairSlots slots = quickSlots.computeIfAbsent(queue.context(),
                 c -> new FairSlots(quickConcurrency.applyAsInt(c), quickPerUser));
+        Work<QueryRunner.Result<T>> work = () -> query(jobId, wsid, queue, sql, reader);
         Ended<QueryRunner.Result<T>> ended;
         try {
-            FairSlots.Refusal refused = slots.acquire(wsid, TimeUnit.SECONDS.toNanos(limit));
-            if (refused == FairSlots.Refusal.USER_BUSY) {
-                ended = fail(run, "Your other quick queries in " + queue.context() + " kept this one waiting for its"
-                        + " whole " + queue.minutes() + "-minute limit (one user runs at most " + quickPerUser
-                        + " at once); wait for them, or submit a batch job.");
-            } else if (refused == FairSlots.Refusal.QUEUE_BUSY) {
-                ended = fail(run, "The " + queue.context() + " quick queue stayed busy for its whole "
-                        + queue.minutes() + "-minute limit; try again, or submit a batch job.");
-            } else {
-                try {
-                    ended = run(run, "query", () -> query(jobId, wsid, queue, sql, reader));
-                } finally {
-                    slots.release(wsid);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ended = fail(run, "The server is stopping; try again later.");
+            ended = leases.alone() ? runAlone(jobId, wsid, queue, slots, deadline, work)
+                    : runInCluster(jobId, wsid, queue, slots, deadline, work);
         } finally {
             claimed.remove(jobId);
         }
@@ -189,6 +175,116 @@ public final class JobExecutor {
             throw new CasJobsException(ended.error());
         }
         return ended.answer();
+    }
+
+    /** On the only node of the job store: claimed at once, it runs when this node's slots leave it one. */
+    private <T> Ended<T> runAlone(long jobId, long wsid, Queue queue, FairSlots slots, long deadline, Work<T> work) {
+        if (!claim(jobId)) {
+            throw new IllegalStateException("quick job " + jobId + " was moved before it started");
+        }
+        Run run = new Run(jobId, queue, now(), claimed.get(jobId));
+        try {
+            FairSlots.Refusal refused = slots.acquire(wsid, deadline - System.nanoTime());
+            if (refused != FairSlots.Refusal.NONE) {
+                return fail(run, quickBusy(queue, refused));
+            }
+            try {
+                return run(run, "query", work);
+            } finally {
+                slots.release(wsid);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail(run, STOPPING);
+        }
+    }
+
+    /**
+     * In a cluster the quick queue's limits hold on all nodes together: the job is claimed only when
+     * the queue's jobs running on every node, and the user's among them, leave it a slot (counted in
+     * the job store, {@link JobStore#claimQuick}). Until then it waits (0), noted as this node's, and
+     * asks again whenever a quick job ends here, and at least every {@link #QUICK_ASK_MILLIS} for
+     * those ending elsewhere. This node's {@link FairSlots} bound how many of its waiting jobs ask at
+     * once, fairly per user, so a flood of one user's queries neither hammers the store nor hides
+     * the others' jobs.
+     */
+    private <T> Ended<T> runInCluster(long jobId, long wsid, Queue queue, FairSlots slots, long deadline,
+                                      Work<T> work) {
+        int total = quickConcurrency.applyAsInt(queue.context());
+        int perUser = Math.min(quickPerUser, total);
+        try {
+            JobStore.QuickClaim got = claimQuick(jobId, wsid, queue, total, perUser);
+            if (got == JobStore.QuickClaim.QUEUE_BUSY || got == JobStore.QuickClaim.USER_BUSY) {
+                FairSlots.Refusal turn = slots.acquire(wsid, deadline - System.nanoTime());
+                if (turn != FairSlots.Refusal.NONE) {
+                    return failWaiting(jobId, quickBusy(queue, turn));
+                }
+                try {
+                    got = askUntilClaimed(jobId, wsid, queue, total, perUser, deadline);
+                } finally {
+                    slots.release(wsid);
+                }
+            }
+            switch (got) {
+                case CLAIMED -> { }
+                case GONE -> throw new CasJobsException(jobs.find(jobId).map(Job::error).orElse(Leases.QUICK_ABANDONED));
+                default -> {
+                    return failWaiting(jobId, quickBusy(queue, got == JobStore.QuickClaim.USER_BUSY
+                            ? FairSlots.Refusal.USER_BUSY : FairSlots.Refusal.QUEUE_BUSY));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failWaiting(jobId, STOPPING);
+        }
+        try {
+            return run(new Run(jobId, queue, now(), claimed.get(jobId)), "query", work);
+        } finally {
+            synchronized (quickEnded) {
+                quickEnded.notifyAll();
+            }
+        }
+    }
+
+    /** Asks for the quick job's start until claimed, no longer waiting, or {@code deadline}; the last answer. */
+    private JobStore.QuickClaim askUntilClaimed(long jobId, long wsid, Queue queue, int total, int perUser,
+                                                long deadline) throws InterruptedException {
+        while (true) {
+            JobStore.QuickClaim got = claimQuick(jobId, wsid, queue, total, perUser);
+            long left = deadline - System.nanoTime();
+            if (got == JobStore.QuickClaim.CLAIMED || got == JobStore.QuickClaim.GONE || left <= 0) {
+                return got;
+            }
+            synchronized (quickEnded) {
+                TimeUnit.NANOSECONDS.timedWait(quickEnded,
+                        Math.min(left, TimeUnit.MILLISECONDS.toNanos(QUICK_ASK_MILLIS)));
+            }
+        }
+    }
+
+    private JobStore.QuickClaim claimQuick(long jobId, long wsid, Queue queue, int total, int perUser) {
+        JobStore.Lease lease = leases.current();
+        JobStore.QuickClaim got = jobs.claimQuick(jobId, wsid, queue.context(), queue.minutes(), total, perUser, lease,
+                now());
+        if (got == JobStore.QuickClaim.CLAIMED) {
+            claimed.put(jobId, lease);
+        }
+        return got;
+    }
+
+    private String quickBusy(Queue queue, FairSlots.Refusal refused) {
+        return refused == FairSlots.Refusal.USER_BUSY
+                ? "Your other quick queries in " + queue.context() + " kept this one waiting for its whole "
+                  + queue.minutes() + "-minute limit (one user runs at most " + quickPerUser
+                  + " at once); wait for them, or submit a batch job."
+                : "The " + queue.context() + " quick queue stayed busy for its whole " + queue.minutes()
+                  + "-minute limit; try again, or submit a batch job.";
+    }
+
+    /** Fails a quick job that never started (0 → 4). */
+    private <T> Ended<T> failWaiting(long jobId, String message) {
+        jobs.transition(jobId, JobStatus.READY, JobStatus.FAILED, now(), Outcome.error(message));
+        return new Ended<>(JobStatus.FAILED, null, message);
     }
 
     // ---------------------------------------------------------------- execute queued

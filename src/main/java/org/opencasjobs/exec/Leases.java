@@ -177,10 +177,12 @@ public final class Leases implements AutoCloseable {
     }
 
     /**
-     * Fails the quick jobs that stayed waiting for a whole lease. A node claims a quick job right
-     * after recording it; one still waiting a lease later was left by a node that died in between
-     * (no queue runs quick jobs), or belongs to a node paused past its lease, whose claim is then
-     * refused (a claim renews the lease first). Either way it will never run.
+     * Fails the quick jobs that stayed waiting for a whole lease with no live node waiting on them.
+     * A node asks for a quick job's start right after recording it, and while the cluster's quick
+     * queue is full notes the job as waited on under its lease ({@code JobStore.claimQuick}); one
+     * still unnoted a lease later was left by a node that died in between (no queue runs quick
+     * jobs), and one noted under a lease that is gone belongs to a node lost meanwhile. Either way
+     * it will never run.
      */
     private void failAbandonedQuickJobs() {
         long now = System.nanoTime();

@@ -243,12 +243,7 @@ public final class JdbcJobStore implements JobStore {
         }
         ensureQueueRow(context, queueMinutes);
         return JdbcWork.transaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT queue FROM queue_claims WHERE context = ? AND queue = ? FOR UPDATE")) {
-                ps.setString(1, context);
-                ps.setInt(2, queueMinutes);
-                ps.executeQuery().close();
-            }
+            lockQueue(c, context, queueMinutes);
             // A claim proves the node alive: no other node may take it as lost while it claims.
             if (!Nodes.renew(c, lease)) {
                 return List.<Long>of();
@@ -263,6 +258,78 @@ public final class JdbcJobStore implements JobStore {
             }
             return claimed;
         });
+    }
+
+    @Override
+    public QuickClaim claimQuick(long jobId, long wsid, String context, int queueMinutes, int queueSlots, int perUser,
+                                 Lease lease, LocalDateTime now) {
+        // A quick queue shares the row of a batch queue with as many minutes, if there is one: that
+        // only makes their claims take turns, the counts stay apart (is_quick).
+        ensureQueueRow(context, queueMinutes);
+        return JdbcWork.transaction(ds, c -> {
+            lockQueue(c, context, queueMinutes);
+            QuickClaim verdict;
+            if (!Nodes.renew(c, lease)) {
+                verdict = QuickClaim.QUEUE_BUSY; // this node lost its lease: it asks again under the new one
+            } else {
+                int[] running = quickRunning(c, context, queueMinutes, wsid);
+                verdict = running[1] >= perUser ? QuickClaim.USER_BUSY
+                        : running[0] >= queueSlots ? QuickClaim.QUEUE_BUSY : QuickClaim.CLAIMED;
+            }
+            if (verdict == QuickClaim.CLAIMED) {
+                return claim(c, jobId, lease, now) ? QuickClaim.CLAIMED : QuickClaim.GONE;
+            }
+            return waitsFor(c, jobId, lease) ? verdict : QuickClaim.GONE;
+        });
+    }
+
+    /** The quick queue's jobs running on every node, and how many of them are {@code wsid}'s. */
+    private static int[] quickRunning(Connection c, String context, int queueMinutes, long wsid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COUNT(CASE WHEN wsid = ? THEN 1 END)"
+                + " FROM jobs WHERE status IN (1, 2) AND is_quick = TRUE AND context = ? AND queue = ?")) {
+            ps.setLong(1, wsid);
+            ps.setString(2, context);
+            ps.setInt(3, queueMinutes);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new int[] {rs.getInt(1), rs.getInt(2)};
+            }
+        }
+    }
+
+    /**
+     * Records on a waiting job the lease of the node waiting for its turn to run it (written only
+     * when it changes: a job asks again and again); false if the job no longer waits.
+     */
+    private static boolean waitsFor(Connection c, long jobId, Lease lease) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT status, node_id, lease_epoch FROM jobs WHERE jobid = ?")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getInt(1) != JobStatus.READY.code) {
+                    return false;
+                }
+                if (lease.node().equals(rs.getString(2)) && rs.getLong(3) == lease.epoch()) {
+                    return true;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET node_id = ?, lease_epoch = ?"
+                + " WHERE jobid = ? AND status = 0")) {
+            ps.setString(1, lease.node());
+            ps.setLong(2, lease.epoch());
+            ps.setLong(3, jobId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Locks a queue's row in queue_claims until the transaction ends: the claims of all nodes take turns. */
+    private static void lockQueue(Connection c, String context, int queueMinutes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT queue FROM queue_claims WHERE context = ? AND queue = ? FOR UPDATE")) {
+            ps.setString(1, context);
+            ps.setInt(2, queueMinutes);
+            ps.executeQuery().close();
+        }
     }
 
     /** The batch queue's row in queue_claims, made on the first claim of any node (a race of two is harmless). */

@@ -83,6 +83,28 @@ public interface JobStore {
     List<Long> claimWaiting(String context, int queueMinutes, int queueSlots, int nodeFree, int perUser, Lease lease,
                             LocalDateTime now);
 
+    /** How asking for a waiting quick job's start went ({@link #claimQuick}). */
+    enum QuickClaim {
+        /** Claimed for the lease: 0 → 1. */
+        CLAIMED,
+        /** The quick queue runs its limit of jobs on all nodes together; the job still waits. */
+        QUEUE_BUSY,
+        /** The user runs their limit of the queue's jobs on all nodes together; the job still waits. */
+        USER_BUSY,
+        /** The job no longer waits: another node ended it as abandoned. */
+        GONE
+    }
+
+    /**
+     * Claims waiting quick job {@code jobId} of {@code wsid} for {@code lease} if the context's
+     * quick queue runs fewer than {@code queueSlots} jobs on all nodes together and the user fewer
+     * than {@code perUser} of them, counted and claimed under the queue's lock as
+     * {@link #claimWaiting} does. Otherwise the job stays waiting, recorded as waited on by the
+     * lease's node, so that no node takes it as abandoned while that node lives.
+     */
+    QuickClaim claimQuick(long jobId, long wsid, String context, int queueMinutes, int queueSlots, int perUser,
+                          Lease lease, LocalDateTime now);
+
     /**
      * As {@link #transition(long, JobStatus, JobStatus, LocalDateTime, Outcome)}, for a job
      * claimed under {@code lease}: false too if the job is no longer held by that node and epoch.

@@ -170,14 +170,16 @@ public final class Nodes {
     }
 
     /**
-     * Quick jobs waiting (0) now. A node claims a quick job the moment it has recorded it, so one
-     * that stays waiting was left by a node that stopped in between (see {@link #failWaitingQuick}).
+     * Waiting (0) quick jobs no live node waits on: not yet noted as waited on, or noted by a lease
+     * that has no row any more. A node asks for a quick job's start the moment it has recorded it,
+     * and notes it as its own while the queue is full ({@link JobStore#claimQuick}), so one that
+     * stays so was left by a node that stopped in between (see {@link #failWaitingQuick}).
      */
     public List<Long> waitingQuickJobs() {
         return JdbcWork.query(ds, c -> {
             List<Long> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT jobid FROM jobs WHERE status = 0 AND is_quick"
-                    + " ORDER BY jobid"); ResultSet rs = ps.executeQuery()) {
+                    + UNATTENDED + " ORDER BY jobid"); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getLong(1));
                 }
@@ -186,14 +188,18 @@ public final class Nodes {
         });
     }
 
+    /** Of waiting jobs, those no live node has noted as waited on. */
+    private static final String UNATTENDED = " AND (node_id IS NULL OR NOT EXISTS (SELECT 1 FROM nodes n"
+            + " WHERE n.node_id = jobs.node_id AND n.epoch = jobs.lease_epoch))";
+
     /**
-     * Fails a quick job still waiting (0 → 4, compare-and-set on its status, with its transition
-     * row): false if it was claimed or ended meanwhile.
+     * Fails a quick job still waiting with no live node waiting on it (0 → 4, compare-and-set on
+     * its status, with its transition row): false if it was claimed, ended or noted meanwhile.
      */
     public boolean failWaitingQuick(long jobId, LocalDateTime now, String message) {
         return JdbcWork.transaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, time_end = ?, error = ?"
-                    + " WHERE jobid = ? AND status = ? AND is_quick")) {
+                    + " WHERE jobid = ? AND status = ? AND is_quick" + UNATTENDED)) {
                 ps.setInt(1, JobStatus.FAILED.code);
                 ps.setTimestamp(2, Timestamp.valueOf(now));
                 ps.setString(3, JdbcJobStore.fit(message, JdbcJobStore.ERROR_CHARS));

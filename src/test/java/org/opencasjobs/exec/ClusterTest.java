@@ -126,7 +126,11 @@ class ClusterTest {
     }
 
     private Node node(String id, Clock clock) throws Exception {
-        Node n = new Node(id, dir.resolve(id), pg, clock, Map.of());
+        return node(id, clock, Map.of());
+    }
+
+    private Node node(String id, Clock clock, Map<String, String> more) throws Exception {
+        Node n = new Node(id, dir.resolve(id), pg, clock, more);
         nodes.add(n);
         return n;
     }
@@ -239,6 +243,58 @@ class ClusterTest {
         assertTrue(most.get() <= SLOTS, "at most " + SLOTS + " at once on all nodes together, saw " + most.get());
         System.out.println("jobs run per node: " + byNode + "; most running at once: " + most.get()
                 + "; mean wait from submission to start (queued behind " + SLOTS + " slots): " + waited.toMillis() / ids.size() + " ms");
+    }
+
+    @Test
+    void theQuickQueuesLimitsHoldOnAllNodesTogether() throws Exception {
+        // Two quick jobs at once in Sample on the whole cluster, at most one of them a user's.
+        Map<String, String> quick = Map.of("casjobs.queue.quick.concurrency", "2", "casjobs.queue.quick.per.user", "1");
+        List<Node> all = List.of(node("a", Clock.systemDefaultZone(), quick), node("b", Clock.systemDefaultZone(), quick),
+                node("c", Clock.systemDefaultZone(), quick));
+        all.forEach(Node::start);
+        AtomicLong most = new AtomicLong();
+        AtomicLong mostOfOneUser = new AtomicLong();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            try (Connection conn = pg.connect();
+                 PreparedStatement ps = conn.prepareStatement("SELECT wsid, COUNT(*) FROM casjobs.jobs"
+                         + " WHERE status IN (1, 2) AND is_quick GROUP BY wsid")) {
+                while (watching.get()) {
+                    long sum = 0;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            sum += rs.getLong(2);
+                            mostOfOneUser.accumulateAndGet(rs.getLong(2), Math::max);
+                        }
+                    }
+                    most.accumulateAndGet(sum, Math::max);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        watcher.start();
+        // Each of three users sends one slow quick query to each node, all at once.
+        List<java.util.concurrent.CompletableFuture<Long>> runs = new ArrayList<>();
+        for (long wsid = 7; wsid < 10; wsid++) {
+            for (Node via : all) {
+                long user = wsid;
+                runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> quick(via, user, 1),
+                        java.util.concurrent.Executors.newSingleThreadExecutor()));
+            }
+        }
+        List<Long> ids = new ArrayList<>();
+        for (var run : runs) {
+            ids.add(run.get(2, java.util.concurrent.TimeUnit.MINUTES));
+        }
+        watching.set(false);
+        watcher.join();
+        for (long id : ids) {
+            assertEquals(List.of("0>1", "1>5"), transitions(all.get(0).jobs, id), "job " + id);
+        }
+        assertTrue(most.get() >= 1, "the watcher saw the quick jobs run");
+        assertTrue(most.get() <= 2, "at most 2 quick jobs at once on all nodes together, saw " + most.get());
+        assertEquals(1, mostOfOneUser.get(), "at most 1 of a user's quick jobs at once on all nodes together");
     }
 
     @Test
@@ -365,6 +421,42 @@ class ClusterTest {
         assertEquals(JobStatus.FAILED, job.status());
         assertEquals(Leases.QUICK_ABANDONED, job.error());
         assertEquals(List.of("0>4"), transitions(b.jobs, id));
+    }
+
+    @Test
+    void aQuickJobWaitingLongerThanALeaseForTheClustersSlotIsNotTakenAsAbandoned() throws Exception {
+        Map<String, String> oneAtATime = Map.of("casjobs.queue.quick.concurrency", "1",
+                "casjobs.node.lease.seconds", "3");
+        Node a = node("a", Clock.systemDefaultZone(), oneAtATime).start();
+        Node b = node("b", Clock.systemDefaultZone(), oneAtATime).start();
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> quick(a, 7, 8));
+        Await.until("a's quick job to hold the cluster's one slot", () -> {
+            try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM casjobs.jobs WHERE is_quick AND status = 1");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, n -> n == 1);
+        // b's job waits more than two leases, while both nodes' heartbeats look for abandoned quick jobs.
+        long second = quick(b, 8, 0);
+        long firstId = first.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        assertEquals(List.of("0>1", "1>5"), transitions(b.jobs, firstId));
+        assertEquals(List.of("0>1", "1>5"), transitions(b.jobs, second), "it waited, then ran");
+        assertTrue(Duration.between(b.jobs.find(second).orElseThrow().timeSubmit(),
+                b.jobs.find(second).orElseThrow().timeStart()).toMillis() > 6000, "it waited longer than two leases");
+    }
+
+    /** Runs a quick job of {@code wsid} on {@code via} that sleeps {@code seconds}; its id. */
+    private static long quick(Node via, long wsid, int seconds) {
+        Queue q = via.queues.quick("Sample");
+        long id = via.jobs.insert(new NewJob(wsid, q, false, JobType.QUERY, "quick", "sleep", null, "Sample", 0,
+                "127.0.0.1", null), LocalDateTime.now());
+        via.executor.executeNow(id, wsid, q, org.opencasjobs.dialect.SqlTranslator.quick("SELECT CAST(pg_sleep("
+                + seconds + ") AS varchar(10)) AS slept", via.catalog.target(wsid), via.queues.catalogs()), rs -> null);
+        return id;
     }
 
     @Test
