@@ -36,6 +36,9 @@ class ClusterNodesTest {
      */
     private static final String LONG = "SELECT CAST(pg_sleep(600) AS varchar(10)) AS slept";
     private static final int LEASE_SECONDS = 3;
+    /** Client threads submitting at once, and the batch queue's concurrency on both nodes together. */
+    private static final int CLIENTS = 4;
+    private static final int CONCURRENCY = 8;
 
     @TempDir
     Path dir;
@@ -73,7 +76,8 @@ class ClusterNodesTest {
                 "CASJOBS_POSTGRESQL_URL", pg.url(), "CASJOBS_POSTGRESQL_USER", pg.owner(),
                 "CASJOBS_POSTGRESQL_PASSWORD", pg.password(), "CASJOBS_NODE_ID", id,
                 "CASJOBS_NODE_LEASE_SECONDS", String.valueOf(LEASE_SECONDS), "CASJOBS_SAMPLE_ROWS", "0",
-                "CASJOBS_QUEUE_BATCH_CONCURRENCY", "4", "CASJOBS_QUEUE_BATCH_PER_USER", "4"));
+                "CASJOBS_QUEUE_BATCH_CONCURRENCY", String.valueOf(CONCURRENCY),
+                "CASJOBS_QUEUE_BATCH_PER_USER", String.valueOf(CONCURRENCY)));
         env.put("CASJOBS_QUEUE_BATCH_WAITING_PER_USER", "1000");
         ChildServer c = ChildServer.start(data, env);
         children.add(c);
@@ -114,13 +118,28 @@ class ClusterNodesTest {
 
     @Test
     void jobsSubmittedToTwoNodesInTurnRunOnceEach() throws Exception {
-        List<JobsSoap> nodes = List.of(client(node("a")), client(node("b")));
+        List<ChildServer> servers = List.of(node("a"), node("b"));
         int count = Integer.getInteger("cluster.jobs", 300); // more on request: -Dcluster.jobs=10000
         long began = System.nanoTime();
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ids.add(nodes.get(i % 2).submitJob(wsid, password, "SELECT " + i + " AS i", "Sample", "rr" + i, 0));
+        // Several clients at once, each sending its jobs to the nodes in turn: one client waiting for each
+        // answer before the next call would measure its own round trips, not the nodes.
+        List<Long> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(CLIENTS);
+        List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            int first = c;
+            submitted.add(clients.submit(() -> {
+                List<JobsSoap> nodes = List.of(client(servers.get(0)), client(servers.get(1)));
+                for (int i = first; i < count; i += CLIENTS) {
+                    ids.add(nodes.get(i % 2).submitJob(wsid, password, "SELECT " + i + " AS i", "Sample", "rr" + i, 0));
+                }
+                return null;
+            }));
         }
+        for (var f : submitted) {
+            f.get();
+        }
+        clients.shutdown();
         double submitSeconds = (System.nanoTime() - began) / 1e9;
         // Bounded by progress, not by the total: each wait ends when one more job has ended.
         Map<String, Integer> outcomes = statuses();
@@ -137,7 +156,8 @@ class ClusterNodesTest {
             byNode.merge(row("SELECT node_id FROM casjobs.jobs WHERE jobid = ?", id), 1, Integer::sum);
         }
         assertTrue(List.of("a", "b").containsAll(byNode.keySet()), byNode.toString());
-        System.out.printf("%d jobs submitted in turn to 2 nodes (submitting took %.1f s): all finished once"
+        System.out.printf("%d jobs submitted in turn to 2 nodes by " + CLIENTS + " clients (submitting took %.1f s):"
+                + " all finished once"
                 + " %.1f s after the first submission (%.0f jobs/s); run by %s%n", count, submitSeconds, seconds,
                 count / seconds, byNode);
     }
