@@ -117,6 +117,8 @@ public final class OpenCasJobs implements AutoCloseable {
                 .register(metrics.registry());
         FunctionCounter.builder("opencasjobs.node.lost.jobs", joined, Leases::lostNodesJobs).tags(node)
                 .description("running jobs of lost nodes that this node ended").register(metrics.registry());
+        FunctionCounter.builder("opencasjobs.node.claims", joined, Leases::claims).tags(node)
+                .description("jobs, quick and batch, this node claimed to run").register(metrics.registry());
         return joined;
     }
 

@@ -135,6 +135,7 @@ public final class JobExecutor {
         if (!jobs.claim(jobId, lease, now())) {
             return false;
         }
+        leases.claimed(1);
         claimed.put(jobId, lease);
         return true;
     }
@@ -147,6 +148,7 @@ public final class JobExecutor {
         JobStore.Lease lease = leases.current();
         List<Long> ids = jobs.claimWaiting(queue.context(), queue.minutes(), slots, free, perUser, lease, now());
         ids.forEach(id -> claimed.put(id, lease));
+        leases.claimed(ids.size());
         return ids;
     }
 
@@ -267,6 +269,7 @@ public final class JobExecutor {
         JobStore.QuickClaim got = jobs.claimQuick(jobId, wsid, queue.context(), queue.minutes(), total, perUser, lease,
                 now());
         if (got == JobStore.QuickClaim.CLAIMED) {
+            leases.claimed(1);
             claimed.put(jobId, lease);
         }
         return got;

@@ -54,6 +54,8 @@ public final class Leases implements AutoCloseable {
     /** How often this node found its lease gone; how many jobs of lost nodes it ended (for /metrics). */
     private final AtomicLong leaseLosses = new AtomicLong();
     private final AtomicLong lostNodesJobs = new AtomicLong();
+    /** How many jobs, quick and batch, this node claimed (for /metrics: each node's share of the work). */
+    private final AtomicLong claims = new AtomicLong();
     /**
      * Quick jobs seen waiting, with when this node first saw them so (its monotonic clock, so that
      * no node's wall clock matters): one still waiting a whole lease later was abandoned.
@@ -208,6 +210,16 @@ public final class Leases implements AutoCloseable {
     /** How many running jobs of lost (or stopped) nodes this node's heartbeats ended. */
     public long lostNodesJobs() {
         return lostNodesJobs.get();
+    }
+
+    /** Counts {@code n} jobs this node has just claimed. */
+    void claimed(int n) {
+        claims.addAndGet(n);
+    }
+
+    /** How many jobs, quick and batch, this node claimed since it started. */
+    public long claims() {
+        return claims.get();
     }
 
     /** Stops renewing the lease, as a node that hangs would (tests); other nodes then take it as lost. */

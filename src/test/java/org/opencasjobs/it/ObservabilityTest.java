@@ -131,6 +131,26 @@ class ObservabilityTest {
     }
 
     @Test
+    void eachNodeShowsItsClaimsAndLeaseLosses() throws Exception {
+        String before = s.get("/metrics").body();
+        String node = nodeOf(before);
+        double claims = sample(before, "opencasjobs_node_claims_total", "node=\"" + node + "\"");
+        Await.finalJob(s.server.jobStore(), submitTop3());
+        String m = s.get("/metrics").body();
+        assertTrue(sample(m, "opencasjobs_node_claims_total", "node=\"" + node + "\"") >= claims + 1,
+                "the batch job's claim is counted: " + m);
+        assertEquals(0, sample(m, "opencasjobs_node_lease_losses_total", "node=\"" + node + "\""), m);
+        assertEquals(0, sample(m, "opencasjobs_node_lost_jobs_total", "node=\"" + node + "\""), m);
+    }
+
+    /** The node label of this server's node metrics. */
+    private static String nodeOf(String exposition) {
+        Matcher m = Pattern.compile("(?m)^opencasjobs_node_claims_total\\{node=\"([^\"]+)\"}").matcher(exposition);
+        assertTrue(m.find(), "no opencasjobs_node_claims_total: " + exposition);
+        return m.group(1);
+    }
+
+    @Test
     void waitingJobsAreCountedByQueueAndStatus() throws Exception {
         try (TestServer held = new TestServer().holdJobs()) {
             held.submit(held.alice, ALICE_PW);
