@@ -363,6 +363,25 @@ class ClusterTest {
     }
 
     @Test
+    void aNodeWhoseClockIsHoursBehindTakesASilentNodeAsLostByTheDatabasesClock() throws Exception {
+        Node a = node("a").start();
+        Node behind = node("behind", Clock.offset(Clock.systemDefaultZone(), Duration.ofHours(-2)));
+        long id = submit(a, 7, LONG);
+        a.scheduler.wake();
+        Await.status(a.jobs, id, JobStatus.STARTED);
+        a.leases.stopBeating();
+        behind.leases.beat();
+        assertEquals(JobStatus.STARTED, a.jobs.find(id).orElseThrow().status(), "a's lease has not run out yet");
+        // An hour of silence by the database's clock: by behind's own clock a's last heartbeat would
+        // still lie an hour ahead, in its future.
+        expireLease(a);
+        behind.leases.beat();
+        assertEquals(JobStatus.FAILED, a.jobs.find(id).orElseThrow().status());
+        assertEquals(1, behind.leases.lostNodesJobs());
+        assertEquals(List.of("behind"), members(behind));
+    }
+
+    @Test
     void aNodeStoppedOnPurposeHandsItsRunningJobToAnother() throws Exception {
         Node a = node("a").start();
         Node b = node("b");
