@@ -35,8 +35,11 @@ import java.util.stream.Stream;
  * the median of several rounds. Prints the table and writes it, with charts, to the output folder.
  *
  * <p>Arguments: {@code --jar PRODUCT_JAR --out FOLDER [--quick] [--jfr FILE] [--only PARTS] [--command TEXT]
- * [--rows N] [--no-h2]} (the last two: the engines benchmark's Sample size, and PostgreSQL only);
- * with {@code --only} (to profile one part) the README is not rewritten.
+ * [--rows N] [--no-h2] [--cluster-jobs N] [--cluster-nodes 1,2,3] [--cluster-clients N]} (the engines
+ * benchmark's Sample size, and PostgreSQL only; the cluster benchmark's jobs per node count, node counts and
+ * client threads);
+ * with {@code --only} (to profile one part) the README is not rewritten, but for {@code --only engines} and
+ * {@code --only cluster}, which rewrite their own sections.
  */
 public final class Bench {
     static final String PASSWORD = "Bench-pass-1";
@@ -104,6 +107,9 @@ public final class Bench {
         java.util.Set<String> only = java.util.Set.of();
         int engineRows = 0;
         boolean engineH2 = true;
+        int clusterJobs = 600;
+        int clusterClients = 4;
+        List<Integer> clusterNodes = List.of(1, 2, 3);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -114,6 +120,10 @@ public final class Bench {
                 case "--only" -> only = java.util.Set.of(args[++i].split(","));
                 case "--rows" -> engineRows = Integer.parseInt(args[++i]);
                 case "--no-h2" -> engineH2 = false;
+                case "--cluster-jobs" -> clusterJobs = Integer.parseInt(args[++i]);
+                case "--cluster-clients" -> clusterClients = Integer.parseInt(args[++i]);
+                case "--cluster-nodes" -> clusterNodes = java.util.Arrays.stream(args[++i].split(","))
+                        .map(Integer::valueOf).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -126,6 +136,9 @@ public final class Bench {
         bench.engineH2 = engineH2;
         if (only.equals(java.util.Set.of("engines"))) {
             bench.engines(command);
+        } else if (only.equals(java.util.Set.of("cluster"))) {
+            bench.cluster(command, new Cluster(bench.work, bench.productJar, clusterNodes, clusterJobs, clusterClients),
+                    clusterClients);
         } else {
             bench.run(command);
         }
@@ -204,6 +217,29 @@ public final class Bench {
         Files.writeString(readme, BenchReadme.withEngines(old, key, BenchReadme.engines(key, command,
                 started.truncatedTo(ChronoUnit.SECONDS).toString(), table)));
         System.out.println("bench: wrote the engines section of " + readme);
+    }
+
+    /**
+     * {@code --only cluster}: the cluster benchmark alone (its own PostgreSQL and nodes); its section
+     * of the README and its chart are rewritten.
+     */
+    private void cluster(String command, Cluster cluster, int clients) throws Exception {
+        Files.createDirectories(work);
+        Instant started = Instant.now();
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        List<Cluster.Line> lines = cluster.run();
+        if (lines == null) {
+            return;
+        }
+        String table = Cluster.markdown(lines, loadBefore, Files.readString(Path.of("/proc/loadavg")).trim(), clients);
+        System.out.println();
+        System.out.println(table);
+        Cluster.chart(out.resolve("cluster.png"), lines);
+        Path readme = out.resolve("README.md");
+        String old = Files.exists(readme) ? Files.readString(readme) : "";
+        Files.writeString(readme, BenchReadme.withEngines(old, "cluster", BenchReadme.cluster(command,
+                started.truncatedTo(ChronoUnit.SECONDS).toString(), table)));
+        System.out.println("bench: wrote the cluster section of " + readme + " and cluster.png");
     }
 
     // ---- set-up ---------------------------------------------------------------------------
@@ -678,6 +714,8 @@ public final class Bench {
                     : BenchReadme.enginesSection(old, key);
             text = BenchReadme.withEngines(text, key, section);
         }
+        // so is the cluster table (--only cluster: its own PostgreSQL and nodes, not part of a full run)
+        text = BenchReadme.withEngines(text, "cluster", BenchReadme.enginesSection(old, "cluster"));
         Files.writeString(readme, text);
         System.out.println("bench: wrote " + out.resolve("README.md") + " and the charts beside it");
     }

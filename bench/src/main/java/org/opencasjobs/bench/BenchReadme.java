@@ -49,6 +49,35 @@ final class BenchReadme {
                 %s""".formatted(command, date, table) + end(key) + "\n";
     }
 
+    /** The cluster section: how it is made, the command, the table and the chart. */
+    static String cluster(String command, String date, String table) {
+        return begin("cluster") + "\n" + """
+                ## Cluster: 1, 2 and 3 nodes on one PostgreSQL (issue 13)
+
+                `bench/run --only cluster` (`--cluster-jobs N`: N measured jobs per node count, default 600;
+                `--cluster-nodes 1,2,3`; `--cluster-clients N`: client threads, default 4) starts a
+                throw-away PostgreSQL 15 cluster (as the engines benchmark does), and for each node count a
+                fresh database and that many services from the product jar with `casjobs.engine=postgresql`,
+                each a child JVM with its own data folder, their `outputs/` one shared folder. The first
+                node prepares the database; `account add` makes one account per client. Each client thread
+                submits its share of trivial batch jobs (`SELECT 1 AS x`, SubmitJob over HTTP POST) round-robin
+                to all nodes, as fast as the nodes answer; **end to end** runs from the first submission until
+                the job store shows every job ended, after a warm-up whose jobs have ended. Every job must have
+                run exactly once: its transitions exactly `0>1 1>5` (**not exactly once** counts the others,
+                **missing** the ids with no job). The **claim latency** is a job's claim (its `0>1`
+                transition) minus its submission, both written by the nodes in the job store: under the load
+                (mostly the wait for one of the batch queue's slots, which hold on all nodes together), and
+                for %d jobs submitted one at a time to the idle cluster (the node that took the
+                submission wakes its scheduler; the claim is one transaction). All nodes, PostgreSQL and the
+                clients share this machine's cores: more nodes add claimers, not CPU.
+
+                Last run: `%s` on %s.
+
+                %s
+                ![jobs/s against nodes](cluster.png)
+                """.formatted(Cluster.IDLE_JOBS, command, date, table) + end("cluster") + "\n";
+    }
+
     /** The engines section of a README page, or null when it has none. */
     static String enginesSection(String page, String key) {
         int b = page.indexOf(begin(key));
@@ -102,7 +131,8 @@ final class BenchReadme {
                 Each benchmark warms up first, then alternates product and reference; the table gives the
                 median of the rounds (and the median of the per-round ratios).
                 Charts: `getjobstatus.png`, `quick-latency.png`, `cancel-latency.png`. The engines
-                benchmark (H2 against PostgreSQL) has a section of its own below.
+                benchmark (H2 against PostgreSQL) and the cluster benchmark (nodes on one PostgreSQL,
+                `cluster.png`) have sections of their own below.
 
                 ## Last run
 
