@@ -238,6 +238,19 @@ public final class JobExecutor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failWaiting(jobId, STOPPING);
+        } catch (CasJobsException e) {
+            throw e; // ended by another node already: its message
+        } catch (RuntimeException e) {
+            // The job store failed while the job waited, noted as this live node's: no other node would
+            // ever end it, so it is ended here (if the store answers again), and the caller told.
+            LOG.error("quick job {}: the job store failed while it waited for a slot", jobId, e);
+            try {
+                failWaiting(jobId, "The query could not start because of an internal error; the operators can"
+                        + " find it in the server log under job " + jobId + ".");
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
         try {
             return run(new Run(jobId, queue, now(), claimed.get(jobId)), "query", work);
