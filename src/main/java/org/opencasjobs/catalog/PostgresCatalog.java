@@ -477,11 +477,11 @@ public final class PostgresCatalog implements Catalog {
         st.setQueryTimeout(seconds);
     }
 
-    /** Into the account's schema, names in lower case as the translator writes them (batched INSERTs, not COPY yet). */
+    /** Into the account's schema, names in lower case as the translator writes them, rows by COPY. */
     @Override
     public void upload(Connection c, long wsid, String table, String data, boolean tableExists, CsvUpload.Check check)
             throws SQLException {
-        CsvUpload.load(c, new CsvUpload.Into(PostgresNames.myDb(wsid), true), table, data, tableExists, check);
+        CsvUpload.load(c, CsvUpload.Into.postgresql(PostgresNames.myDb(wsid)), table, data, tableExists, check);
     }
 
     // ---------------------------------------------------------------- quota
