@@ -58,6 +58,31 @@ public interface Catalog extends AutoCloseable {
     void streamRows(Connection c) throws SQLException;
 
     /**
+     * A quick job's connection: as {@link #connect}, its rows handed out as they are read
+     * ({@link #streamRows}) and its statements run by {@link #executeQuick}. The caller closes it.
+     */
+    default Connection connectQuick(long wsid, String context) throws SQLException {
+        Connection c = connect(wsid, context);
+        try {
+            streamRows(c);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * Runs one statement of a quick job on {@code st}, a statement of {@link #connectQuick}'s
+     * connection, as {@link Statement#execute} does; where the engine must hold a result to run it
+     * at full speed (PostgreSQL's parallel plans), within the quick limits, a result too large
+     * failing with {@link QuickResultTooLarge}.
+     */
+    default boolean executeQuick(Statement st, String statement) throws SQLException {
+        return st.execute(statement);
+    }
+
+    /**
      * Limits the next statements of {@code st} to {@code seconds}: the JDBC timeout everywhere,
      * and where the engine has one, its own statement timeout too.
      */

@@ -99,13 +99,18 @@ public final class CsvUpload {
     static final String SCHEMA = MyDb.NAME;
 
     /**
-     * Where an upload writes: the MyDB schema's name in SQL, and whether names fold to lower case
+     * Where an upload writes: the MyDB schema's name in SQL, whether names fold to lower case
      * (PostgreSQL, where the user's unquoted names do) or are kept as written (H2, whose MyDB
-     * databases ignore case).
+     * databases ignore case), and whether rows go in by COPY (PostgreSQL) or batched INSERTs.
      */
-    public record Into(String schema, boolean foldNames) {
+    public record Into(String schema, boolean foldNames, boolean copy) {
         /** The embedded engine's MyDB. */
-        public static final Into H2 = new Into(MyDb.NAME, false);
+        public static final Into H2 = new Into(MyDb.NAME, false, false);
+
+        /** A PostgreSQL MyDB schema: names fold to lower case, rows go in by COPY ({@link CsvCopy}). */
+        public static Into postgresql(String schema) {
+            return new Into(schema, true, true);
+        }
 
         /** An identifier for SQL: quoted, in lower case where names fold. */
         String name(String identifier) {
@@ -463,41 +468,54 @@ public final class CsvUpload {
 
     // ---------------------------------------------------------------- insert
 
-    /** Second pass (or only pass, for an append): converts and inserts every row, in one transaction. */
+    /**
+     * Where converted rows go, a batch at a time: batched INSERTs, or on PostgreSQL one COPY per
+     * batch ({@link CsvCopy}). A row the database refuses is named by its line.
+     */
+    interface RowWriter extends AutoCloseable {
+        /** One row's values, from {@link Column#value}, and the CSV line it starts on. */
+        void row(Object[] values, long line) throws SQLException;
+
+        /** Whether enough rows wait to be written now. */
+        boolean full();
+
+        /** Writes the rows waiting. */
+        void flush() throws SQLException;
+
+        @Override
+        void close() throws SQLException;
+    }
+
+    /** Second pass (or only pass, for an append): converts and writes every row, in one transaction. */
     private static long insert(Connection c, Into into, String stored, String table, String csv, String[] header,
                                long headerLine, Check afterBatch) throws SQLException {
         String target = into.schema() + "." + quote(stored);
         Column[] cols = columns(c, target, table, header, headerLine);
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(target).append(" (");
-        for (int i = 0; i < cols.length; i++) {
-            sql.append(i == 0 ? "" : ", ").append(into.name(cols[i].name));
+        List<String> names = new ArrayList<>();
+        for (Column col : cols) {
+            names.add(into.name(col.name));
         }
-        sql.append(") VALUES (").append("?, ".repeat(cols.length - 1)).append("?)");
         boolean autoCommit = c.getAutoCommit();
         long count = 0;
         try (Rows rows = new Rows(csv)) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                long[] lines = new long[BATCH_ROWS];
-                int pending = 0;
+            try (RowWriter writer = into.copy() ? new CsvCopy(c, target, names, SCHEMA + "." + table)
+                    : new BatchInserts(c, target, names, cols, table)) {
+                Object[] values = new Object[cols.length];
                 rows.next(); // the header
                 while (rows.next()) {
                     rows.checkWidth(cols.length);
                     for (int i = 0; i < cols.length; i++) {
-                        cols[i].bind(ps, i + 1, rows.record.get(i), rows.line);
+                        values[i] = cols[i].value(rows.record.get(i), rows.line);
                     }
-                    ps.addBatch();
-                    lines[pending++] = rows.line;
+                    writer.row(values, rows.line);
                     count++;
-                    if (pending == BATCH_ROWS) {
-                        execute(ps, lines, pending, table);
-                        pending = 0;
+                    if (writer.full()) {
+                        writer.flush();
                         afterBatch.run();
                     }
                 }
-                if (pending > 0) {
-                    execute(ps, lines, pending, table);
-                }
+                writer.flush();
                 afterBatch.run();
             }
             c.commit();
@@ -518,27 +536,72 @@ public final class CsvUpload {
         }
     }
 
-    private static void execute(PreparedStatement ps, long[] lines, int pending, String table) throws SQLException {
-        try {
-            ps.executeBatch();
-        } catch (BatchUpdateException e) {
-            int[] counts = e.getUpdateCounts();
-            int failed = -1;
-            for (int i = 0; counts != null && i < counts.length; i++) {
-                if (counts[i] == Statement.EXECUTE_FAILED) {
-                    failed = i;
-                    break;
+    /** The message of a row the database refused: its line, the table, the database's reason. */
+    static CasJobsException rowRefused(long line, String table, SQLException cause, Exception e) {
+        return new CasJobsException("Line " + line + ": the row could not be added to " + table + ": "
+                + sentence(SqlErrors.message(cause)) + " No rows were added.", e);
+    }
+
+    /** Rows as batched INSERTs of {@link #BATCH_ROWS} (H2). */
+    private static final class BatchInserts implements RowWriter {
+        private final PreparedStatement ps;
+        private final Column[] cols;
+        private final String table;
+        private final long[] lines = new long[BATCH_ROWS];
+        private int pending;
+
+        BatchInserts(Connection c, String target, List<String> names, Column[] cols, String table) throws SQLException {
+            this.ps = c.prepareStatement("INSERT INTO " + target + " (" + String.join(", ", names) + ") VALUES ("
+                    + "?, ".repeat(cols.length - 1) + "?)");
+            this.cols = cols;
+            this.table = table;
+        }
+
+        @Override
+        public void row(Object[] values, long line) throws SQLException {
+            for (int i = 0; i < cols.length; i++) {
+                cols[i].bind(ps, i + 1, values[i]);
+            }
+            ps.addBatch();
+            lines[pending++] = line;
+        }
+
+        @Override
+        public boolean full() {
+            return pending == BATCH_ROWS;
+        }
+
+        @Override
+        public void flush() throws SQLException {
+            if (pending == 0) {
+                return;
+            }
+            try {
+                ps.executeBatch();
+            } catch (BatchUpdateException e) {
+                int[] counts = e.getUpdateCounts();
+                int failed = -1;
+                for (int i = 0; counts != null && i < counts.length; i++) {
+                    if (counts[i] == Statement.EXECUTE_FAILED) {
+                        failed = i;
+                        break;
+                    }
                 }
+                if (failed < 0 && counts != null && counts.length < pending) {
+                    failed = counts.length; // drivers that stop at the first failure
+                }
+                if (failed >= 0) {
+                    throw rowRefused(lines[failed], SCHEMA + "." + table,
+                            e.getNextException() != null ? e.getNextException() : e, e);
+                }
+                throw e;
             }
-            if (failed < 0 && counts != null && counts.length < pending) {
-                failed = counts.length; // drivers that stop at the first failure
-            }
-            if (failed >= 0) {
-                SQLException cause = e.getNextException() != null ? e.getNextException() : e;
-                throw new CasJobsException("Line " + lines[failed] + ": the row could not be added to " + SCHEMA
-                        + "." + table + ": " + sentence(SqlErrors.message(cause)) + " No rows were added.", e);
-            }
-            throw e;
+            pending = 0;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            ps.close();
         }
     }
 
@@ -625,21 +688,24 @@ public final class CsvUpload {
             };
         }
 
-        void bind(PreparedStatement ps, int idx, String v, long line) throws SQLException {
+        /**
+         * The CSV value {@code v} of line {@code line} as this column's Java value (null for an
+         * empty value), or refused naming the line and the column; a type not converted here
+         * passes as the text written, for the database to convert.
+         */
+        Object value(String v, long line) {
             switch (type) {
                 case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
                         Types.CLOB, Types.NCLOB -> {
                     if (v.isEmpty()) {
-                        ps.setNull(idx, type);
-                        return;
+                        return null;
                     }
                     if (precision > 0 && v.length() > precision) {
                         throw new CasJobsException("Line " + line + ", column '" + label + "': the value is "
                                 + v.length() + " characters long, but the column holds at most " + precision + " ("
                                 + sqlType() + "): shorten the value or widen the column. No rows were added.");
                     }
-                    ps.setString(idx, v);
-                    return;
+                    return v;
                 }
                 default -> {
                     // not text: below
@@ -647,10 +713,9 @@ public final class CsvUpload {
             }
             String s = v.strip();
             if (s.isEmpty()) {
-                ps.setNull(idx, type);
-                return;
+                return null;
             }
-            switch (type) {
+            return switch (type) {
                 case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> {
                     long min;
                     long max;
@@ -684,7 +749,7 @@ public final class CsvUpload {
                     if (l == null || l < min || l > max) {
                         throw bad(line, v, "is out of range for " + sqlType() + " (" + min + " to " + max + ").");
                     }
-                    ps.setLong(idx, l);
+                    yield l;
                 }
                 case Types.DOUBLE, Types.FLOAT, Types.REAL -> {
                     Double d = parseDouble(s);
@@ -697,10 +762,9 @@ public final class CsvUpload {
                         if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {
                             throw bad(line, v, "is beyond the range of REAL.");
                         }
-                        ps.setFloat(idx, d.floatValue());
-                    } else {
-                        ps.setDouble(idx, d);
+                        yield d.floatValue();
                     }
+                    yield d;
                 }
                 case Types.DECIMAL, Types.NUMERIC -> {
                     if (!DECIMAL.matcher(s).matches()) {
@@ -716,17 +780,17 @@ public final class CsvUpload {
                         throw bad(line, v, "has too many digits for " + sqlType() + " (at most "
                                 + (precision - scale) + " before the decimal point).");
                     }
-                    ps.setBigDecimal(idx, d);
+                    yield d;
                 }
                 case Types.BOOLEAN, Types.BIT -> {
                     String b = s.toLowerCase(Locale.ROOT);
                     if (b.equals("true") || b.equals("1")) {
-                        ps.setBoolean(idx, true);
-                    } else if (b.equals("false") || b.equals("0")) {
-                        ps.setBoolean(idx, false);
-                    } else {
-                        throw bad(line, v, "is not a boolean: write true, false, 1 or 0.");
+                        yield Boolean.TRUE;
                     }
+                    if (b.equals("false") || b.equals("0")) {
+                        yield Boolean.FALSE;
+                    }
+                    throw bad(line, v, "is not a boolean: write true, false, 1 or 0.");
                 }
                 case Types.TIMESTAMP, Types.DATE -> {
                     LocalDateTime t = parseTimestamp(s);
@@ -738,12 +802,32 @@ public final class CsvUpload {
                         if (!t.toLocalTime().equals(LocalTime.MIDNIGHT)) {
                             throw bad(line, v, "has a time of day, but the column is DATE.");
                         }
-                        ps.setObject(idx, t.toLocalDate());
-                    } else {
-                        ps.setObject(idx, t);
+                        yield t.toLocalDate();
                     }
+                    yield t;
                 }
-                default -> ps.setString(idx, v); // the database converts (and reports) the rest
+                default -> v; // the database converts (and reports) the rest
+            };
+        }
+
+        /** Sets parameter {@code idx} of {@code ps} to {@code value}, from {@link #value}. */
+        void bind(PreparedStatement ps, int idx, Object value) throws SQLException {
+            if (value == null) {
+                ps.setNull(idx, type);
+            } else if (value instanceof Long l) {
+                ps.setLong(idx, l);
+            } else if (value instanceof Float f) {
+                ps.setFloat(idx, f);
+            } else if (value instanceof Double d) {
+                ps.setDouble(idx, d);
+            } else if (value instanceof BigDecimal d) {
+                ps.setBigDecimal(idx, d);
+            } else if (value instanceof Boolean b) {
+                ps.setBoolean(idx, b);
+            } else if (value instanceof String text) {
+                ps.setString(idx, text);
+            } else {
+                ps.setObject(idx, value); // LocalDate, LocalDateTime
             }
         }
     }

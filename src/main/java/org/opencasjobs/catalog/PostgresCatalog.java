@@ -54,17 +54,22 @@ public final class PostgresCatalog implements Catalog {
     private final HikariDataSource owner;
     private final Map<String, String> contextSchemas;
     private final long quotaBytes;
+    private final PostgresQuickReads quickReads;
+    /** The temp_file_limit given each account's role, in MiB; 0: none (not set, or not allowed). */
+    private final int tempFileLimitMb;
     /** Accounts whose role and schema this process has made or checked. */
     private final Set<Long> provisioned = ConcurrentHashMap.newKeySet();
 
     private PostgresCatalog(ServerConfig config, CatalogSecrets secrets, HikariDataSource owner, PostgresNames names,
-                            Map<String, String> contextSchemas) {
+                            Map<String, String> contextSchemas, int tempFileLimitMb) {
         this.url = config.jobStoreUrl();
         this.secrets = secrets;
         this.owner = owner;
         this.names = names;
         this.contextSchemas = contextSchemas;
         this.quotaBytes = config.myDbQuotaBytes();
+        this.quickReads = new PostgresQuickReads(config.quickMaxRows(), config.quickMaxBytes());
+        this.tempFileLimitMb = tempFileLimitMb;
     }
 
     /** Connects as the owner and makes the shared layout (schemas, group role, privileges). */
@@ -93,11 +98,30 @@ public final class PostgresCatalog implements Catalog {
             CatalogSecrets secrets = PostgresLayout.locked(c, () -> prepareShared(c, names, config));
             LOG.info("catalog: PostgreSQL {}, contexts as schemas {}, MyDBs as schemas mydb_<wsid> of roles {}_u<wsid>",
                     Catalog.withoutPassword(config.jobStoreUrl()), schemas.values(), names.prefix());
-            return new PostgresCatalog(config, secrets, owner, names, schemas);
+            return new PostgresCatalog(config, secrets, owner, names, schemas, tempFileLimitMb(c, config));
         } catch (SQLException | RuntimeException e) {
             owner.close();
             throw e;
         }
+    }
+
+    /**
+     * The temp_file_limit the accounts' roles get: the setting, if the owner may set it; else none,
+     * said once here with the command that lets it.
+     */
+    private static int tempFileLimitMb(Connection owner, ServerConfig config) throws SQLException {
+        int mb = config.postgresqlTempFileLimitMb();
+        if (mb <= 0 || PostgresLayout.maySetTempFileLimit(owner)) {
+            return mb;
+        }
+        String role = owner.getMetaData().getUserName();
+        String database = PostgresLayout.currentDatabase(owner);
+        LOG.warn("casjobs.postgresql.temp.file.limit.mb={} is not applied: role {} may not set temp_file_limit (only a"
+                + " superuser may, or a role granted it), so a statement of an account may write temporary files"
+                + " without limit. As a superuser run GRANT SET ON PARAMETER temp_file_limit TO {}; (psql -d {} -c"
+                + " 'GRANT SET ON PARAMETER temp_file_limit TO {};'), then start the service again.",
+                mb, role, role, database, role);
+        return 0;
     }
 
     /**
@@ -258,10 +282,30 @@ public final class PostgresCatalog implements Catalog {
      */
     @Override
     public Connection connect(long wsid, String context) throws SQLException {
+        return connect(wsid, context, false);
+    }
+
+    /**
+     * As {@link #connect}, the driver holding at most {@link PostgresQuickReads#bufferBytes} of
+     * rows, in a transaction per statement (a cursor lives in one): see {@link #executeQuick}.
+     */
+    @Override
+    public Connection connectQuick(long wsid, String context) throws SQLException {
+        Connection c = connect(wsid, context, true);
+        try {
+            streamRows(c);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private Connection connect(long wsid, String context, boolean quick) throws SQLException {
         provision(wsid);
         Connection c;
         try {
-            c = login(wsid);
+            c = login(wsid, quick);
         } catch (SQLException e) {
             // 28P01: the account changed its own role's password (ALTER ROLE … PASSWORD): set it again, once.
             if (!"28P01".equals(e.getSQLState())) {
@@ -269,7 +313,7 @@ public final class PostgresCatalog implements Catalog {
             }
             provisioned.remove(wsid);
             provision(wsid);
-            c = login(wsid);
+            c = login(wsid, quick);
         }
         try (Statement s = c.createStatement()) {
             s.execute("SET search_path = " + PostgresNames.quote(schemaOf(wsid, context)) + ", "
@@ -281,12 +325,15 @@ public final class PostgresCatalog implements Catalog {
         return c;
     }
 
-    private Connection login(long wsid) throws SQLException {
+    private Connection login(long wsid, boolean quick) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", names.account(wsid));
         p.setProperty("password", secrets.password("postgresql:" + wsid));
         p.setProperty("defaultRowFetchSize", Integer.toString(FETCH_ROWS));
         p.setProperty("ApplicationName", "opencasjobs");
+        if (quick) {
+            p.setProperty("maxResultBuffer", Long.toString(quickReads.bufferBytes()));
+        }
         return DriverManager.getConnection(url, p);
     }
 
@@ -359,6 +406,9 @@ public final class PostgresCatalog implements Catalog {
                 // other nodes may provision the same account, or prepare the layout, right now
                 PostgresLayout.locked(c, () -> {
                     PostgresLayout.provisionAccount(c, names, wsid, secrets.password("postgresql:" + wsid));
+                    if (tempFileLimitMb > 0) {
+                        PostgresLayout.limitTempFiles(c, names, wsid, tempFileLimitMb);
+                    }
                     return null;
                 });
                 for (String t : StagingTables.dropLeftovers(c, PostgresNames.myDb(wsid))) {
@@ -410,6 +460,16 @@ public final class PostgresCatalog implements Catalog {
         c.setAutoCommit(false);
     }
 
+    /**
+     * A query narrow enough is read whole, in one Execute, so that PostgreSQL may plan it in
+     * parallel, its rows and bytes capped ({@link PostgresQuickReads}); anything else through the
+     * cursor of {@link #streamRows}.
+     */
+    @Override
+    public boolean executeQuick(Statement st, String statement) throws SQLException {
+        return quickReads.execute(st, statement);
+    }
+
     /** The job's remaining time as the session's {@code statement_timeout}, and as the JDBC timeout. */
     @Override
     public void limitTime(Statement st, int seconds) throws SQLException {
@@ -417,11 +477,11 @@ public final class PostgresCatalog implements Catalog {
         st.setQueryTimeout(seconds);
     }
 
-    /** Into the account's schema, names in lower case as the translator writes them (batched INSERTs, not COPY yet). */
+    /** Into the account's schema, names in lower case as the translator writes them, rows by COPY. */
     @Override
     public void upload(Connection c, long wsid, String table, String data, boolean tableExists, CsvUpload.Check check)
             throws SQLException {
-        CsvUpload.load(c, new CsvUpload.Into(PostgresNames.myDb(wsid), true), table, data, tableExists, check);
+        CsvUpload.load(c, CsvUpload.Into.postgresql(PostgresNames.myDb(wsid)), table, data, tableExists, check);
     }
 
     // ---------------------------------------------------------------- quota

@@ -78,6 +78,10 @@ public final class ServerConfig {
     private static final Setting<String> POSTGRESQL_URL = setting("casjobs.postgresql.url", "", text());
     private static final Setting<String> POSTGRESQL_USER = setting("casjobs.postgresql.user", "", text());
     private static final Setting<String> POSTGRESQL_PASSWORD = setting("casjobs.postgresql.password", "", text());
+    // 10 GiB of temporary files (sorts, hashes spilled to disk) per statement of an account's role:
+    // PostgreSQL's default is none, so one query could fill the server's disk.
+    private static final Setting<Integer> POSTGRESQL_TEMP_FILE_LIMIT_MB = setting(
+            "casjobs.postgresql.temp.file.limit.mb", "10240", intIn(0, Integer.MAX_VALUE / 1024));
     private static final Setting<String> NODE_ID = setting("casjobs.node.id", "", (key, text) -> {
         if (!text.matches("[A-Za-z0-9._-]{0,64}")) {
             throw invalid(key, "at most 64 letters, digits, dots, dashes and underscores, not '" + text + "'");
@@ -652,6 +656,14 @@ public final class ServerConfig {
      */
     public long myDbQuotaBytes() {
         return value(MYDB_QUOTA_MB) * 1024L * 1024L;
+    }
+
+    /**
+     * The temporary files one statement of an account's PostgreSQL role may write, in MB (MiB);
+     * 0: the service sets no limit.
+     */
+    public int postgresqlTempFileLimitMb() {
+        return value(POSTGRESQL_TEMP_FILE_LIMIT_MB);
     }
 
     public int loginMaxFailures() {

@@ -57,11 +57,9 @@ public final class QueryRunner {
     public <T> Result<T> run(long jobId, long wsid, String context, SqlTranslator.Translation sql,
                              int timeoutSeconds, boolean lazy, RowsReader<T> reader, Consumer<String> creating)
             throws SQLException {
-        try (Connection c = catalog.connect(wsid, context); Statement st = c.createStatement()) {
+        try (Connection c = lazy ? catalog.connectQuick(wsid, context) : catalog.connect(wsid, context);
+             Statement st = c.createStatement()) {
             catalog.tagJob(c, jobId);
-            if (lazy) {
-                catalog.streamRows(c);
-            }
             String created = sql.createdTable();
             Pattern createAs = createAs(catalog.target(wsid).myDbSchema());
             // Only a table this job created is removed if the job fails: never one that existed.
@@ -100,7 +98,7 @@ public final class QueryRunner {
                     // The limit is the job's, not each statement's: later statements get what is left.
                     catalog.limitTime(st, (int) Math.max(1, (deadline - System.nanoTime() + 999_999_999L) / 1_000_000_000L));
                     try {
-                        boolean hasRows = st.execute(statement);
+                        boolean hasRows = lazy ? catalog.executeQuick(st, statement) : st.execute(statement);
                         if (creates) { // complete: now it may be seen under its name
                             catalog.renameMyDbTable(st, wsid, staging, created);
                             staging = null;
@@ -141,10 +139,10 @@ public final class QueryRunner {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 if (staging != null) {
-                    dropQuietly(c, catalog.myDbTable(wsid, staging));
+                    dropQuietly(c, wsid, staging);
                 }
                 if (createdHere) {
-                    dropQuietly(c, catalog.myDbTable(wsid, created));
+                    dropQuietly(c, wsid, created);
                 }
                 if (e instanceof SQLException sqe && SqlErrors.wasCanceled(sqe)
                         && running.stopped(jobId) == RunningStatements.Stop.QUOTA) {
@@ -204,15 +202,31 @@ public final class QueryRunner {
         }
     }
 
-    /** Removes a half-written table; the connection is still usable after a cancel. */
-    private static void dropQuietly(Connection c, String qualifiedTable) {
+    /**
+     * Removes a half-written table of the account's MyDB: on the job's connection, still usable
+     * after a cancel, or on a new one where the driver closed it (a quick result past what it
+     * may hold, on PostgreSQL).
+     */
+    private void dropQuietly(Connection c, long wsid, String table) {
+        try {
+            if (!c.isClosed()) {
+                drop(c, catalog.myDbTable(wsid, table));
+                return;
+            }
+            try (Connection fresh = catalog.connect(wsid, MyDb.NAME)) {
+                drop(fresh, catalog.myDbTable(wsid, table));
+            }
+        } catch (SQLException ignored) {
+            // the job's own error is the one to report
+        }
+    }
+
+    private static void drop(Connection c, String qualifiedTable) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + qualifiedTable);
             if (!c.getAutoCommit()) {
                 c.commit();
             }
-        } catch (SQLException ignored) {
-            // the job's own error is the one to report
         }
     }
 

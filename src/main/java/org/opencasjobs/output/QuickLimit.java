@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
+import org.opencasjobs.catalog.QuickResultTooLarge;
 import org.opencasjobs.jobs.CasJobsException;
 
 /**
@@ -20,9 +21,6 @@ import org.opencasjobs.jobs.CasJobsException;
  * column, by the length the database reports before the value is read at all.
  */
 final class QuickLimit {
-    private static final long KIB = 1024;
-    private static final long MIB = 1024 * KIB;
-
     private final long maxRows;
     private final long maxBytes;
     private long rows;
@@ -61,20 +59,7 @@ final class QuickLimit {
 
     /** The user-facing error for a quick result larger than {@code maxBytes}. */
     static CasJobsException tooLarge(long maxBytes) {
-        return new CasJobsException("The result is larger than the " + size(maxBytes) + " a quick query may"
-                + " return. Submit it as a batch job with SELECT … INTO mydb.YourTable, then extract or query the"
-                + " table.");
-    }
-
-    /** {@code 64 MiB}, {@code 512 KiB}, or {@code 1000 bytes}: the limit as it was set. */
-    static String size(long n) {
-        if (n >= MIB && n % MIB == 0) {
-            return n / MIB + " MiB";
-        }
-        if (n >= KIB && n % KIB == 0) {
-            return n / KIB + " KiB";
-        }
-        return n + (n == 1 ? " byte" : " bytes");
+        return new QuickResultTooLarge(maxBytes);
     }
 
     /** Per column, whether it is a CLOB or BLOB, whose length can be read before its value. */

@@ -38,7 +38,10 @@ final class BenchReadme {
                 service runs there (the product's own translator, `Translate`), by JDBC on one open
                 connection as the database's owner with the search path a job gets (`sample, dbo, tsql,
                 public`); and two more columns of it, direct with a new login per query (as a job connects)
-                and direct through a 1,000-row cursor (as a quick job reads). After a warm-up, each round runs
+                and direct through a 1,000-row cursor (as a quick job read before `PostgresQuickReads`, and
+                still reads a result too wide to hold whole). The last row is a batch job writing a MyDB
+                table (SubmitJob with SELECT … INTO, polled every 20 ms until it ends), its reference the
+                translator's CREATE TABLE … AS run directly. After a warm-up, each round runs
                 them all in a rotating order; the table has
                 the medians and the median of the per-round ratios. Targets (issue 12): through the
                 service on PostgreSQL within 1.2× of direct for queries over 0.5 s; the 1′ cone search

@@ -35,6 +35,11 @@ final class Engines {
             "SELECT COUNT(*) AS n FROM dbo.fGetNearbyObjEq(180, 0, 1)",
             "SELECT TOP 10 objID, ra, dec, r FROM PhotoObj WHERE r < 20");
     static final int CONE = 3;
+    /**
+     * A batch job writing a MyDB table (SELECT … INTO): on PostgreSQL a CREATE TABLE … AS that runs
+     * wholly in the database; its reference is that statement run directly.
+     */
+    static final String INTO = "SELECT objID, ra, dec, r INTO mydb.%s FROM PhotoObj WHERE r < 21";
     /** Queries over this long on PostgreSQL direct carry the target (service ≤ 1.2× direct). */
     private static final double LONG_MS = 500;
     /** A cone search answered "in milliseconds": from an index, where a scan of 2,000,000 rows takes seconds. */
@@ -127,7 +132,7 @@ final class Engines {
 
     private List<Line> measure(int h2Port, Account h2Demo, int pgPort, Account pgDemo, PgCluster.Database db)
             throws Exception {
-        List<List<String>> direct = translate(pgDemo.wsid);
+        List<List<String>> direct = translate(pgDemo.wsid, QUERIES);
         List<Line> lines = new ArrayList<>();
         try (Casjobs h2 = new Casjobs(h2Port, h2Demo.wsid, h2Demo.pw);
              Casjobs pg = new Casjobs(pgPort, pgDemo.wsid, pgDemo.pw);
@@ -196,8 +201,72 @@ final class Engines {
                         line.pg(), line.direct(), line.ratio(), line.login(), line.cursor());
                 lines.add(line);
             }
+            lines.add(measureInto(h2, pg, owner, pgDemo.wsid));
         }
         return lines;
+    }
+
+    /**
+     * The INTO row: a batch job (SubmitJob, polled every 20 ms until it ends) writing a new MyDB
+     * table on each service, and the same CREATE TABLE … AS run directly as the owner (the
+     * translator's statement, into the account's schema); each round writes tables of new names,
+     * dropped afterwards, outside the timing.
+     */
+    private Line measureInto(Casjobs h2, Casjobs pg, Connection owner, long pgWsid) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int round = -1; round < rounds; round++) {
+            names.add("BenchInto" + (round + 1));
+        }
+        List<String> sqls = names.stream().map(n -> String.format(Locale.ROOT, INTO, n)).toList();
+        List<List<String>> direct = translate(pgWsid, sqls.stream().map(q -> q.replace("INTO mydb.", "INTO mydb.D"))
+                .toList());
+        List<Double> th2 = new ArrayList<>();
+        List<Double> tpg = new ArrayList<>();
+        List<Double> tdirect = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int round = -1; round < rounds; round++) {
+            int i = round + 1;
+            double[] t = new double[3];
+            for (int k = 0; k < 3; k++) {
+                int which = Math.floorMod(k + round, 3);
+                long t0 = System.nanoTime();
+                switch (which) {
+                    case 0 -> {
+                        if (withH2) {
+                            requireDone(h2, h2.awaitEnd(h2.submitJob(sqls.get(i), CONTEXT), 20), sqls.get(i));
+                        }
+                    }
+                    case 1 -> requireDone(pg, pg.awaitEnd(pg.submitJob(sqls.get(i), CONTEXT), 20), sqls.get(i));
+                    default -> runDirect(owner, direct.get(i));
+                }
+                t[which] = (System.nanoTime() - t0) / 1e6;
+            }
+            try (Statement st = owner.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS mydb_" + pgWsid + ".d" + names.get(i).toLowerCase(Locale.ROOT));
+            }
+            pg.quick("DROP TABLE mydb." + names.get(i), CONTEXT);
+            if (withH2) {
+                h2.quick("DROP TABLE mydb." + names.get(i), CONTEXT);
+            }
+            if (round < 0) {
+                continue;
+            }
+            th2.add(withH2 ? t[0] : Double.NaN);
+            tpg.add(t[1]);
+            tdirect.add(t[2]);
+            ratios.add(t[1] / t[2]);
+        }
+        Line line = new Line(String.format(Locale.ROOT, INTO, "T") + " (batch job)", Stats.median(th2),
+                Stats.median(tpg), Stats.median(tdirect), Stats.median(ratios), Double.NaN, Double.NaN);
+        System.out.printf(Locale.ROOT, "  INTO: H2 %10.1f ms  PG %10.1f ms  direct CTAS %10.1f ms  PG/direct %.2f%n",
+                line.h2(), line.pg(), line.direct(), line.ratio());
+        return line;
+    }
+
+    private static void requireDone(Casjobs service, int status, String sql) {
+        if (status != 5) {
+            throw new IllegalStateException("the batch job ended with status " + status + ": " + sql);
+        }
     }
 
     /** The first data line of a quick job's CSV answer (after the header line), for the log. */
@@ -219,7 +288,10 @@ final class Engines {
             for (int i = 0; i < statements.size() - 1; i++) {
                 st.execute(statements.get(i));
             }
-            try (ResultSet rs = st.executeQuery(statements.get(statements.size() - 1))) {
+            if (!st.execute(statements.get(statements.size() - 1))) {
+                return "(" + st.getUpdateCount() + " rows written)";
+            }
+            try (ResultSet rs = st.getResultSet()) {
                 int cols = rs.getMetaData().getColumnCount();
                 boolean firstRow = true;
                 while (rs.next()) {
@@ -237,12 +309,12 @@ final class Engines {
     }
 
     /** What the service runs for each query on PostgreSQL: the product's translator, in a child JVM. */
-    private List<List<String>> translate(long wsid) throws Exception {
+    private List<List<String>> translate(long wsid, List<String> queries) throws Exception {
         Base64.Encoder enc = Base64.getEncoder();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", productJar + java.io.File.pathSeparator + Bench.ownClasses(), Translate.class.getName(),
                 Long.toString(wsid), CONTEXT));
-        for (String q : QUERIES) {
+        for (String q : queries) {
             cmd.add(enc.encodeToString(q.getBytes(StandardCharsets.UTF_8)));
         }
         Path log = work.resolve("translate.log");
@@ -252,7 +324,7 @@ final class Engines {
             throw new IllegalStateException("Translate failed: " + Files.readString(log));
         }
         List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < QUERIES.size(); i++) {
+        for (int i = 0; i < queries.size(); i++) {
             out.add(new ArrayList<>());
         }
         for (String line : text.lines().toList()) {
@@ -260,8 +332,8 @@ final class Engines {
             out.get(Integer.parseInt(parts[0])).add(new String(Base64.getDecoder().decode(parts[1]),
                     StandardCharsets.UTF_8));
         }
-        for (int i = 0; i < QUERIES.size(); i++) {
-            System.out.println("  translated: " + QUERIES.get(i) + "  →  " + String.join("; ", out.get(i)));
+        for (int i = 0; i < queries.size(); i++) {
+            System.out.println("  translated: " + queries.get(i) + "  →  " + String.join("; ", out.get(i)));
         }
         return out;
     }
@@ -286,7 +358,8 @@ final class Engines {
             }
             s.append("| `").append(l.query()).append("` | ").append(ms(l.h2())).append(" | ").append(ms(l.pg()))
                     .append(" | ").append(ms(l.direct())).append(" | ").append(Report.fmt(l.ratio())).append("× | ")
-                    .append(ms(l.login())).append(" | ").append(ms(l.cursor())).append(" | ")
+                    .append(Double.isNaN(l.login()) ? "—" : ms(l.login())).append(" | ")
+                    .append(Double.isNaN(l.cursor()) ? "—" : ms(l.cursor())).append(" | ")
                     .append(target).append(" | ").append(met).append(" |\n");
         }
         return s.toString();

@@ -166,6 +166,28 @@ public final class PostgresLayout {
     }
 
     /**
+     * Whether the connected role may set {@code temp_file_limit} on the accounts' roles: a
+     * superuser, or a role granted {@code SET ON PARAMETER temp_file_limit} (PostgreSQL 15).
+     */
+    public static boolean maySetTempFileLimit(Connection owner) throws SQLException {
+        try (Statement s = owner.createStatement();
+             ResultSet rs = s.executeQuery("SELECT has_parameter_privilege('temp_file_limit', 'SET')")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /**
+     * Limits the temporary files one statement of account {@code wsid}'s role may write to
+     * {@code mb} MiB (its {@code temp_file_limit}, which the role cannot change itself). After
+     * {@link #provisionAccount}, whose {@code RESET ALL} clears it.
+     */
+    public static void limitTempFiles(Connection owner, PostgresNames names, long wsid, int mb) throws SQLException {
+        try (Statement s = owner.createStatement()) {
+            s.execute("ALTER ROLE " + names.account(wsid) + " SET temp_file_limit = '" + mb + "MB'");
+        }
+    }
+
+    /**
      * The bytes account {@code wsid}'s MyDB takes: every table's heap, indexes and TOAST
      * ({@code pg_total_relation_size}) in its schema. Tables a running statement has not
      * committed yet are not seen.
