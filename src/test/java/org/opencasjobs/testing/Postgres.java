@@ -73,6 +73,14 @@ public final class Postgres {
             return DriverManager.getConnection(url, role, rolePassword);
         }
 
+        /**
+         * Runs {@code sql} in this database as the cluster's superuser: what an operator asks the
+         * database's administrator for (an extension the owner may not create, say).
+         */
+        public void asSuperuser(String sql) {
+            cluster.run(name, sql);
+        }
+
         /** Drops the database (whoever is still connected) and its owner. */
         @Override
         public void close() {
