@@ -77,6 +77,11 @@ class PostgresForeignContextTest {
         dir = Files.createTempDirectory("opencasjobs-fdw");
         StringBuilder props = new StringBuilder("casjobs.contexts=Sample,Survey,Later\n");
         local.settings().forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
+        settings.forEach((k, v) -> {
+            if (k.startsWith("casjobs.context.survey.") && !k.endsWith(".password")) {
+                props.append(k).append('=').append(v).append('\n');
+            }
+        });
         Files.writeString(dir.resolve("casjobs.properties"), props);
         Files.writeString(dir.resolve("remote-password"), readerPassword + "\n");
     }
@@ -99,14 +104,22 @@ class PostgresForeignContextTest {
 
     /** {@code context attach} as an operator runs it, against the service's database. */
     private static Run attach(String context, String... options) {
+        List<String> args = new java.util.ArrayList<>(List.of("attach", context));
+        args.addAll(List.of(options));
+        return context(args.toArray(String[]::new));
+    }
+
+    /** A {@code context} command with the operator's settings file (the service's database). */
+    private static Run context(String... subcommand) {
         CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        List<String> args = new java.util.ArrayList<>(List.of("context", "attach", context, "--data-dir",
-                dir.resolve("data").toString(), "--config", dir.resolve("casjobs.properties").toString()));
-        args.addAll(List.of(options));
+        List<String> args = new java.util.ArrayList<>(List.of("context"));
+        args.addAll(List.of(subcommand));
+        args.addAll(List.of("--data-dir", dir.resolve("data").toString(), "--config",
+                dir.resolve("casjobs.properties").toString()));
         int code = cl.execute(args.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
     }
@@ -134,6 +147,14 @@ class PostgresForeignContextTest {
         String csv = quick("SELECT TOP 3 objID, r FROM Stars ORDER BY objID", "Survey");
         assertEquals(List.of("1,16", "2,17", "3,18"), lines(csv).subList(1, 4), csv);
         assertEquals(Integer.toString(ROWS), lines(quick("SELECT COUNT(*) AS n FROM Survey..Stars", "Sample")).get(1));
+    }
+
+    @Test
+    void contextListTellsWhereTheAttachedTablesLive() {
+        Run r = context("list");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("foreign tables of schema survey at " + remote.url() + " (postgres_fdw)"), r.out());
+        assertTrue(r.out().matches("(?s).*Survey: .*table stars +" + ROWS + " rows.*"), r.out());
     }
 
     @Test

@@ -44,8 +44,12 @@ public final class ContextAdmin {
         if (config.engine() == ServerConfig.Engine.POSTGRESQL) {
             List<ContextInfo> out = new ArrayList<>();
             for (String name : config.contexts()) {
+                boolean attached = !config.contextUrl(name).isEmpty();
                 out.add(new ContextInfo(name, false, "schema " + PostgresNames.context(name) + " of "
-                        + Catalog.withoutPassword(config.jobStoreUrl()), PostgresCatalog.rowCounts(config, name), null));
+                        + Catalog.withoutPassword(config.jobStoreUrl()) + (attached ? ", foreign tables of schema "
+                        + config.contextSchema(name).toLowerCase(java.util.Locale.ROOT) + " at "
+                        + Catalog.withoutPassword(config.contextUrl(name)) + " (postgres_fdw)" : ""),
+                        PostgresCatalog.rowCounts(config, name), null));
             }
             return out;
         }
