@@ -255,6 +255,20 @@ class PostgresForeignContextTest {
     }
 
     @Test
+    void onTheEmbeddedEngineTheCommandSaysWhatToSetInstead() throws Exception {
+        Path config = dir.resolve("h2.properties");
+        Files.writeString(config, "casjobs.contexts=Survey\n");
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        assertEquals(1, cl.execute("context", "attach", "Survey", "--config", config.toString(), "--data-dir",
+                dir.resolve("h2").toString()));
+        assertTrue(err.toString().contains("context attach is for casjobs.engine=postgresql; with the embedded engine,"
+                + " set casjobs.context.survey.url"), err.toString());
+    }
+
+    @Test
     void withoutPostgresFdwTheMessageNamesTheSuperusersCommand() throws Exception {
         try (Postgres.Database bare = Postgres.newDatabase()) {
             Path config = dir.resolve("bare.properties");

@@ -34,7 +34,12 @@ public final class PostgresForeignContexts {
      */
     public static ForeignContext.Remote remote(String context, String url, String schema, String user,
                                                String password) {
-        Properties p = url == null ? null : Driver.parseURL(url, new Properties());
+        if (url == null || url.isEmpty()) {
+            throw new CasJobsException("Context " + context + " has no remote server: give --url"
+                    + " jdbc:postgresql://HOST:PORT/DATABASE, or set casjobs.context." + context.toLowerCase(Locale.ROOT)
+                    + ".url.");
+        }
+        Properties p = Driver.parseURL(url, new Properties());
         if (p == null) {
             throw new CasJobsException("Context " + context + ": '" + url + "' is not a PostgreSQL JDBC URL; give"
                     + " jdbc:postgresql://HOST:PORT/DATABASE of the server that holds the context's tables.");
@@ -71,6 +76,18 @@ public final class PostgresForeignContexts {
      */
     public static ForeignContext.Attached attach(ServerConfig config, String context, ForeignContext.Remote remote)
             throws SQLException {
+        checkAttachable(config, context);
+        try (Connection c = DriverManager.getConnection(config.jobStoreUrl(), config.jobStoreUser(),
+                config.jobStorePassword())) {
+            PostgresNames names = PostgresNames.forDatabase(PostgresLayout.currentDatabase(c));
+            ForeignContext.Attached a = PostgresLayout.locked(c, () -> ForeignContext.attach(c, names, context, remote));
+            log(context, remote, a);
+            return a;
+        }
+    }
+
+    /** Refuses {@code context attach} where it cannot work: on H2, or for a context the service does not offer. */
+    public static void checkAttachable(ServerConfig config, String context) {
         if (config.engine() != ServerConfig.Engine.POSTGRESQL) {
             throw new CasJobsException("context attach is for casjobs.engine=postgresql; with the embedded engine, set"
                     + " casjobs.context." + context.toLowerCase(Locale.ROOT) + ".url (and .user, .password, .schema) to"
@@ -80,13 +97,6 @@ public final class PostgresForeignContexts {
             throw new CasJobsException("Context " + context + " is not in casjobs.contexts ("
                     + String.join(", ", config.contexts()) + "): add it there first, so that the service offers it"
                     + " (a running server after its next start).");
-        }
-        try (Connection c = DriverManager.getConnection(config.jobStoreUrl(), config.jobStoreUser(),
-                config.jobStorePassword())) {
-            PostgresNames names = PostgresNames.forDatabase(PostgresLayout.currentDatabase(c));
-            ForeignContext.Attached a = PostgresLayout.locked(c, () -> ForeignContext.attach(c, names, context, remote));
-            log(context, remote, a);
-            return a;
         }
     }
 

@@ -143,6 +143,7 @@ public final class ContextCommands {
         @Override
         public Integer call() throws Exception {
             ServerConfig config = config();
+            PostgresForeignContexts.checkAttachable(config, context);
             String password = passwordFile == null ? config.contextPassword(context) : firstLine(passwordFile);
             ForeignContext.Remote remote = PostgresForeignContexts.remote(context,
                     url != null ? url : config.contextUrl(context),

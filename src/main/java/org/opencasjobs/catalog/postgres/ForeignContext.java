@@ -95,10 +95,9 @@ public final class ForeignContext {
             s.execute("CREATE USER MAPPING FOR PUBLIC SERVER " + server + " OPTIONS (user " + literal(remote.user())
                     + ", password " + literal(remote.password()) + ")");
             List<String> shipped = shippableExtensions(owner, server, schema);
-            if (!shipped.isEmpty()) {
-                options.put("extensions", String.join(",", shipped));
-                setServerOptions(owner, server, options);
-            }
+            // none shipped: an earlier attachment's list goes (the remote server no longer has them)
+            options.put("extensions", shipped.isEmpty() ? null : String.join(",", shipped));
+            setServerOptions(owner, server, options);
             importTables(owner, s, server, schema, PostgresNames.context(context), remote);
             s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + names.group());
             s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + names.group());
@@ -149,7 +148,10 @@ public final class ForeignContext {
         }
     }
 
-    /** Sets each option of the server, adding those it does not have yet (ALTER SERVER … SET needs them there). */
+    /**
+     * Sets each option of the server, adding those it does not have yet (ALTER SERVER … SET needs
+     * them there); an option whose value is null is dropped if the server has it.
+     */
     private static void setServerOptions(Connection owner, String server, Map<String, String> options)
             throws SQLException {
         List<String> present = new ArrayList<>();
@@ -166,7 +168,13 @@ public final class ForeignContext {
             }
         }
         List<String> changes = new ArrayList<>();
-        options.forEach((k, v) -> changes.add((present.contains(k) ? "SET " : "ADD ") + k + " " + literal(v)));
+        options.forEach((k, v) -> {
+            if (v != null) {
+                changes.add((present.contains(k) ? "SET " : "ADD ") + k + " " + literal(v));
+            } else if (present.contains(k)) {
+                changes.add("DROP " + k);
+            }
+        });
         try (Statement s = owner.createStatement()) {
             s.execute("ALTER SERVER " + server + " OPTIONS (" + String.join(", ", changes) + ")");
         }
