@@ -19,6 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opencasjobs.catalog.sdss.SdssSample;
+import org.opencasjobs.dialect.Engine;
 import org.opencasjobs.it.TestServer;
 import org.opencasjobs.testing.Postgres;
 import org.opencasjobs.wire.JobsSoap;
@@ -35,6 +37,9 @@ import picocli.CommandLine;
 class PostgresForeignContextTest {
     /** Rows of the remote stars: objid 1..ROWS, ra = objid / 100, dec = (objid % 200) / 100 - 1. */
     private static final int ROWS = 5000;
+    /** The generated Sample's size and seed, as the service makes it (H2Catalog.SAMPLE_SEED). */
+    private static final int SAMPLE_ROWS = 2000;
+    private static final long SAMPLE_SEED = 20031118L;
     private static Postgres.Database local;
     private static Postgres.Database remote;
     private static String reader;
@@ -62,12 +67,22 @@ class PostgresForeignContextTest {
                 s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + reader);
             }
             s.execute("GRANT CONNECT ON DATABASE " + remote.name() + " TO " + reader);
+            // the Sample the service generates (TestServer's rows, its seed), on the remote server
+            SdssSample.generate(c, Engine.POSTGRESQL, "sky", SdssSample.SAMPLE, SdssSample.rowsFor(SdssSample.SAMPLE,
+                    SAMPLE_ROWS), SAMPLE_SEED);
+            s.execute("GRANT USAGE ON SCHEMA sky TO " + reader);
+            s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA sky TO " + reader);
         }
         // what the owner (not a superuser) may not do itself: the error test below shows the message
         local.asSuperuser("CREATE EXTENSION postgres_fdw");
         local.asSuperuser("GRANT USAGE ON FOREIGN DATA WRAPPER postgres_fdw TO " + local.owner());
         Map<String, String> settings = new HashMap<>(local.settings());
-        settings.put("casjobs.contexts", "Sample,Survey,Later");
+        settings.put("casjobs.contexts", "Sample,Survey,Later,Sky");
+        settings.put("casjobs.sample.rows", Integer.toString(SAMPLE_ROWS));
+        settings.put("casjobs.context.sky.url", remote.url());
+        settings.put("casjobs.context.sky.schema", "sky");
+        settings.put("casjobs.context.sky.user", reader);
+        settings.put("casjobs.context.sky.password", readerPassword);
         settings.put("casjobs.context.survey.url", remote.url());
         settings.put("casjobs.context.survey.schema", "survey");
         settings.put("casjobs.context.survey.user", reader);
@@ -75,10 +90,10 @@ class PostgresForeignContextTest {
         server = new TestServer(settings);
         client = server.client(true);
         dir = Files.createTempDirectory("opencasjobs-fdw");
-        StringBuilder props = new StringBuilder("casjobs.contexts=Sample,Survey,Later\n");
+        StringBuilder props = new StringBuilder("casjobs.contexts=Sample,Survey,Later,Sky\n");
         local.settings().forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         settings.forEach((k, v) -> {
-            if (k.startsWith("casjobs.context.survey.") && !k.endsWith(".password")) {
+            if (k.startsWith("casjobs.context.") && !k.endsWith(".password")) {
                 props.append(k).append('=').append(v).append('\n');
             }
         });
@@ -177,6 +192,36 @@ class PostgresForeignContextTest {
         String there = ownerQuery(remote, "SELECT COUNT(*) FROM survey.stars WHERE " + cone).strip();
         assertTrue(Integer.parseInt(there) > 0, "the cone holds stars: " + there);
         assertEquals(there, lines(quick("SELECT COUNT(*) AS n FROM Stars WHERE " + cone, "Survey")).get(1));
+    }
+
+    /**
+     * SkyServer's cone function, run in a context attached from another server, reads that
+     * context's PhotoObjAll (the first on the search path), sends the q3c condition there, and
+     * finds what it finds in the same rows generated here.
+     */
+    @Test
+    void theConeFunctionOnAnAttachedSampleRunsRemotelyWithTheSameAnswers() throws Exception {
+        String[] first = lines(quick("SELECT TOP 1 objID, ra, dec FROM PhotoPrimary ORDER BY objID", "Sample")).get(1)
+                .split(",");
+        String cone = "SELECT objID, distance FROM dbo.fGetNearbyObjEq(" + first[1] + ", " + first[2] + ", 3)"
+                + " ORDER BY objID";
+        String here = quick(cone, "Sample");
+        String there = quick(cone, "Sky");
+        assertTrue(lines(here).size() > 1 && lines(here).stream().anyMatch(l -> l.startsWith(first[0] + ",")), here);
+        assertEquals(here, there);
+        String plan;
+        try (Connection c = local.connect(); Statement s = c.createStatement()) {
+            s.execute("SET search_path = sky, dbo, tsql, public"); // a job's in context Sky
+            try (ResultSet rs = s.executeQuery("EXPLAIN VERBOSE SELECT * FROM dbo.fGetNearbyObjEq(" + first[1] + ", "
+                    + first[2] + ", 3)")) {
+                StringBuilder b = new StringBuilder();
+                while (rs.next()) {
+                    b.append(rs.getString(1)).append('\n');
+                }
+                plan = b.toString();
+            }
+        }
+        assertTrue(plan.lines().anyMatch(l -> l.contains("Remote SQL") && l.contains("q3c_ang2ipix")), plan);
     }
 
     @Test

@@ -35,6 +35,8 @@ import org.postgresql.util.ServerErrorMessage;
 public final class ForeignContext {
     /** The extensions whose functions and operators postgres_fdw may send, when both servers have them. */
     private static final List<String> SHIPPABLE = List.of("q3c", "citext");
+    /** SDSS text columns' type on PostgreSQL (case-insensitive like SkyServer's collation). */
+    private static final String CITEXT = "citext";
     /** Rows per round trip: postgres_fdw's default of 100 makes a large scan wait on the network. */
     static final String FETCH_SIZE = "10000";
     /** Where the remote server lives and who logs in there; the password is never shown or logged. */
@@ -201,6 +203,11 @@ public final class ForeignContext {
         Map<String, String> there = extensionSchemas(owner, ext + " e JOIN " + nsp + " n ON n.oid = e.extnamespace");
         try (Statement s = owner.createStatement()) {
             s.execute("DROP FOREIGN TABLE " + ext + ", " + nsp);
+            // the remote tables' citext columns need the type here (a trusted extension: the owner may)
+            if (there.containsKey(CITEXT) && !local.containsKey(CITEXT)) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS " + CITEXT + " SCHEMA " + quote(there.get(CITEXT)));
+                local.put(CITEXT, there.get(CITEXT));
+            }
         }
         List<String> out = new ArrayList<>();
         for (String e : SHIPPABLE) {
@@ -279,6 +286,9 @@ public final class ForeignContext {
         } else if (lower.contains("database") && lower.contains("does not exist")) {
             what = "the PostgreSQL server at " + remote.host() + ":" + remote.port() + " has no database '"
                     + remote.database() + "'";
+        } else if ("42704".equals(e.getSQLState())) {
+            what = "a column of the remote tables has a type this database lacks (install its extension here too,"
+                    + " in the schema it has there)";
         } else if ("08001".equals(e.getSQLState())) {
             what = "the PostgreSQL server at " + remote.host() + ":" + remote.port() + " could not be reached from the"
                     + " catalog's database server (host and port are as that server sees them)";
