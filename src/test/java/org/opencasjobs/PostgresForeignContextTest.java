@@ -19,9 +19,12 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opencasjobs.catalog.PostgresCatalog;
 import org.opencasjobs.catalog.sdss.SdssSample;
+import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.dialect.Engine;
 import org.opencasjobs.it.TestServer;
+import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.testing.Postgres;
 import org.opencasjobs.wire.JobsSoap;
 import picocli.CommandLine;
@@ -296,6 +299,37 @@ class PostgresForeignContextTest {
             assertFalse(r.err().contains("not-the-password") || r.err().contains(readerPassword), r.err());
         }
         // the attachment made before (if any) is as it was: a refused one changes nothing
+        assertEquals(Integer.toString(ROWS), lines(quick("SELECT COUNT(*) AS n FROM Stars", "Survey")).get(1));
+    }
+
+    @Test
+    void aStartWhoseAttachmentIsRefusedSaysWhyAndLeavesNoServer() throws Exception {
+        Map<String, String> settings = new HashMap<>(local.settings());
+        settings.put("casjobs.data.dir", dir.resolve("broken").toString());
+        settings.put("casjobs.sample.rows", "0");
+        settings.put("casjobs.contexts", "Broken");
+        settings.put("casjobs.context.broken.url", remote.url());
+        settings.put("casjobs.context.broken.schema", "survey");
+        settings.put("casjobs.context.broken.user", reader);
+        settings.put("casjobs.context.broken.password", "not-the-password");
+        CasJobsException e = assertThrows(CasJobsException.class, () -> PostgresCatalog.open(ServerConfig.of(settings)));
+        assertTrue(e.getMessage().startsWith("Cannot attach context Broken (" + remote.url().substring(
+                "jdbc:postgresql://".length()) + "): the PostgreSQL server at "), e.getMessage());
+        assertTrue(e.getMessage().contains("refused the login of user '" + reader + "'"), e.getMessage());
+        assertEquals("", ownerQuery(local, "SELECT srvname FROM pg_foreign_server WHERE srvname = 'ctx_broken'"));
+    }
+
+    @Test
+    void aStartWhoseAttachmentFailsKeepsTheAttachmentThatWorked() throws Exception {
+        Map<String, String> settings = new HashMap<>(local.settings());
+        settings.put("casjobs.data.dir", dir.resolve("second-node").toString());
+        settings.put("casjobs.sample.rows", "0");
+        settings.put("casjobs.contexts", "Survey");
+        settings.put("casjobs.context.survey.url", remote.url());
+        settings.put("casjobs.context.survey.schema", "survey");
+        settings.put("casjobs.context.survey.user", reader);
+        settings.put("casjobs.context.survey.password", "changed-in-the-settings-but-not-there");
+        PostgresCatalog.open(ServerConfig.of(settings)).close(); // a warning, not a failed start
         assertEquals(Integer.toString(ROWS), lines(quick("SELECT COUNT(*) AS n FROM Stars", "Survey")).get(1));
     }
 

@@ -103,7 +103,7 @@ public final class PostgresCatalog implements Catalog {
         requireQ3c(c);
         PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
         // before Sample's generation, which fills a context schema that has no tables yet
-        PostgresForeignContexts.attachConfigured(c, names, config);
+        PostgresForeignContexts.attachConfigured(config, names);
         for (String name : config.contexts()) {
             generateSample(c, name, config.sampleRows());
         }

@@ -3,6 +3,7 @@ package org.opencasjobs.catalog;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.opencasjobs.catalog.postgres.ForeignContext;
@@ -57,16 +58,35 @@ public final class PostgresForeignContexts {
                 remoteSchema, user, password);
     }
 
-    /** The contexts whose settings name another database: attached (again) at a start, before Sample is generated. */
-    static void attachConfigured(Connection owner, PostgresNames names, ServerConfig config) throws SQLException {
+    /**
+     * The contexts whose settings name another database, attached (again) at a start, before
+     * Sample is generated. Each on a connection of its own, outside the owner's pool: a remote
+     * server that cannot be reached fails with SQLSTATE 08001, which makes a pool throw away the
+     * connection that holds the layout lock. A context attached before stays as it was when its
+     * attachment fails now (a remote server down must not stop the service): a warning says why,
+     * and its users' queries fail until the server is back. One never attached stops the start.
+     */
+    static void attachConfigured(ServerConfig config, PostgresNames names) throws SQLException {
         for (String context : config.contexts()) {
             if (config.contextUrl(context).isEmpty()) {
                 continue;
             }
             ForeignContext.Remote remote = remote(context, config.contextUrl(context), config.contextSchema(context),
                     config.contextUser(context), config.contextPassword(context));
-            ForeignContext.Attached a = ForeignContext.attach(owner, names, context, remote);
-            log(context, remote, a);
+            try (Connection c = DriverManager.getConnection(config.jobStoreUrl(), config.jobStoreUser(),
+                    config.jobStorePassword())) {
+                try {
+                    log(context, remote, ForeignContext.attach(c, names, context, remote));
+                } catch (CasJobsException | SQLException e) {
+                    List<String> before = ForeignContext.foreignTables(c, PostgresNames.context(context),
+                            ForeignContext.serverName(context));
+                    if (before.isEmpty()) {
+                        throw e;
+                    }
+                    LOG.warn("context {} keeps its attachment of {} (foreign tables {}): attaching it again failed: {}",
+                            context, remote, before, e.getMessage());
+                }
+            }
         }
     }
 

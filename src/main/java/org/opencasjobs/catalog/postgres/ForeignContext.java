@@ -107,13 +107,24 @@ public final class ForeignContext {
             owner.commit();
             return new Attached(server, tables, shipped);
         } catch (SQLException e) {
-            owner.rollback();
+            rollback(owner, e);
             throw inOperatorsTerms(e, context, remote);
         } catch (RuntimeException e) {
-            owner.rollback();
+            rollback(owner, e);
             throw e;
         } finally {
-            owner.setAutoCommit(autoCommit);
+            if (!owner.isClosed()) {
+                owner.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    /** Rolls back; a connection lost meanwhile (its transaction is gone with it) does not hide the first error. */
+    private static void rollback(Connection owner, Exception first) {
+        try {
+            owner.rollback();
+        } catch (SQLException e) {
+            first.addSuppressed(e);
         }
     }
 
