@@ -45,11 +45,20 @@ public final class ContextAdmin {
             List<ContextInfo> out = new ArrayList<>();
             for (String name : config.contexts()) {
                 boolean attached = !config.contextUrl(name).isEmpty();
-                out.add(new ContextInfo(name, false, "schema " + PostgresNames.context(name) + " of "
+                String location = "schema " + PostgresNames.context(name) + " of "
                         + Catalog.withoutPassword(config.jobStoreUrl()) + (attached ? ", foreign tables of schema "
                         + config.contextSchema(name).toLowerCase(java.util.Locale.ROOT) + " at "
-                        + Catalog.withoutPassword(config.contextUrl(name)) + " (postgres_fdw)" : ""),
-                        PostgresCatalog.rowCounts(config, name), null));
+                        + Catalog.withoutPassword(config.contextUrl(name)) + " (postgres_fdw)" : "");
+                try {
+                    out.add(new ContextInfo(name, false, location, PostgresCatalog.rowCounts(config, name), null));
+                } catch (SQLException e) {
+                    if (!attached) {
+                        throw e;
+                    }
+                    // the remote server is down or refuses: the other contexts are still worth listing
+                    out.add(new ContextInfo(name, false, location, Map.of(), "cannot be read: "
+                            + e.getMessage().lines().findFirst().orElse("")));
+                }
             }
             return out;
         }

@@ -241,12 +241,13 @@ public final class ForeignContext {
         return out;
     }
 
-    /** Imports the remote schema's tables and views the local schema does not have yet. */
+    /** Imports the remote schema's tables and views whose names the local schema does not hold yet. */
     private static void importTables(Connection owner, Statement s, String server, String quotedSchema, String schema,
                                      Remote remote) throws SQLException {
         List<String> existing = new ArrayList<>();
+        // every relation: an index or a sequence of the same name would clash with a new foreign table too
         try (PreparedStatement ps = owner.prepareStatement("SELECT quote_ident(c.relname) FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'v', 'm', 'f', 'p')")) {
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?")) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
