@@ -80,7 +80,7 @@ class PostgresForeignContextTest {
         local.asSuperuser("CREATE EXTENSION postgres_fdw");
         local.asSuperuser("GRANT USAGE ON FOREIGN DATA WRAPPER postgres_fdw TO " + local.owner());
         Map<String, String> settings = new HashMap<>(local.settings());
-        settings.put("casjobs.contexts", "Sample,Survey,Later,Sky");
+        settings.put("casjobs.contexts", "Sample,Survey,Later,Sky,Gone");
         settings.put("casjobs.sample.rows", Integer.toString(SAMPLE_ROWS));
         settings.put("casjobs.context.sky.url", remote.url());
         settings.put("casjobs.context.sky.schema", "sky");
@@ -93,7 +93,7 @@ class PostgresForeignContextTest {
         server = new TestServer(settings);
         client = server.client(true);
         dir = Files.createTempDirectory("opencasjobs-fdw");
-        StringBuilder props = new StringBuilder("casjobs.contexts=Sample,Survey,Later,Sky\n");
+        StringBuilder props = new StringBuilder("casjobs.contexts=Sample,Survey,Later,Sky,Gone\n");
         local.settings().forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         settings.forEach((k, v) -> {
             if (k.startsWith("casjobs.context.") && !k.endsWith(".password")) {
@@ -266,6 +266,26 @@ class PostgresForeignContextTest {
         // again: nothing changes, nothing fails
         assertEquals(0, attach("Later", "--url", remote.url(), "--schema", "later", "--user", reader,
                 "--password-file", dir.resolve("remote-password").toString()).code());
+    }
+
+    @Test
+    void aRemoteServerThatIsDownIsAProblemOfItsContextOnly() throws Exception {
+        assertEquals(0, attach("Gone", "--url", remote.url(), "--schema", "later", "--user", reader,
+                "--password-file", dir.resolve("remote-password").toString()).code());
+        assertEquals(Integer.toString(ROWS), lines(quick("SELECT COUNT(*) AS n FROM Stars", "Gone")).get(1));
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (Connection c = local.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER SERVER ctx_gone OPTIONS (SET port '" + closedPort + "')"); // as if it went down
+        }
+        SOAPFaultException e = assertThrows(SOAPFaultException.class, () -> quick("SELECT COUNT(*) FROM Stars", "Gone"));
+        assertTrue(e.getMessage().contains("The context gone lives on another database server, which cannot be reached"
+                + " now"), e.getMessage());
+        assertFalse(e.getMessage().contains(Integer.toString(closedPort)), "no address: " + e.getMessage());
+        assertEquals(Integer.toString(ROWS), lines(quick("SELECT COUNT(*) AS n FROM Stars", "Survey")).get(1));
+        assertTrue(context("list").out().contains("cannot be read"), "context list still lists");
     }
 
     @Test

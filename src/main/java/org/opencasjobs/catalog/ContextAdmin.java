@@ -52,10 +52,11 @@ public final class ContextAdmin {
                 try {
                     out.add(new ContextInfo(name, false, location, PostgresCatalog.rowCounts(config, name), null));
                 } catch (SQLException e) {
-                    if (!attached) {
+                    // an attached context's remote server (by the settings or by context attach, 08001)
+                    // is down or refuses: the other contexts are still worth listing
+                    if (!attached && !"08001".equals(e.getSQLState())) {
                         throw e;
                     }
-                    // the remote server is down or refuses: the other contexts are still worth listing
                     out.add(new ContextInfo(name, false, location, Map.of(), "cannot be read: "
                             + e.getMessage().lines().findFirst().orElse("")));
                 }
