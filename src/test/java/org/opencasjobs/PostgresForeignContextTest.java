@@ -227,6 +227,28 @@ class PostgresForeignContextTest {
         assertTrue(plan.lines().anyMatch(l -> l.contains("Remote SQL") && l.contains("q3c_ang2ipix")), plan);
     }
 
+    /**
+     * What an attached context costs a quick job: the same cone through the service on the local
+     * Sample and on the one attached from the other database (one more connection, the remote
+     * estimate's round trip). Printed, not asserted (speed is for benchmarks).
+     */
+    @Test
+    void coneQuickJobCostIsPrinted() {
+        String[] first = lines(quick("SELECT TOP 1 objID, ra, dec FROM PhotoPrimary ORDER BY objID", "Sample")).get(1)
+                .split(",");
+        String cone = "SELECT COUNT(*) AS n FROM dbo.fGetNearbyObjEq(" + first[1] + ", " + first[2] + ", 1)";
+        int n = 20;
+        for (String context : List.of("Sample", "Sky", "Sample", "Sky")) {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                quick(cone, context);
+            }
+            System.out.printf("1' cone quick job in context %s (%s): %.1f ms per job (%d jobs)%n", context,
+                    context.equals("Sky") ? "attached with postgres_fdw" : "local schema",
+                    (System.nanoTime() - start) / 1e6 / n, n);
+        }
+    }
+
     @Test
     void usersCannotReadTheRemotePassword() {
         String csv = quick("SELECT srvname, COALESCE(CAST(umoptions AS text), 'hidden') AS o FROM pg_user_mappings",
