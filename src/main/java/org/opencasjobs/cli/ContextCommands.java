@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  * {@code context load}: a table loaded from FITS, VOTable or CSV files, with the server stopped.
  * {@code context attach}: on PostgreSQL, a context's tables on another PostgreSQL server, through postgres_fdw.
  */
-@Command(name = "context", mixinStandardHelpOptions = true, description = "Inspect the catalog contexts; load a table.",
+@Command(name = "context", mixinStandardHelpOptions = true, description = "Inspect the catalog contexts; load a table; attach one from another PostgreSQL server.",
         subcommands = {ContextCommands.ListContexts.class, ContextCommands.Load.class, ContextCommands.Attach.class})
 public final class ContextCommands {
     @Command(name = "list", mixinStandardHelpOptions = true,
