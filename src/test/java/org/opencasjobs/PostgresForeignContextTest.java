@@ -115,6 +115,14 @@ class PostgresForeignContextTest {
         if (remote != null) {
             remote.close();
         }
+        if (dir != null) {
+            // the remote password's file among them
+            try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private record Run(int code, String out, String err) {
