@@ -44,8 +44,22 @@ public final class ContextAdmin {
         if (config.engine() == ServerConfig.Engine.POSTGRESQL) {
             List<ContextInfo> out = new ArrayList<>();
             for (String name : config.contexts()) {
-                out.add(new ContextInfo(name, false, "schema " + PostgresNames.context(name) + " of "
-                        + Catalog.withoutPassword(config.jobStoreUrl()), PostgresCatalog.rowCounts(config, name), null));
+                boolean attached = !config.contextUrl(name).isEmpty();
+                String location = "schema " + PostgresNames.context(name) + " of "
+                        + Catalog.withoutPassword(config.jobStoreUrl()) + (attached ? ", foreign tables of schema "
+                        + config.contextSchema(name).toLowerCase(java.util.Locale.ROOT) + " at "
+                        + Catalog.withoutPassword(config.contextUrl(name)) + " (postgres_fdw)" : "");
+                try {
+                    out.add(new ContextInfo(name, false, location, PostgresCatalog.rowCounts(config, name), null));
+                } catch (SQLException e) {
+                    // an attached context's remote server (by the settings or by context attach, 08001)
+                    // is down or refuses: the other contexts are still worth listing
+                    if (!attached && !"08001".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    out.add(new ContextInfo(name, false, location, Map.of(), "cannot be read: "
+                            + e.getMessage().lines().findFirst().orElse("")));
+                }
             }
             return out;
         }

@@ -74,13 +74,6 @@ public final class PostgresCatalog implements Catalog {
 
     /** Connects as the owner and makes the shared layout (schemas, group role, privileges). */
     public static PostgresCatalog open(ServerConfig config) throws IOException, SQLException {
-        for (String name : config.contexts()) {
-            if (!config.contextUrl(name).isEmpty()) {
-                throw new CasJobsException("Context " + name + " is set to another database (casjobs.context."
-                        + name.toLowerCase(Locale.ROOT) + ".url), which casjobs.engine=postgresql does not support yet:"
-                        + " load its tables into schema " + PostgresNames.context(name) + " of the service's database.");
-            }
-        }
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.jobStoreUrl());
         hc.setUsername(config.jobStoreUser());
@@ -133,6 +126,8 @@ public final class PostgresCatalog implements Catalog {
             throws SQLException {
         requireQ3c(c);
         PostgresLayout.prepare(c, names, config.contexts(), tsqlScript());
+        // before Sample's generation, which fills a context schema that has no tables yet
+        PostgresForeignContexts.attachConfigured(config, names);
         for (String name : config.contexts()) {
             generateSample(c, name, config.sampleRows());
         }

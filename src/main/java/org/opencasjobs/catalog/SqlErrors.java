@@ -150,6 +150,14 @@ public final class SqlErrors {
                 return new Located(pgClean(m).replaceFirst("\\.$", "")
                         + ": you may read the catalog contexts and change only your own MyDB.", -1);
             }
+            case "08001" -> {
+                // postgres_fdw could not reach a context attached from another server (ctx_<context>)
+                if (q1.startsWith("ctx_")) {
+                    return new Located("The context " + q1.substring("ctx_".length()) + " lives on another database"
+                            + " server, which cannot be reached now: try again later, or tell the site's operators.", -1);
+                }
+                return new Located(pgClean(m), -1);
+            }
             case "42601" -> {
                 Matcher near = PG_SYNTAX.matcher(m);
                 if (near.find() && !near.group(1).isEmpty() && source != null) {

@@ -236,6 +236,60 @@ class PostgresIsolationTest {
     }
 
     /**
+     * The catalogs show every account's schema and table names (not their rows). Revoking them
+     * from PUBLIC, as a superuser could, does not hide those names: PostgreSQL turns any object id
+     * into its qualified name without a privilege check ({@code regclass}), so an account finds
+     * another's table by counting through the ids; and what reads the catalogs on a job's
+     * connection stops working, PgJDBC's result metadata among it. Why the service does not offer that step (README: "What accounts
+     * can see of each other"). In a database of its own: the revoke would break the other tests.
+     */
+    @Test
+    void revokingTheCatalogViewsDoesNotHideOtherAccountsTableNames() throws Exception {
+        try (Postgres.Database db = Postgres.newDatabase()) {
+            Map<String, String> settings = new HashMap<>(db.settings());
+            settings.put("casjobs.data.dir", Files.createTempDirectory("opencasjobs-pg-names").toString());
+            settings.put("casjobs.sample.rows", "0");
+            try (PostgresCatalog cat = PostgresCatalog.open(ServerConfig.of(settings))) {
+                try (Connection a = cat.connect(A, "MyDB"); Statement s = a.createStatement()) {
+                    s.execute("CREATE TABLE secret_galaxies (x int PRIMARY KEY)");
+                }
+                String aTable = "mydb_" + A + ".secret_galaxies";
+                try (Connection b = cat.connect(B, "MyDB")) {
+                    assertEquals(List.of("secret_galaxies"), column(b, "SELECT relname FROM pg_class"
+                            + " WHERE relnamespace = 'mydb_" + A + "'::regnamespace AND relkind = 'r'"), "listed today");
+                }
+                db.asSuperuser("REVOKE SELECT ON pg_catalog.pg_class, pg_catalog.pg_namespace, pg_catalog.pg_tables,"
+                        + " pg_catalog.pg_roles, pg_catalog.pg_user, pg_catalog.pg_attribute, pg_catalog.pg_type,"
+                        + " pg_catalog.pg_index, pg_catalog.pg_indexes, pg_catalog.pg_constraint, pg_catalog.pg_depend,"
+                        + " pg_catalog.pg_stat_all_tables, pg_catalog.pg_stat_user_tables,"
+                        + " pg_catalog.pg_statio_all_tables FROM PUBLIC");
+                try (Connection b = cat.connect(B, "MyDB"); Statement s = b.createStatement()) {
+                    SQLException closed = assertThrows(SQLException.class, () -> s.executeQuery("SELECT relname FROM pg_class"));
+                    assertEquals(DENIED, closed.getSQLState(), "the revoke took");
+                    long start = System.nanoTime();
+                    List<String> found = column(b, "SELECT i::oid::regclass::text FROM generate_series(16384, 100000) i"
+                            + " WHERE i::oid::regclass::text LIKE 'mydb_%'");
+                    System.out.printf("catalogs revoked: %s found by regclass over 83,617 oids in %.0f ms%n", found,
+                            (System.nanoTime() - start) / 1e6);
+                    assertTrue(found.contains(aTable), "the name is still there: " + found);
+                    assertEquals(List.of(), column(b, "SELECT table_name FROM information_schema.tables"
+                            + " WHERE table_schema = 'mydb_" + A + "'"), "information_schema lists none of A's");
+                    // what reads the catalogs on the job's own connection fails
+                    SQLException check = assertThrows(SQLException.class,
+                            () -> cat.myDbTableExists(b, B, "anything"));
+                    assertEquals(DENIED, check.getSQLState(), check.getMessage());
+                    // PgJDBC's type name of a table's column (the typed CSV of a result asks it) reads pg_class
+                    s.execute("CREATE TABLE mine (x int)");
+                    try (ResultSet rs = s.executeQuery("SELECT x FROM mine")) {
+                        SQLException typeName = assertThrows(SQLException.class, () -> rs.getMetaData().getColumnTypeName(1));
+                        assertEquals(DENIED, typeName.getSQLState(), typeName.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * What a job's connection costs: a PostgreSQL login as the account's role (SCRAM) and its
      * search path. Printed, not asserted (speed is for benchmarks).
      */

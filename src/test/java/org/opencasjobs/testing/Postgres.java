@@ -73,7 +73,10 @@ public final class Postgres {
             return DriverManager.getConnection(url, role, rolePassword);
         }
 
-        /** Runs {@code sql} in this database as the cluster's superuser (what only an operator may do). */
+        /**
+         * Runs {@code sql} in this database as the cluster's superuser: what an operator asks the
+         * database's administrator for (an extension the owner may not create, say).
+         */
         public void asSuperuser(String sql) {
             cluster.run(name, sql);
         }
