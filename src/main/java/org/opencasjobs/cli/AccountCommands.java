@@ -4,7 +4,7 @@ import static org.opencasjobs.cli.DataFolder.inDataFolder;
 import static org.opencasjobs.cli.DataFolder.inJobStore;
 
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -83,12 +83,15 @@ public final class AccountCommands {
             });
         }
 
+        /** Always with seconds: {@code LocalDateTime.toString()} leaves {@code :00} out. */
+        private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
         private static String table(List<Account> accounts) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"WSID", "USERNAME", "ADMIN", "DISABLED", "CREATED"});
             for (Account a : accounts) {
                 rows.add(new String[] {String.valueOf(a.wsid()), a.username(), yesNo(a.admin()), yesNo(a.disabled()),
-                    a.created().truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ')});
+                    CREATED.format(a.created())});
             }
             return TextOutput.table(rows);
         }
