@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.opencasjobs.catalog.postgres.PostgresBrowsingViews;
 import org.opencasjobs.catalog.postgres.PostgresLayout;
 import org.opencasjobs.catalog.postgres.PostgresNames;
 import org.opencasjobs.catalog.sdss.LookupTables;
@@ -114,6 +115,7 @@ public final class PostgresCatalog implements Catalog {
         }
         // after the contexts: from MyDB the functions read the default context's PhotoObjAll
         SkyFunctionInstaller.installPostgres(c, defaultContext(config.contexts()));
+        PostgresBrowsingViews.install(c, names.group(), contextNames(config.contexts()));
         PostgresLayout.grant(c, names, config.contexts()); // what the steps above created
         // a secret a single node kept in its folder is kept, so its accounts' passwords stay the same
         Path file = config.dataDir().resolve("catalog").resolve("secret");
@@ -215,6 +217,13 @@ public final class PostgresCatalog implements Catalog {
             }
         }
         return counts;
+    }
+
+    /** Each context's schema and its name as configured, as the browsing views show it. */
+    private static Map<String, String> contextNames(List<String> contexts) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        contexts.forEach(name -> out.put(PostgresNames.context(name), name));
+        return out;
     }
 
     /** The context MyDB's SkyServer functions read: Sample when there is one, else the first. */

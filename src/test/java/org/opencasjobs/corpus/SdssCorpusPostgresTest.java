@@ -14,13 +14,16 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.opencasjobs.catalog.BrowsingViews;
 import org.opencasjobs.catalog.h2.H2Functions;
+import org.opencasjobs.catalog.postgres.PostgresBrowsingViews;
 import org.opencasjobs.catalog.sdss.LookupTables;
 import org.opencasjobs.catalog.sdss.SdssSample;
 import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
@@ -67,8 +70,13 @@ class SdssCorpusPostgresTest {
             LookupTables.build(h2, Engine.H2, context);
         }
         SkyFunctionInstaller.installPostgres(pg, SdssSample.SAMPLE);
+        PostgresBrowsingViews.install(pg, database.owner(), Map.of("sample", SdssSample.SAMPLE, "stripe82", SdssSample.STRIPE82));
         SkyFunctionInstaller.install(h2);
         H2Functions.install(h2);
+        try (Statement s = h2.createStatement()) {
+            s.execute("CREATE USER reader PASSWORD 'reader'");
+        }
+        BrowsingViews.install(h2, "reader");
         try (Statement s = pg.createStatement(); InputStream in = SdssCorpusPostgresTest.class.getResourceAsStream(Target.POSTGRESQL_FUNCTIONS)) {
             s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             s.execute("CREATE SCHEMA " + MYDB);

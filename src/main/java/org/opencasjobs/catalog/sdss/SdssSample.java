@@ -183,6 +183,7 @@ public final class SdssSample {
         String v = db.relation(name);
         db.execute(List.of("CREATE VIEW " + v + " AS " + String.format(Locale.ROOT, select, db.relation(table)),
                 db.commentOnView(v, comment)));
+        db.spelled(name, List.of()); // its columns are its table's
     }
 
     /** SpecPhotoAll: SDSS's precomputed join of every spectrum with the photometry of its object. */
@@ -206,6 +207,8 @@ public final class SdssSample {
         }
         cols.addAll(List.of("p.ra AS photoRa", "p.dec AS photoDec", "p.fieldID"));
         String t = db.relation("SpecPhotoAll");
+        // each column as the select list names it: the part after "s." or "p.", or after AS
+        db.spelled("SpecPhotoAll", cols.stream().map(x -> x.replaceAll("^.* AS ", "").replaceAll("^[sp]\\.", "")).toList());
         db.execute(List.of("CREATE TABLE " + t + " AS SELECT " + String.join(", ", cols) + " FROM "
                 + db.relation("SpecObjAll") + " s LEFT JOIN " + db.relation("PhotoObjAll") + " p ON p.objID = s.bestObjID",
                 "COMMENT ON TABLE " + t + " IS " + SampleDatabase.literal(note

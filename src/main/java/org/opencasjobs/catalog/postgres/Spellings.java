@@ -1,0 +1,126 @@
+package org.opencasjobs.catalog.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.opencasjobs.dialect.Target;
+
+/**
+ * How SQL Server and SDSS spell the names PostgreSQL folded to lower case ({@code PhotoObjAll},
+ * {@code objID}): the catalog's tables are created unquoted, so the database itself only knows
+ * {@code photoobjall} and {@code objid}. Kept in the database ({@link #TABLE}, one row per
+ * context, table or view and column), so that every node reads the same: written by whoever
+ * creates a context's tables as the database's owner (the Sample's generator, {@code context
+ * load}), read by the browsing views and when a result's {@code *} columns are labelled.
+ */
+public final class Spellings {
+    /** The table of spellings; the browsing views' script makes it too, with the same shape. */
+    public static final String TABLE = Target.POSTGRESQL_INFORMATION_SCHEMA + ".spellings";
+
+    /** What labels a result column: the relation it was read from ("" when PostgreSQL does not say) and its name. */
+    public record Source(String schema, String table, String column) {
+    }
+
+    private Spellings() {
+    }
+
+    /** Creates the table if missing (the owner's connection). */
+    public static void create(Connection owner) throws SQLException {
+        try (Statement s = owner.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + Target.POSTGRESQL_INFORMATION_SCHEMA);
+            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (schema_name text NOT NULL, table_name text NOT NULL,"
+                    + " column_name text NOT NULL, spelling text NOT NULL,"
+                    + " PRIMARY KEY (schema_name, table_name, column_name))");
+            s.execute("CREATE INDEX IF NOT EXISTS spellings_by_column ON " + TABLE + " (schema_name, column_name)");
+        }
+    }
+
+    /** Records how context schema {@code schema} is spelled (its context's name as configured). */
+    public static void context(Connection owner, String schema, String spelling) throws SQLException {
+        write(owner, List.<String[]>of(new String[] {schema, "", "", spelling}));
+    }
+
+    /**
+     * Records a table or view of {@code schema} as spelled, and its columns (none for a view,
+     * whose columns take their tables' spellings); an earlier spelling of the same name is replaced.
+     */
+    public static void table(Connection owner, String schema, String table, Collection<String> columns)
+            throws SQLException {
+        String s = schema.toLowerCase(Locale.ROOT);
+        String t = table.toLowerCase(Locale.ROOT);
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {s, t, "", table});
+        for (String c : columns) {
+            rows.add(new String[] {s, t, c.toLowerCase(Locale.ROOT), c});
+        }
+        write(owner, rows);
+    }
+
+    private static void write(Connection owner, List<String[]> rows) throws SQLException {
+        create(owner);
+        try (PreparedStatement ps = owner.prepareStatement("INSERT INTO " + TABLE
+                + " (schema_name, table_name, column_name, spelling) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (schema_name, table_name, column_name) DO UPDATE SET spelling = EXCLUDED.spelling")) {
+            for (String[] r : rows) {
+                for (int i = 0; i < 4; i++) {
+                    ps.setString(i + 1, r[i]);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * The spelling of each column in {@code columns} that the catalog knows, by the column's
+     * position there: its table's own, else the one most tables of that schema use (a view's
+     * columns, a function's). Columns of schemas nobody recorded (an account's MyDB) have none.
+     */
+    public static Map<Integer, String> of(Connection owner, List<Source> columns) throws SQLException {
+        Map<Integer, String> out = new HashMap<>();
+        List<Integer> asked = new ArrayList<>();
+        List<String> schemas = new ArrayList<>();
+        List<String> tables = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            Source c = columns.get(i);
+            if (c != null) {
+                asked.add(i);
+                schemas.add(c.schema());
+                tables.add(c.table());
+                names.add(c.column());
+            }
+        }
+        if (asked.isEmpty()) {
+            return out;
+        }
+        // one round trip for all of them
+        try (PreparedStatement ps = owner.prepareStatement("SELECT q.i, (SELECT s.spelling FROM " + TABLE + " s"
+                + " WHERE s.schema_name = q.sch AND s.column_name = q.col AND s.table_name <> ''"
+                + " GROUP BY s.spelling ORDER BY bool_or(s.table_name = q.tab) DESC, count(*) DESC,"
+                + " s.spelling COLLATE \"C\" LIMIT 1)"
+                + " FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS q(sch, tab, col, i)")) {
+            ps.setArray(1, owner.createArrayOf("text", schemas.toArray()));
+            ps.setArray(2, owner.createArrayOf("text", tables.toArray()));
+            ps.setArray(3, owner.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int i = asked.get(rs.getInt(1) - 1);
+                    String spelling = rs.getString(2);
+                    if (spelling != null && !spelling.equals(columns.get(i).column())) {
+                        out.put(i, spelling);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
