@@ -459,7 +459,6 @@ SELECT objID, distance FROM dbo.fGetNearbyObjEq(@ra, @dec, 1)
 --- expect each distance <= 1
 
 === cone: the columns of fGetNearbyObjEq
---- postgresql differs: SELECT * answers PostgreSQL's lower-case column names (objid, htmid); only names the query writes keep their spelling
 DECLARE @ra float, @dec float;
 SELECT TOP 1 @ra = ra, @dec = dec FROM Star ORDER BY objID;
 SELECT * FROM dbo.fGetNearbyObjEq(@ra, @dec, 0.5);

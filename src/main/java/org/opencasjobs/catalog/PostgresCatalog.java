@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.opencasjobs.catalog.postgres.PostgresBrowsingViews;
 import org.opencasjobs.catalog.postgres.PostgresLayout;
 import org.opencasjobs.catalog.postgres.PostgresNames;
+import org.opencasjobs.catalog.postgres.Spellings;
 import org.opencasjobs.catalog.sdss.LookupTables;
 import org.opencasjobs.catalog.sdss.SdssSample;
 import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
@@ -424,6 +425,24 @@ public final class PostgresCatalog implements Catalog {
     public void limitTime(Statement st, int seconds) throws SQLException {
         st.execute("SET statement_timeout = " + (seconds * 1000L));
         st.setQueryTimeout(seconds);
+    }
+
+    /**
+     * Labels the columns a {@code *} gave ({@link StarColumns}) as {@link Spellings} spells them:
+     * by the table PostgreSQL says each was read from (one query of PgJDBC's, on {@code c}), or,
+     * when it names none (a function's result), by the current context. A MyDB's tables have no
+     * spellings: they keep PostgreSQL's names.
+     */
+    @Override
+    public ResultSet spelled(Connection c, long wsid, String context, String statement, ResultSet rs)
+            throws SQLException {
+        List<Spellings.Source> sources = Spellings.sources(rs, statement, MyDb.is(context) ? null : schemaOf(wsid, context));
+        if (sources.isEmpty()) {
+            return rs;
+        }
+        try (Connection o = owner.getConnection()) {
+            return Spellings.relabelled(rs, o, sources);
+        }
     }
 
     /** Into the account's schema, names in lower case as the translator writes them (batched INSERTs, not COPY yet). */

@@ -3,6 +3,7 @@ package org.opencasjobs.catalog.postgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -11,7 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.opencasjobs.dialect.StarColumns;
 import org.opencasjobs.dialect.Target;
+import org.postgresql.PGResultSetMetaData;
 
 /**
  * How SQL Server and SDSS spell the names PostgreSQL folded to lower case ({@code PhotoObjAll},
@@ -80,11 +83,51 @@ public final class Spellings {
     }
 
     /**
+     * Where each column a {@code *} of {@code statement} gave ({@link StarColumns}) was read from,
+     * to be spelled by: the table PostgreSQL says (PgJDBC asks the server once, on the result's
+     * own connection), or, where it names none (a function's result), {@code currentSchema} (null
+     * in MyDB: nothing there is spelled). Null for every other column; an empty list when no
+     * column is to be spelled at all.
+     */
+    public static List<Source> sources(ResultSet rs, String statement, String currentSchema) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        List<String> labels = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            labels.add(md.getColumnLabel(i));
+        }
+        boolean[] star = StarColumns.of(statement, labels);
+        List<Source> out = new ArrayList<>();
+        boolean any = false;
+        PGResultSetMetaData pg = null;
+        for (int i = 0; i < star.length; i++) {
+            Source source = null;
+            if (star[i]) {
+                pg = pg != null ? pg : md.unwrap(PGResultSetMetaData.class);
+                String schema = pg.getBaseSchemaName(i + 1);
+                if (schema != null && !schema.isEmpty()) {
+                    source = new Source(schema, pg.getBaseTableName(i + 1), labels.get(i));
+                } else if (currentSchema != null) {
+                    source = new Source(currentSchema, "", labels.get(i));
+                }
+            }
+            any |= source != null;
+            out.add(source);
+        }
+        return any ? out : List.of();
+    }
+
+    /** {@code rs} with the columns of {@code sources} labelled as spelled, read on the owner's connection. */
+    public static ResultSet relabelled(ResultSet rs, Connection owner, List<Source> sources) throws SQLException {
+        Map<Integer, String> spelled = of(owner, sources);
+        return spelled.isEmpty() ? rs : RelabelledRows.of(rs, spelled);
+    }
+
+    /**
      * The spelling of each column in {@code columns} that the catalog knows, by the column's
      * position there: its table's own, else the one most tables of that schema use (a view's
      * columns, a function's). Columns of schemas nobody recorded (an account's MyDB) have none.
      */
-    public static Map<Integer, String> of(Connection owner, List<Source> columns) throws SQLException {
+    static Map<Integer, String> of(Connection owner, List<Source> columns) throws SQLException {
         Map<Integer, String> out = new HashMap<>();
         List<Integer> asked = new ArrayList<>();
         List<String> schemas = new ArrayList<>();
