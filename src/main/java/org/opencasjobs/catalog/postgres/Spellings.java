@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.opencasjobs.dialect.StarColumns;
 import org.opencasjobs.dialect.Target;
-import org.postgresql.PGResultSetMetaData;
 
 /**
  * How SQL Server and SDSS spell the names PostgreSQL folded to lower case ({@code PhotoObjAll},
@@ -28,8 +27,11 @@ public final class Spellings {
     /** The table of spellings; the browsing views' script makes it too, with the same shape. */
     public static final String TABLE = Target.POSTGRESQL_INFORMATION_SCHEMA + ".spellings";
 
-    /** What labels a result column: the relation it was read from ("" when PostgreSQL does not say) and its name. */
-    public record Source(String schema, String table, String column) {
+    /**
+     * What a result column is spelled by: the OID of the table or view PostgreSQL says it was read
+     * from (0 when it says none), else {@code schema} (null: none), and the column's label.
+     */
+    public record Source(long table, String schema, String column) {
     }
 
     private Spellings() {
@@ -84,10 +86,9 @@ public final class Spellings {
 
     /**
      * Where each column a {@code *} of {@code statement} gave ({@link StarColumns}) was read from,
-     * to be spelled by: the table PostgreSQL says (PgJDBC asks the server once, on the result's
-     * own connection), or, where it names none (a function's result), {@code currentSchema} (null
-     * in MyDB: nothing there is spelled). Null for every other column; an empty list when no
-     * column is to be spelled at all.
+     * to be spelled by: the table PostgreSQL's row description names, or, where it names none (a
+     * function's result), {@code currentSchema} (null in MyDB: nothing there is spelled). Null
+     * for every other column; an empty list when no column is to be spelled at all.
      */
     public static List<Source> sources(ResultSet rs, String statement, String currentSchema) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
@@ -98,17 +99,12 @@ public final class Spellings {
         boolean[] star = StarColumns.of(statement, labels);
         List<Source> out = new ArrayList<>();
         boolean any = false;
-        PGResultSetMetaData pg = null;
+        long[] tables = null;
         for (int i = 0; i < star.length; i++) {
             Source source = null;
             if (star[i]) {
-                pg = pg != null ? pg : md.unwrap(PGResultSetMetaData.class);
-                String schema = pg.getBaseSchemaName(i + 1);
-                if (schema != null && !schema.isEmpty()) {
-                    source = new Source(schema, pg.getBaseTableName(i + 1), labels.get(i));
-                } else if (currentSchema != null) {
-                    source = new Source(currentSchema, "", labels.get(i));
-                }
+                tables = tables != null ? tables : RowDescription.tableOids(md);
+                source = tables[i] != 0 || currentSchema != null ? new Source(tables[i], currentSchema, labels.get(i)) : null;
             }
             any |= source != null;
             out.add(source);
@@ -131,7 +127,7 @@ public final class Spellings {
         Map<Integer, String> out = new HashMap<>();
         List<Integer> asked = new ArrayList<>();
         List<String> schemas = new ArrayList<>();
-        List<String> tables = new ArrayList<>();
+        List<Long> tables = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             Source c = columns.get(i);
@@ -145,14 +141,19 @@ public final class Spellings {
         if (asked.isEmpty()) {
             return out;
         }
-        // one round trip for all of them
-        try (PreparedStatement ps = owner.prepareStatement("SELECT q.i, (SELECT s.spelling FROM " + TABLE + " s"
-                + " WHERE s.schema_name = q.sch AND s.column_name = q.col AND s.table_name <> ''"
-                + " GROUP BY s.spelling ORDER BY bool_or(s.table_name = q.tab) DESC, count(*) DESC,"
-                + " s.spelling COLLATE \"C\" LIMIT 1)"
-                + " FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS q(sch, tab, col, i)")) {
-            ps.setArray(1, owner.createArrayOf("text", schemas.toArray()));
-            ps.setArray(2, owner.createArrayOf("text", tables.toArray()));
+        // one round trip for all of them; a table's schema and name from its OID, as the caller may not read pg_class's rows
+        // a table's own spelling first, else the one most of the schema's tables use
+        try (PreparedStatement ps = owner.prepareStatement("WITH q AS (SELECT q.i, COALESCE(n.nspname, q.sch) AS sch,"
+                + " c.relname AS tab, q.col FROM unnest(?::int8[], ?::text[], ?::text[]) WITH ORDINALITY AS q(tab, sch, col, i)"
+                + " LEFT JOIN pg_catalog.pg_class c ON c.oid = CAST(NULLIF(q.tab, 0) AS oid)"
+                + " LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace),"
+                + " ranked AS (SELECT q.i, s.spelling, row_number() OVER (PARTITION BY q.i ORDER BY"
+                + " bool_or(s.table_name = q.tab) DESC, count(*) DESC, s.spelling COLLATE \"C\") AS r"
+                + " FROM q JOIN " + TABLE + " s ON s.schema_name = q.sch AND s.column_name = q.col AND s.table_name <> ''"
+                + " GROUP BY q.i, q.tab, s.spelling)"
+                + " SELECT i, spelling FROM ranked WHERE r = 1")) {
+            ps.setArray(1, owner.createArrayOf("int8", tables.toArray()));
+            ps.setArray(2, owner.createArrayOf("text", schemas.toArray()));
             ps.setArray(3, owner.createArrayOf("text", names.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

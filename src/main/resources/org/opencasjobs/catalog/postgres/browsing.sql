@@ -9,6 +9,7 @@
 
 CREATE SCHEMA IF NOT EXISTS sys;
 CREATE SCHEMA IF NOT EXISTS sys_information_schema;
+CREATE SCHEMA IF NOT EXISTS dbo; -- OBJECT_ID's (the catalog makes it before; a test database may not have it)
 
 -- sys_information_schema.spellings (Spellings.create, run before this script): how SQL Server and SDSS
 -- spell the names PostgreSQL folded to lower case, read here with the owner's rights.
