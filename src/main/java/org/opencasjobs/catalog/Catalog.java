@@ -65,12 +65,12 @@ public interface Catalog extends AutoCloseable {
     void limitTime(Statement st, int seconds) throws SQLException;
 
     /**
-     * The rows of {@code statement} (run in {@code context} on {@code c}) as users read them. On
+     * The rows of {@code statement} (run in {@code context}) as users read them. On
      * PostgreSQL, which folds names to lower case, the columns a {@code *} gave from a context's
      * tables are labelled as the catalog spells them ({@code objID}, not {@code objid}); H2 keeps
      * every name as created, and columns the statement names itself keep the user's spelling.
      */
-    default ResultSet spelled(Connection c, long wsid, String context, String statement, ResultSet rs)
+    default ResultSet spelled(long wsid, String context, String statement, ResultSet rs)
             throws SQLException {
         return rs;
     }

@@ -428,13 +428,13 @@ public final class PostgresCatalog implements Catalog {
     }
 
     /**
-     * Labels the columns a {@code *} gave ({@link StarColumns}) as {@link Spellings} spells them:
-     * by the table PostgreSQL says each was read from (one query of PgJDBC's, on {@code c}), or,
-     * when it names none (a function's result), by the current context. A MyDB's tables have no
-     * spellings: they keep PostgreSQL's names.
+     * Labels the columns a {@code *} gave as {@link Spellings} spells them: by the table
+     * PostgreSQL's row description says each was read from, or, where it names none (a
+     * function's result), by the current context; looked up on the owner's connection. A MyDB's
+     * tables have no spellings: they keep PostgreSQL's names.
      */
     @Override
-    public ResultSet spelled(Connection c, long wsid, String context, String statement, ResultSet rs)
+    public ResultSet spelled(long wsid, String context, String statement, ResultSet rs)
             throws SQLException {
         List<Spellings.Source> sources = Spellings.sources(rs, statement, MyDb.is(context) ? null : schemaOf(wsid, context));
         if (sources.isEmpty()) {

@@ -24,7 +24,7 @@ import org.opencasjobs.dialect.Target;
  * load}), read by the browsing views and when a result's {@code *} columns are labelled.
  */
 public final class Spellings {
-    /** The table of spellings; the browsing views' script makes it too, with the same shape. */
+    /** The table of spellings, made by {@link #create} (before the browsing views, which read it). */
     public static final String TABLE = Target.POSTGRESQL_INFORMATION_SCHEMA + ".spellings";
 
     /**
@@ -141,7 +141,7 @@ public final class Spellings {
         if (asked.isEmpty()) {
             return out;
         }
-        // one round trip for all of them; a table's schema and name from its OID, as the caller may not read pg_class's rows
+        // one round trip for all of them, set-based (a subquery per column took 40 ms for 174 of them);
         // a table's own spelling first, else the one most of the schema's tables use
         try (PreparedStatement ps = owner.prepareStatement("WITH q AS (SELECT q.i, COALESCE(n.nspname, q.sch) AS sch,"
                 + " c.relname AS tab, q.col FROM unnest(?::int8[], ?::text[], ?::text[]) WITH ORDINALITY AS q(tab, sch, col, i)"
