@@ -69,6 +69,39 @@ public final class Spellings {
         write(owner, rows);
     }
 
+    /** Whether anything of {@code schema} is spelled yet. */
+    public static boolean recorded(Connection owner, String schema) throws SQLException {
+        create(owner);
+        try (PreparedStatement ps = owner.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE schema_name = ?"
+                + " AND table_name <> '' LIMIT 1")) {
+            ps.setString(1, schema.toLowerCase(Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** The tables and columns of {@code schema} as spelled: rows of table, column ("" for the table) and spelling. */
+    public static List<String[]> of(Connection owner, String schema) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (PreparedStatement ps = owner.prepareStatement("SELECT table_name, column_name, spelling FROM " + TABLE
+                + " WHERE schema_name = ? AND table_name <> ''")) {
+            ps.setString(1, schema.toLowerCase(Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records {@code rows} (as {@link #of(Connection, String)} gives them) as {@code schema}'s. */
+    public static void put(Connection owner, String schema, List<String[]> rows) throws SQLException {
+        String s = schema.toLowerCase(Locale.ROOT);
+        write(owner, rows.stream().map(r -> new String[] {s, r[0], r[1], r[2]}).toList());
+    }
+
     private static void write(Connection owner, List<String[]> rows) throws SQLException {
         create(owner);
         try (PreparedStatement ps = owner.prepareStatement("INSERT INTO " + TABLE

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opencasjobs.catalog.sdss.LookupTables;
 import org.opencasjobs.catalog.sdss.SdssSample;
 import org.opencasjobs.dialect.Engine;
 import org.opencasjobs.testing.Postgres;
@@ -86,6 +87,35 @@ class SpellingsTest {
         assertEquals(List.of("plateid", "plateID", "fiberID"),
                 labels("SELECT s.plateid AS \"plateid\", s.* FROM ctx.spectra s", "ctx"));
         assertEquals(List.of("plateid"), labels("SELECT * FROM mydb_1.mine", "ctx"), "a MyDB table read from a context");
+    }
+
+    /** A context generated before spellings were kept gets them from an empty copy, its rows untouched. */
+    @Test
+    void anEarlierGeneratedContextIsSpelledAgain() throws SQLException {
+        SdssSample.generate(owner, Engine.POSTGRESQL, "Old82", SdssSample.STRIPE82, 500, 2L);
+        LookupTables.build(owner, Engine.POSTGRESQL, "Old82"); // as the catalog's start does
+        List<String> before = rows("old82");
+        try (Statement s = owner.createStatement()) {
+            s.execute("DELETE FROM " + Spellings.TABLE + " WHERE schema_name = 'old82'");
+        }
+        assertEquals(false, Spellings.recorded(owner, "old82"));
+        SdssSample.respell(owner, "old82", SdssSample.STRIPE82);
+        List<String> after = rows("old82");
+        assertEquals(before, after);
+        assertEquals(true, after.contains("photoobjall/objid/objID"), after.toString());
+        try (Statement s = owner.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM old82.photoobjall")) {
+            rs.next();
+            assertEquals(500, rs.getInt(1), "its rows are as they were");
+        }
+        try (Statement s = owner.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE '~spellings~%'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "no scratch schema left");
+        }
+    }
+
+    private static List<String> rows(String schema) throws SQLException {
+        return Spellings.of(owner, schema).stream().map(r -> String.join("/", r)).sorted().toList();
     }
 
     /** What labelling a 174-column SELECT * costs beside the query itself (printed; speed is not asserted). */
