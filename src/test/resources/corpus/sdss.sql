@@ -459,7 +459,6 @@ SELECT objID, distance FROM dbo.fGetNearbyObjEq(@ra, @dec, 1)
 --- expect each distance <= 1
 
 === cone: the columns of fGetNearbyObjEq
---- postgresql differs: SELECT * answers PostgreSQL's lower-case column names (objid, htmid); only names the query writes keep their spelling
 DECLARE @ra float, @dec float;
 SELECT TOP 1 @ra = ra, @dec = dec FROM Star ORDER BY objID;
 SELECT * FROM dbo.fGetNearbyObjEq(@ra, @dec, 0.5);
@@ -955,24 +954,20 @@ SELECT COUNT(*) AS n FROM PhotoObjAll WHERE objID IN (SELECT bestObjID FROM Spec
 SELECT COUNT(DISTINCT p.objID) AS n FROM PhotoObjAll p JOIN SpecObj s ON s.bestObjID = p.objID WHERE s.class = 'QSO'
 
 === browse: the tables of the context
---- postgresql differs: information_schema and sys are the catalog's browsing views, which on PostgreSQL must show SQL Server's spelling of PostgreSQL's lower-case names; the dialect leaves information_schema as PostgreSQL's own, and this test's database has no sys
 SELECT COUNT(*) AS n FROM information_schema.tables WHERE TABLE_NAME IN ('PhotoObjAll', 'SpecObjAll', 'Galaxy', 'Neighbors', 'Field')
 --- expect each n = 5
 
 === browse: a column's type as SQL Server names it
---- postgresql differs: information_schema and sys are the catalog's browsing views, which on PostgreSQL must show SQL Server's spelling of PostgreSQL's lower-case names; the dialect leaves information_schema as PostgreSQL's own, and this test's database has no sys
 SELECT DATA_TYPE FROM information_schema.columns WHERE TABLE_NAME = 'PhotoObjAll' AND COLUMN_NAME = 'psfMag_r'
 --- expect each DATA_TYPE = 'real'
 --- expect rows = 1
 
 === browse: views are views
---- postgresql differs: information_schema and sys are the catalog's browsing views, which on PostgreSQL must show SQL Server's spelling of PostgreSQL's lower-case names; the dialect leaves information_schema as PostgreSQL's own, and this test's database has no sys
 SELECT TABLE_TYPE FROM information_schema.tables WHERE TABLE_NAME = 'Galaxy'
 --- expect each TABLE_TYPE = 'VIEW'
 --- expect rows = 1
 
 === browse: sys.columns by OBJECT_ID
---- postgresql differs: information_schema and sys are the catalog's browsing views, which on PostgreSQL must show SQL Server's spelling of PostgreSQL's lower-case names; the dialect leaves information_schema as PostgreSQL's own, and this test's database has no sys
 SELECT COUNT(*) AS n FROM sys.columns WHERE object_id = OBJECT_ID('PhotoObjAll')
 --- same
 SELECT COUNT(*) AS n FROM information_schema.columns WHERE TABLE_NAME = 'PhotoObjAll'

@@ -171,6 +171,18 @@ class PostgresContextLoadTest {
                 String sample = server.client(true).executeQuickJob(server.alice.wsid(), TestServer.ALICE_PW,
                         "SELECT COUNT(*) AS n FROM PhotoObjAll", "Sample", "n", false);
                 assertEquals("300", sample.strip().lines().toList().get(1).strip(), sample);
+                // names as the file spells them, and as SDSS does for the Sample generated again
+                String star = server.client(true).executeQuickJob(server.alice.wsid(), TestServer.ALICE_PW,
+                        "SELECT TOP 1 * FROM Objects ORDER BY objID", "Survey", "star", false);
+                assertTrue(star.startsWith("[objID]:Integer,[ra]:Float,[dec]:Float,[rMag]:Float,"), star);
+                String samples = server.client(true).executeQuickJob(server.alice.wsid(), TestServer.ALICE_PW,
+                        "SELECT TOP 1 * FROM PhotoObjAll ORDER BY objID", "Sample", "star", false);
+                assertTrue(samples.startsWith("[objID]:"), samples.lines().findFirst().orElse(""));
+                String columns = server.client(true).executeQuickJob(server.alice.wsid(), TestServer.ALICE_PW,
+                        "SELECT COLUMN_NAME FROM information_schema.columns WHERE TABLE_NAME = 'objects'"
+                                + " ORDER BY ORDINAL_POSITION", "Survey", "columns", false);
+                assertEquals(List.of("\"objID\"", "\"ra\"", "\"dec\"", "\"rMag\""),
+                        columns.strip().lines().skip(1).limit(4).toList(), columns);
             }
         }
     }

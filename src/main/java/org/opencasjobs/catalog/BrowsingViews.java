@@ -64,6 +64,14 @@ public final class BrowsingViews {
     }
 
     /**
+     * The views in a database whose schemas hold their tables and views themselves (no linked
+     * tables to describe), readable by {@code user}: what a test compares another engine with.
+     */
+    public static void install(Connection admin, String user) throws SQLException {
+        install(admin, user, List.of());
+    }
+
+    /**
      * Creates or replaces the views in an account's database and records what the contexts hold;
      * run by its admin at every opening, so the views follow the contexts' current tables.
      */

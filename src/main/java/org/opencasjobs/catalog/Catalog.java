@@ -2,6 +2,7 @@ package org.opencasjobs.catalog;
 
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.opencasjobs.config.ServerConfig;
@@ -87,6 +88,17 @@ public interface Catalog extends AutoCloseable {
      * and where the engine has one, its own statement timeout too.
      */
     void limitTime(Statement st, int seconds) throws SQLException;
+
+    /**
+     * The rows of {@code statement} (run in {@code context}) as users read them. On
+     * PostgreSQL, which folds names to lower case, the columns a {@code *} gave from a context's
+     * tables are labelled as the catalog spells them ({@code objID}, not {@code objid}); H2 keeps
+     * every name as created, and columns the statement names itself keep the user's spelling.
+     */
+    default ResultSet spelled(long wsid, String context, String statement, ResultSet rs)
+            throws SQLException {
+        return rs;
+    }
 
     /** Loads CSV text into the account's MyDB table (see {@link CsvUpload}); {@code check} runs after each batch. */
     void upload(Connection c, long wsid, String table, String data, boolean tableExists, CsvUpload.Check check)

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import org.opencasjobs.catalog.postgres.PostgresNames;
+import org.opencasjobs.catalog.postgres.Spellings;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -32,6 +33,9 @@ final class PostgresLoadTarget implements LoadTarget {
     private final Connection owner;
     private final String schema;
     private final String table;
+    /** The table's name and its columns' as the operator and the files spell them, kept beside the lower-case ones. */
+    private final String tableSpelling;
+    private List<String> columnSpellings = List.of();
     private final String staging = StagingTables.newName("load");
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(CHUNK + (CHUNK >> 2));
     private final StringBuilder line = new StringBuilder(256);
@@ -43,6 +47,7 @@ final class PostgresLoadTarget implements LoadTarget {
         this.owner = owner;
         this.schema = schema.toLowerCase(Locale.ROOT);
         this.table = table.toLowerCase(Locale.ROOT);
+        this.tableSpelling = table;
     }
 
     private String stagingName() {
@@ -57,6 +62,7 @@ final class PostgresLoadTarget implements LoadTarget {
     public void create(List<LoadColumn> cols) throws SQLException {
         owner.setAutoCommit(false);
         began = true;
+        columnSpellings = cols.stream().map(LoadColumn::name).toList();
         String text = cols.stream().anyMatch(c -> c.kind() == LoadColumn.Kind.VARCHAR) ? citext() : null;
         StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(stagingName()).append(" (");
         for (int i = 0; i < cols.size(); i++) {
@@ -223,6 +229,7 @@ final class PostgresLoadTarget implements LoadTarget {
             st.execute("ALTER TABLE " + stagingName() + " RENAME TO " + PostgresNames.quote(table));
             st.execute("ANALYZE " + PostgresNames.quote(schema) + "." + PostgresNames.quote(table));
         }
+        Spellings.table(owner, schema, tableSpelling, columnSpellings); // in the load's transaction
         owner.commit();
         owner.setAutoCommit(true);
         began = false;

@@ -153,9 +153,18 @@ public final class ServerConfig {
     private static final ContextSetting<Integer> CONTEXT_BATCH_CONCURRENCY = contextSetting("batch.concurrency",
             QUEUE_BATCH_CONCURRENCY);
 
-    /** Schema names every account's database has already: a context may not take them. */
+    /**
+     * Schema names every account's database has already (on H2), or the service's own schemas in
+     * the PostgreSQL database (the job store, the T-SQL functions, the browsing views): a context
+     * may not take them, since its schema is made readable to every account.
+     */
     private static final List<String> RESERVED_CONTEXTS = List.of("mydb", "mydb_information", "information_schema",
-            "public", "sys", "dbo");
+            "public", "sys", "dbo", "tsql", "sys_information_schema", "casjobs");
+    /**
+     * Beginnings of schema names that are not a context's on PostgreSQL: an account's MyDB
+     * ({@code mydb_<wsid>}), the service's secret ({@code cj_<database>_server}), PostgreSQL's own.
+     */
+    private static final List<String> RESERVED_PREFIXES = List.of("mydb_", "cj_", "pg_");
     private static final String CONTEXT_NAME = "[A-Za-z][A-Za-z0-9_]{0,63}";
 
     /** The texts as given (defaults, file, environment, overrides), by lower-case key. */
@@ -462,9 +471,10 @@ public final class ServerConfig {
                 throw invalid(key, "a comma-separated list of context names, each a letter then letters,"
                         + " digits or _ (at most 64), not '" + c + "'");
             }
-            if (RESERVED_CONTEXTS.contains(lower)) {
-                throw invalid(key, "a list of context names other than MyDB, MyDB_Information,"
-                        + " INFORMATION_SCHEMA and PUBLIC, not '" + c + "'");
+            if (RESERVED_CONTEXTS.contains(lower) || RESERVED_PREFIXES.stream().anyMatch(lower::startsWith)) {
+                throw invalid(key, "a list of context names other than " + String.join(", ", RESERVED_CONTEXTS)
+                        + " (in any case) and names beginning with " + String.join(", ", RESERVED_PREFIXES)
+                        + ", which the service's own schemas use, not '" + c + "'");
             }
             if (seen.contains(lower)) {
                 throw invalid(key, "a list of different context names, not '" + c + "' twice");

@@ -66,7 +66,7 @@ final class Labels {
     }
 
     /** The token naming an item's column ({@code AS x}, or {@code expr x}), or -1 if it has none. */
-    private static int alias(String sql, List<Tok> t, int[] item) {
+    static int alias(String sql, List<Tok> t, int[] item) {
         int last = item[1];
         if (last <= item[0] || !t.get(last).isName()) {
             return -1;

@@ -618,7 +618,9 @@ public final class SqlTranslator {
                 // MyDB and the catalogs are SQL Server databases to CasJobs users, schemas here
                 boolean database = !schema.equals("INFORMATION_SCHEMA");
                 if (pg && !database) {
-                    schema = "information_schema"; // PostgreSQL's lists only what the user may use
+                    // SQL Server's TABLES and COLUMNS are the catalog's browsing views there; the others PostgreSQL's own
+                    schema = i + 2 < piece.size() && MYDB_INFO_VIEWS.contains(key(piece.get(i + 2).text(sql)))
+                            ? Target.POSTGRESQL_INFORMATION_SCHEMA : "information_schema";
                 }
                 skipTo = i + 1;
                 if (database && dot(sql, piece, i + 2)) { // mydb..T, Stripe82..T

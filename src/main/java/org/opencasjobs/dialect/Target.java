@@ -17,6 +17,14 @@ public record Target(Engine engine, String myDbSchema) {
      */
     public static final String POSTGRESQL_FUNCTIONS = "/org/opencasjobs/dialect/postgresql/tsql.sql";
 
+    /**
+     * On PostgreSQL, the schema of SQL Server's {@code information_schema.tables} and
+     * {@code .columns}: the catalog's browsing views, which list the current context's tables in
+     * SQL Server's shape and SDSS's spelling. PostgreSQL's own {@code information_schema} answers
+     * the other views of that name.
+     */
+    public static final String POSTGRESQL_INFORMATION_SCHEMA = "sys_information_schema";
+
     /** The embedded engine: the account's own H2 database, schema MyDB. */
     public static final Target H2 = new Target(Engine.H2, MyDb.NAME);
 

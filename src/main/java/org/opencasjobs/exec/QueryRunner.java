@@ -114,7 +114,7 @@ public final class QueryRunner {
                         if (hasRows) {
                             // rows are computed as they are read (lazy): their errors come from here
                             try (ResultSet rs = st.getResultSet()) {
-                                answer = reader.read(rs);
+                                answer = reader.read(catalog.spelled(wsid, context, statement, rs));
                             }
                         } else {
                             rows += Math.max(0, st.getUpdateCount());

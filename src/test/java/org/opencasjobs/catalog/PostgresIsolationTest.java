@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +136,51 @@ class PostgresIsolationTest {
         }
     }
 
+    /** SQL Server's browsing views: B sees its own tables in MyDB, the context's in a context, never A's. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT name FROM sys.tables",
+            "SELECT name FROM sys.objects",
+            "SELECT o.name FROM sys.columns c JOIN sys.objects o ON o.object_id = c.object_id",
+            "SELECT table_name FROM sys_information_schema.tables",
+            "SELECT table_name FROM sys_information_schema.columns"})
+    void theBrowsingViewsListOnlyTheCurrentSchemasOwnTables(String sql) throws SQLException {
+        try (Connection b = catalog.connect(B, "MyDB"); Statement s = b.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS mine (y int)");
+            assertEquals(List.of("mine"), column(b, sql).stream().distinct().toList(), sql);
+            // a search path naming A's schema first: PostgreSQL skips a schema the role may not use
+            s.execute("SET search_path = " + aSchema() + ", dbo");
+            assertEquals(List.of(), column(b, sql), sql + " with A's schema on the search path");
+        }
+        try (Connection b = catalog.connect(B, "Sample")) {
+            assertEquals(List.of("photoobj"), column(b, sql).stream().distinct().toList(), sql + " in Sample");
+        }
+        try (Connection a = catalog.connect(A, "MyDB")) {
+            assertEquals(List.of("secret"), column(a, sql).stream().distinct().toList(), sql + " as A");
+        }
+    }
+
+    @Test
+    void objectIdFindsOnlyTablesTheCallerMayRead() throws SQLException {
+        try (Connection a = catalog.connect(A, "MyDB")) {
+            String id = column(a, "SELECT OBJECT_ID('secret')").get(0);
+            assertTrue(id != null && !id.isEmpty(), "A's own table has an id");
+            assertEquals(List.of(id), column(a, "SELECT OBJECT_ID('MyDB.dbo.[secret]')"));
+            assertEquals(List.of(id), column(a, "SELECT object_id FROM sys.tables WHERE name = 'secret'"));
+        }
+        try (Connection b = catalog.connect(B, "MyDB")) {
+            assertEquals(Arrays.asList((String) null), column(b, "SELECT OBJECT_ID('secret')"));
+            assertEquals(Arrays.asList((String) null), column(b, "SELECT OBJECT_ID('mydb.secret')"));
+            assertEquals(Arrays.asList((String) null), column(b, "SELECT OBJECT_ID('" + aSchema() + ".secret')"));
+            assertEquals(List.of("0"), column(b, "SELECT COUNT(*) FROM sys.columns c WHERE c.object_id ="
+                    + " (SELECT c2.oid::int4 FROM pg_class c2 WHERE c2.relname = 'secret'"
+                    + " AND c2.relnamespace = '" + aSchema() + "'::regnamespace)"));
+        }
+        try (Connection b = catalog.connect(B, "Sample")) {
+            assertFalse(column(b, "SELECT OBJECT_ID('PhotoObj')").get(0) == null, "a context's table has an id");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "INSERT INTO sample.photoobj VALUES (3, 1.0)",
@@ -150,7 +196,13 @@ class PostgresIsolationTest {
                     + " LANGUAGE sql",
             "CREATE TABLE public.planted (x int)",
             "CREATE VIEW dbo.planted AS SELECT 1 AS x",
-            "SELECT * FROM casjobs.accounts"})
+            "SELECT * FROM casjobs.accounts",
+            "CREATE VIEW sys.planted AS SELECT 1 AS x",
+            "CREATE OR REPLACE VIEW sys.tables AS SELECT 1 AS x",
+            "CREATE OR REPLACE FUNCTION dbo.object_id(text) RETURNS int AS 'SELECT 1' LANGUAGE sql",
+            "CREATE TABLE sys_information_schema.planted (x int)",
+            "SELECT * FROM sys_information_schema.spellings",
+            "INSERT INTO sys_information_schema.spellings VALUES ('mydb_101', 'secret', '', 'Secret')"})
     void sharedSchemasAreReadOnly(String sql) throws SQLException {
         assertEquals(DENIED, refusedForB("Sample", sql).getSQLState(), sql);
     }

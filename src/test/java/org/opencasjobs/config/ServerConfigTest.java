@@ -190,6 +190,12 @@ class ServerConfigTest {
                 "casjobs.contexts", "Sample,DR-8"))).getMessage();
         assertTrue(name.contains("casjobs.contexts") && name.contains("DR-8"), name);
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of("casjobs.contexts", "Sample,MyDB")));
+        // on PostgreSQL a context's schema is readable by every account: never the service's own, nor a MyDB's
+        for (String own : List.of("casjobs", "TSQL", "sys_information_schema", "mydb_101", "cj_casjobs_server", "pg_x")) {
+            String m = assertThrows(IllegalArgumentException.class,
+                    () -> ServerConfig.of(Map.of("casjobs.contexts", "Sample," + own)), own).getMessage();
+            assertTrue(m.contains("'" + own + "'"), m);
+        }
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of("casjobs.contexts", "Sample,sample")));
         String userOnly = assertThrows(IllegalArgumentException.class, () -> ServerConfig.of(Map.of(
                 "casjobs.context.sample.user", "x"))).getMessage();

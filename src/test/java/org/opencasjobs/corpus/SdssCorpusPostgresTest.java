@@ -14,13 +14,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.opencasjobs.catalog.BrowsingViews;
 import org.opencasjobs.catalog.h2.H2Functions;
+import org.opencasjobs.catalog.postgres.PostgresBrowsingViews;
+import org.opencasjobs.catalog.postgres.Spellings;
 import org.opencasjobs.catalog.sdss.LookupTables;
 import org.opencasjobs.catalog.sdss.SdssSample;
 import org.opencasjobs.catalog.sdss.SkyFunctionInstaller;
@@ -67,8 +71,13 @@ class SdssCorpusPostgresTest {
             LookupTables.build(h2, Engine.H2, context);
         }
         SkyFunctionInstaller.installPostgres(pg, SdssSample.SAMPLE);
+        PostgresBrowsingViews.install(pg, database.owner(), Map.of("sample", SdssSample.SAMPLE, "stripe82", SdssSample.STRIPE82));
         SkyFunctionInstaller.install(h2);
         H2Functions.install(h2);
+        try (Statement s = h2.createStatement()) {
+            s.execute("CREATE USER reader PASSWORD 'reader'");
+        }
+        BrowsingViews.install(h2, "reader");
         try (Statement s = pg.createStatement(); InputStream in = SdssCorpusPostgresTest.class.getResourceAsStream(Target.POSTGRESQL_FUNCTIONS)) {
             s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             s.execute("CREATE SCHEMA " + MYDB);
@@ -124,7 +133,7 @@ class SdssCorpusPostgresTest {
         SqlTranslator.Translation t = SqlTranslator.quick(sql, Target.postgresql(MYDB), SdssSample.SAMPLE, SdssSample.STRIPE82);
         try (Statement s = pg.createStatement()) {
             s.execute("SET search_path = " + (myDb ? MYDB : context.toLowerCase(Locale.ROOT)) + ", dbo, tsql, public");
-            return answer(s, t);
+            return answer(s, t, myDb ? null : context.toLowerCase(Locale.ROOT));
         } catch (SQLException e) {
             throw new AssertionError(e.getMessage() + "\n" + String.join(";\n", t.statements()), e);
         }
@@ -137,21 +146,28 @@ class SdssCorpusPostgresTest {
             String schema = myDb ? MyDb.NAME : context;
             s.execute("SET SCHEMA \"" + schema + "\"");
             s.execute("SET SCHEMA_SEARCH_PATH \"" + schema + "\", " + (myDb ? "\"Sample\", " : "") + "PUBLIC, dbo");
-            return answer(s, t);
+            return answer(s, t, null);
         } catch (SQLException e) {
             throw new AssertionError("on H2: " + e.getMessage() + "\n" + String.join(";\n", t.statements()), e);
         }
     }
 
-    /** The last statement's rows, each value as text (NULL as empty, as the typed CSV has it). */
-    private static SdssCorpusTest.Answer answer(Statement s, SqlTranslator.Translation t) throws SQLException {
+    /**
+     * The last statement's rows, each value as text (NULL as empty, as the typed CSV has it); on
+     * PostgreSQL ({@code context}: the current context's schema, or null for MyDB and H2) labelled
+     * as the catalog labels them for a job.
+     */
+    private static SdssCorpusTest.Answer answer(Statement s, SqlTranslator.Translation t, String context)
+            throws SQLException {
         List<String> columns = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>();
         for (String sql : t.statements()) {
             if (s.execute(sql)) {
                 columns.clear();
                 rows.clear();
-                try (ResultSet rs = s.getResultSet()) {
+                try (ResultSet raw = s.getResultSet()) {
+                    List<Spellings.Source> sources = s.getConnection() == pg ? Spellings.sources(raw, sql, context) : List.of();
+                    ResultSet rs = sources.isEmpty() ? raw : Spellings.relabelled(raw, pg, sources);
                     int n = rs.getMetaData().getColumnCount();
                     for (int i = 1; i <= n; i++) {
                         columns.add(rs.getMetaData().getColumnLabel(i));

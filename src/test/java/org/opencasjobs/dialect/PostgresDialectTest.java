@@ -226,6 +226,22 @@ class PostgresDialectTest {
                 rendered(SqlTranslator.quick("SELECT [objID] FROM [Stripe82].[dbo].[PhotoObj]", PgEngine.TARGET, "Sample", "Stripe82")));
     }
 
+    /**
+     * SQL Server's information_schema.tables and .columns are the catalog's browsing views there
+     * (schema sys_information_schema); PostgreSQL's own answers its other views; sys stays sys.
+     */
+    @Test
+    void informationSchemaTablesAndColumnsAreTheBrowsingViews() {
+        assertEquals("SELECT TABLE_NAME AS \"TABLE_NAME\" FROM sys_information_schema.TABLES WHERE TABLE_TYPE = 'VIEW'",
+                rendered(translate("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'VIEW'")));
+        assertEquals("SELECT COUNT(*) AS \"n\" FROM sys_information_schema.\"columns\"",
+                rendered(translate("SELECT COUNT(*) AS n FROM information_schema.[columns]")));
+        assertEquals("SELECT routine_name AS \"routine_name\" FROM information_schema.routines",
+                rendered(translate("SELECT routine_name FROM information_schema.routines")));
+        assertEquals("SELECT name AS \"name\" FROM sys.columns WHERE object_id = OBJECT_ID('PhotoObj')",
+                rendered(translate("SELECT name FROM sys.columns WHERE object_id = OBJECT_ID('PhotoObj')")));
+    }
+
     /** TOP where PostgreSQL's LIMIT would mean something else is refused, naming it, at the user's text. */
     @Test
     void topWherePostgresqlWouldMeanOtherwiseIsRefusedByName() throws SQLException {

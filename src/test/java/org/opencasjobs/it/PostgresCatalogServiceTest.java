@@ -142,6 +142,39 @@ class PostgresCatalogServiceTest {
     }
 
     @Test
+    void aStarAnswersTheCatalogsSpellingAndMyDbTablesKeepPostgresqls() throws Exception {
+        assertTrue(lines(quick("SELECT TOP 1 * FROM PhotoObj ORDER BY objID", "Sample")).get(0).startsWith("[objID]:"),
+                "SDSS's spelling, as H2 and SkyServer answer");
+        assertTrue(lines(quick("SELECT TOP 1 * FROM Sample..PhotoObj ORDER BY objID", "MyDB")).get(0)
+                .startsWith("[objID]:"), "a context's table read from MyDB");
+        String mixed = lines(quick("SELECT TOP 1 objid, p.* FROM PhotoObj p ORDER BY objID", "Sample")).get(0);
+        // the name as the user wrote it, then the star's (numbered, as ADO.NET names a repeated column)
+        assertTrue(mixed.startsWith("[objid]:Integer,[objID1]:Integer,[skyVersion]:"), mixed);
+        assertTrue(lines(quick("SELECT * FROM PhotoObj WHERE objID = 1", "Tiny")).get(0).startsWith("[objid]:"),
+                "a table the owner made by hand has no spellings: PostgreSQL's names");
+        long wsid = alice();
+        long into = client.submitJob(wsid, TestServer.ALICE_PW, "SELECT TOP 2 objID, r INTO mydb.Starred FROM PhotoObj",
+                "Sample", "starred", 500);
+        assertEquals(5, waitFor(wsid, TestServer.ALICE_PW, into));
+        assertTrue(lines(quick("SELECT * FROM Starred", "MyDB")).get(0).startsWith("[objid]:"),
+                "the user's own table keeps PostgreSQL's names");
+    }
+
+    @Test
+    void theBrowsingViewsShowTheContextAsSqlServerDoes() {
+        List<String> tables = lines(quick("SELECT * FROM information_schema.tables WHERE TABLE_NAME IN ('PhotoObj',"
+                + " 'PhotoObjAll') ORDER BY TABLE_NAME", "Sample"));
+        assertEquals(List.of("[TABLE_CATALOG]:String,[TABLE_SCHEMA]:String,[TABLE_NAME]:String,[TABLE_TYPE]:String",
+                "\"Sample\",\"dbo\",\"PhotoObj\",\"VIEW\"", "\"Sample\",\"dbo\",\"PhotoObjAll\",\"BASE TABLE\""), tables);
+        List<String> column = lines(quick("SELECT c.name, t.name AS type FROM sys.columns c JOIN sys.types t"
+                + " ON t.system_type_id = c.system_type_id WHERE c.object_id = OBJECT_ID('PhotoObjAll')"
+                + " AND c.name IN ('objID', 'psfMag_r')  ORDER BY c.column_id", "Sample"));
+        assertEquals(List.of("\"objID\",\"bigint\"", "\"psfMag_r\",\"real\""), column.subList(1, column.size()));
+        List<String> none = lines(quick("SELECT OBJECT_ID('PhotoObjAll') AS id", "MyDB"));
+        assertFalse(none.get(1).matches("-?\\d+"), "MyDB has no PhotoObjAll of its own: " + none);
+    }
+
+    @Test
     void batchIntoJoinExtractAndDropRunInTheAccountsSchema() throws Exception {
         long wsid = alice();
         String pw = TestServer.ALICE_PW;

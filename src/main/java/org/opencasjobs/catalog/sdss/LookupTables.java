@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import org.opencasjobs.dialect.Engine;
 
@@ -45,6 +46,7 @@ public final class LookupTables {
                 st.execute("DROP TABLE IF EXISTS " + t);
                 st.execute("CREATE TABLE " + t + " (name " + db.text(64) + " NOT NULL, \"value\" BIGINT NOT NULL,"
                         + " description " + db.text(256) + " NOT NULL)");
+                db.spelled(e.table(), List.of("name", "value", "description"));
                 st.execute("COMMENT ON TABLE " + t + " IS 'SDSS " + e.table() + (e.bits() ? " bits" : " values")
                         + ": name, value, description (dbo.f" + e.table() + "(name) and dbo.f" + e.table() + "N(value))'");
             }

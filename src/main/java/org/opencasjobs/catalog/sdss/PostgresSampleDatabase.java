@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.opencasjobs.catalog.postgres.Spellings;
 
 /**
  * The catalog in a PostgreSQL schema, as the PostgreSQL catalog lays it out: schema, tables,
@@ -78,6 +79,12 @@ final class PostgresSampleDatabase extends SampleDatabase {
     RowSink rows(String qualifiedTable, List<String> definitions) throws SQLException {
         tables.add(qualifiedTable);
         return new CopyRows(c, qualifiedTable, definitions.stream().map(this::type).toList());
+    }
+
+    /** In the catalog's spellings ({@link Spellings}), in this generation's transaction. */
+    @Override
+    void spelled(String table, List<String> columns) throws SQLException {
+        Spellings.table(c, bare, table, columns);
     }
 
     @Override

@@ -41,6 +41,17 @@ abstract class SampleDatabase {
     /** Where the rows of a new table go; {@code definitions} as given to {@link #column}. */
     abstract RowSink rows(String qualifiedTable, List<String> definitions) throws SQLException;
 
+    /**
+     * Keeps how SDSS spells a table or view just created and its columns (none for a view), where
+     * the engine folds names to lower case; H2 keeps the names as created.
+     */
+    abstract void spelled(String table, List<String> columns) throws SQLException;
+
+    /** The column names of "name TYPE …" definitions. */
+    static List<String> names(List<String> definitions) {
+        return definitions.stream().map(d -> d.strip().split("\\s+", 2)[0]).toList();
+    }
+
     /** CREATE INDEX on a table of the schema; {@code columns} may be expressions. */
     abstract String index(String name, String table, String columns);
 

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.opencasjobs.catalog.postgres.Spellings;
 import org.opencasjobs.dialect.Engine;
 
 /**
@@ -115,6 +116,37 @@ public final class SdssSample {
         }
     }
 
+    /**
+     * On PostgreSQL, records how SDSS spells the tables and columns of a context generated before
+     * the catalog kept spellings ({@link Spellings}), leaving its rows alone: an empty copy is
+     * generated into a scratch schema in a transaction that is rolled back, and only what it
+     * spelled is kept, as {@code schema}'s.
+     */
+    public static void respell(Connection owner, String schema, String context) throws SQLException {
+        if (!generates(context)) {
+            throw new IllegalArgumentException("No generator for a context named " + context);
+        }
+        String scratch = "~spellings~" + schema.toLowerCase(Locale.ROOT);
+        boolean autoCommit = owner.getAutoCommit();
+        owner.setAutoCommit(false);
+        List<String[]> spelled;
+        try {
+            SampleDatabase db = SampleDatabase.of(Engine.POSTGRESQL, owner, scratch);
+            db.prepare(); // what begin() does but the q3c check: no index is made here
+            if (context.equalsIgnoreCase(STRIPE82)) {
+                stripe82(db, "", 0, 0);
+            } else {
+                sample(db, "", 0, 0);
+            }
+            LookupTables.build(owner, Engine.POSTGRESQL, scratch);
+            spelled = Spellings.of(owner, scratch);
+        } finally {
+            owner.rollback();
+            owner.setAutoCommit(autoCommit);
+        }
+        Spellings.put(owner, schema, spelled);
+    }
+
     private static void sample(SampleDatabase db, String note, int rows, long seed) throws SQLException {
         Draw d = new Draw(seed);
         Spectroscopy spec = new Spectroscopy(d);
@@ -183,6 +215,7 @@ public final class SdssSample {
         String v = db.relation(name);
         db.execute(List.of("CREATE VIEW " + v + " AS " + String.format(Locale.ROOT, select, db.relation(table)),
                 db.commentOnView(v, comment)));
+        db.spelled(name, List.of()); // its columns are its table's
     }
 
     /** SpecPhotoAll: SDSS's precomputed join of every spectrum with the photometry of its object. */
@@ -206,6 +239,8 @@ public final class SdssSample {
         }
         cols.addAll(List.of("p.ra AS photoRa", "p.dec AS photoDec", "p.fieldID"));
         String t = db.relation("SpecPhotoAll");
+        // each column as the select list names it: the part after "s." or "p.", or after AS
+        db.spelled("SpecPhotoAll", cols.stream().map(x -> x.replaceAll("^.* AS ", "").replaceAll("^[sp]\\.", "")).toList());
         db.execute(List.of("CREATE TABLE " + t + " AS SELECT " + String.join(", ", cols) + " FROM "
                 + db.relation("SpecObjAll") + " s LEFT JOIN " + db.relation("PhotoObjAll") + " p ON p.objID = s.bestObjID",
                 "COMMENT ON TABLE " + t + " IS " + SampleDatabase.literal(note

@@ -34,6 +34,7 @@ final class TableWriter implements AutoCloseable {
             st.execute("CREATE TABLE " + qualified + " (" + String.join(", ", columns.stream().map(db::column).toList()) + ")");
             st.execute("COMMENT ON TABLE " + qualified + " IS " + SampleDatabase.literal(note + " " + comment));
         }
+        db.spelled(table, SampleDatabase.names(columns));
         sink = db.rows(qualified, columns);
     }
 
