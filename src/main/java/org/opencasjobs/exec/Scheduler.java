@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
 import org.opencasjobs.jobs.Queue;
@@ -47,6 +48,8 @@ public final class Scheduler implements AutoCloseable {
     private final Map<String, Workers> workers = new HashMap<>();
     /** Jobs this scheduler's workers run now. */
     private final Set<Long> runningJobs = ConcurrentHashMap.newKeySet();
+    /** Whether a cycle asked for by {@link #wake} is queued and has not started yet. */
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     /** Set when the server stops: no job starts any more, and running ones are re-queued. */
     private volatile boolean stopping;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,10 +94,21 @@ public final class Scheduler implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::sweepSafely, 0, 10, TimeUnit.MINUTES);
     }
 
-    /** Runs a cycle soon, e.g. after a submission or a cancel request, instead of at the next tick. */
+    /**
+     * Runs a cycle soon, e.g. after a submission or a cancel request, instead of at the next tick.
+     * Wakes that come while a cycle is already waiting to run share it: under load every
+     * submission and every finished job wakes the scheduler, and queuing one whole cycle per wake
+     * kept its one thread busy with cycles that found nothing new.
+     */
     public void wake() {
+        if (!wakePending.compareAndSet(false, true)) {
+            return; // a cycle that has not started yet will see what this wake is about
+        }
         try {
-            loop.execute(this::cycleSafely);
+            loop.execute(() -> {
+                wakePending.set(false); // before the cycle: a wake during it runs another
+                cycleSafely();
+            });
         } catch (RejectedExecutionException stopped) {
             // the scheduler is stopping: nothing more will start
         }

@@ -52,6 +52,25 @@ final class PlainXml {
         if (value instanceof ExecuteQuickJobDSResponse.ExecuteQuickJobDSResult ds) {
             return dataSet(ds.getAny());
         }
+        if (declared == int.class || declared == long.class || declared == boolean.class) {
+            return number(value, declared);
+        }
+        return viaJaxb(value, declared);
+    }
+
+    /**
+     * A number or boolean result, written as JAXB writes it ({@link #viaJaxb}, which
+     * {@code PlainXmlTest} compares it with): its text needs no escaping, and GetJobStatus, the
+     * call clients poll most, answers one; a marshaller made per call cost more than the rest of
+     * the HTTP GET path.
+     */
+    private static String number(Object value, Class<?> declared) {
+        return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<" + declared.getName() + " xmlns=\"" + NS + "\">"
+                + value + "</" + declared.getName() + ">";
+    }
+
+    /** Any result through JAXB, with the root named after its XSD type. */
+    static String viaJaxb(Object value, Class<?> declared) {
         boolean primitive = declared.isPrimitive() || declared == String.class;
         String root = switch (declared.getName()) {
             case "long" -> "long";

@@ -191,6 +191,9 @@ public final class JdbcJobStore implements JobStore {
         }
     }
 
+    /** How many waiting jobs {@link #waitingIds} reads at a time. */
+    private static final int WAITING_PAGE = 100;
+
     @Override
     public List<Long> waitingIds(String context, int queueMinutes, int limit, int perUser) {
         return JdbcWork.query(ds, c -> waitingIds(c, context, queueMinutes, limit, perUser));
@@ -209,21 +212,36 @@ public final class JdbcJobStore implements JobStore {
                 }
             }
         }
-        // Each user's oldest few only, so one user's long backlog cannot hide another's job.
+        // In submission order, each user's oldest few only, so one user's long backlog cannot hide
+        // another's job; read a page at a time and only as far as needed: a window function over
+        // the whole backlog, in every scheduler cycle, made each claim slower the more jobs waited.
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT jobid, wsid FROM (SELECT jobid, wsid,"
-                + " ROW_NUMBER() OVER (PARTITION BY wsid ORDER BY jobid) AS nth FROM jobs WHERE status = 0"
-                + " AND is_quick = FALSE AND context = ? AND queue = ?) w WHERE nth <= ? ORDER BY jobid")) {
-            ps.setString(1, context);
-            ps.setInt(2, queueMinutes);
-            ps.setInt(3, perUser);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && out.size() < limit) {
-                    long wsid = rs.getLong(2);
-                    if (running.merge(wsid, 1, Integer::sum) <= perUser) {
-                        out.add(rs.getLong(1));
+        long after = Long.MIN_VALUE;
+        while (out.size() < limit) {
+            int read = 0;
+            // ORDER BY status too, though it is one value: H2 reads jobs_by_status (status, jobid) in
+            // its order only when ORDER BY names the index's columns; by jobid alone it sorted every
+            // waiting job for each page.
+            try (PreparedStatement ps = c.prepareStatement("SELECT jobid, wsid FROM jobs WHERE status = 0"
+                    + " AND is_quick = FALSE AND context = ? AND queue = ? AND jobid > ? ORDER BY status, jobid"
+                    + " FETCH FIRST " + WAITING_PAGE + " ROWS ONLY")) {
+                ps.setString(1, context);
+                ps.setInt(2, queueMinutes);
+                ps.setLong(3, after);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (out.size() < limit && rs.next()) {
+                        read++;
+                        after = rs.getLong(1);
+                        // Every waiting job of a user counts, taken or not: the user's nth is taken
+                        // only while its running jobs plus n stay within perUser.
+                        if (running.merge(rs.getLong(2), 1, Integer::sum) <= perUser) {
+                            out.add(after);
+                        }
                     }
                 }
+            }
+            if (read < WAITING_PAGE) {
+                break; // the last page, or enough taken
             }
         }
         return out;

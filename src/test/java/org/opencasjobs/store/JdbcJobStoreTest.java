@@ -161,6 +161,24 @@ class JdbcJobStoreTest {
     }
 
     @Test
+    void aLongBacklogOfOneUserHidesNoOtherUsersJob() {
+        // More of one user's jobs wait in front than the store reads at a time.
+        long aFirst = submit(7, BATCH, false, null);
+        long aSecond = submit(7, BATCH, false, null);
+        for (int i = 0; i < 250; i++) {
+            submit(7, BATCH, false, null);
+        }
+        long bFirst = submit(8, BATCH, false, null);
+        long bSecond = submit(8, BATCH, false, null);
+        long cFirst = submit(9, BATCH, false, null);
+        assertEquals(List.of(aFirst, bFirst, cFirst), store.waitingIds("Sample", 500, 5, 1));
+        assertEquals(List.of(aFirst, bFirst), store.waitingIds("Sample", 500, 2, 1));
+        store.transition(bFirst, JobStatus.READY, JobStatus.STARTED, T0);
+        assertEquals(List.of(aFirst, cFirst), store.waitingIds("Sample", 500, 5, 1), "b runs one already");
+        assertEquals(List.of(aFirst, aSecond, bSecond, cFirst), store.waitingIds("Sample", 500, 5, 2));
+    }
+
+    @Test
     void listingFiltersByOwnerSystemJobsAndConditions() {
         long mine = submit(7, BATCH, false, "alpha");
         long system = submit(7, BATCH, true, "beta");

@@ -379,18 +379,32 @@ public final class Bench {
         List<Double> pa = new ArrayList<>();
         List<Double> pb = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        // The servers' CPU per call too (both references live in the `bare` JVM, one idle while
+        // the other is measured): calls/s on a busy shared machine follow the others' load.
+        List<Double> cpuA = new ArrayList<>();
+        List<Double> cpuB = new ArrayList<>();
         for (int i = 0; i < s.rounds(); i++) {
+            double a0 = product.cpuSeconds();
             double x = Load.callsPerSecond(portA, a, expect, s.connections(), s.roundSeconds());
+            double b0 = bare.cpuSeconds();
+            double a1 = product.cpuSeconds();
             double y = Load.callsPerSecond(portB, b, expect, s.connections(), s.roundSeconds());
+            double b1 = bare.cpuSeconds();
             pa.add(x);
             pb.add(y);
             ratios.add(x / y);
+            cpuA.add((a1 - a0) * 1e6 / (x * Math.round(s.roundSeconds())));
+            cpuB.add((b1 - b0) * 1e6 / (y * Math.round(s.roundSeconds())));
         }
         double ratio = Stats.median(ratios);
         report.rows.add(new Report.Row(name, Stats.median(pa), Stats.median(pb), "calls/s", refName, ratio,
                 "≥ 0.8×", ratio >= 0.8));
+        report.add(name + ": server CPU per call", Stats.median(cpuA), Stats.median(cpuB), "µs", refName, null, null);
         System.out.printf(Locale.ROOT, "  %-46s %,10.0f calls/s  ref %,10.0f  ratio %.2f (rounds %s)%n", name,
                 Stats.median(pa), Stats.median(pb), ratio, ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
+        System.out.printf(Locale.ROOT, "  %-46s %,10.1f µs CPU per call  ref %,8.1f (rounds %s / %s)%n", name,
+                Stats.median(cpuA), Stats.median(cpuB), cpuA.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList(),
+                cpuB.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
         return new double[] {Stats.median(pa), Stats.median(pb), ratio};
     }
 

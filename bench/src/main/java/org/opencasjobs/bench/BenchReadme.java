@@ -132,7 +132,9 @@ final class BenchReadme {
                 sockets in Java (`Load`); a sample answer is checked for the expected status and any answer
                 that is not a 200 fails the run.
                 Each benchmark warms up first, then alternates product and reference; the table gives the
-                median of the rounds (and the median of the per-round ratios).
+                median of the rounds (and the median of the per-round ratios). Beside each GetJobStatus
+                figure, the CPU time (user and system, from `/proc`) each server spent per call in the same
+                rounds: on a shared, busy machine calls/s follow the other work's load, CPU per call less so.
                 Charts: `getjobstatus.png`, `quick-latency.png`, `cancel-latency.png`. The engines
                 benchmark (H2 against PostgreSQL) and the cluster benchmark (nodes on one PostgreSQL,
                 `cluster.png`) have sections of their own below.

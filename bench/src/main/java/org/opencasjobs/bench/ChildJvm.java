@@ -73,6 +73,18 @@ final class ChildJvm implements AutoCloseable {
         throw new IllegalStateException("no VmRSS for " + name);
     }
 
+    /**
+     * CPU time the process has used so far, user and system, in seconds (Linux: /proc/PID/stat,
+     * in clock ticks of USER_HZ, which is 100). On a machine shared with other work, calls per
+     * second move with everyone's load; the CPU a server spends per call much less so.
+     */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        // The fields after the command name, which is in parentheses and may hold spaces.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime: fields 14, 15
+    }
+
     /** Live heap in MB: the class histogram runs a full collection first and sums what survived. */
     double liveHeapMb() throws Exception {
         Process jcmd = new ProcessBuilder("jcmd", String.valueOf(process.pid()), "GC.class_histogram")
