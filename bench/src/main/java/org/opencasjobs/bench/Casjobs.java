@@ -116,20 +116,19 @@ final class Casjobs implements AutoCloseable {
 
     /** Polls until the job ends (3, 4 or 5) and returns its status. */
     int awaitEnd(long job, long pollMillis) throws Exception {
-        for (int s; ; Thread.sleep(pollMillis)) {
-            s = status(job);
-            if (s >= 3) {
-                return s;
-            }
-        }
+        return awaitAtLeast(job, 3, pollMillis);
     }
 
-    /** Polls until the job is at least {@code status}. */
+    /** Polls until the job is at least {@code status}; a job stuck for 10 minutes ends the run. */
     int awaitAtLeast(long job, int status, long pollMillis) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
         for (int s; ; Thread.sleep(pollMillis)) {
             s = status(job);
             if (s >= status) {
                 return s;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + job + " stayed at status " + s + " for 10 minutes");
             }
         }
     }
