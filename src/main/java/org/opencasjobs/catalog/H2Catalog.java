@@ -72,8 +72,8 @@ public final class H2Catalog implements Catalog {
      * Per account whose MyDB is open, the admin connection that holds its database open: H2
      * applies the SQL Server mode and identifier case only when a database is opened with them,
      * which a plain user's connection may not do, so user connections must always join a database
-     * opened here. Each open database costs about 10 MB of heap (its cache and the linked tables),
-     * so at most {@link #myDbOpenMax} are kept open: beyond that, the least recently used ones
+     * opened here. Each open database costs about 3 MB of heap with the Sample context (its
+     * linked tables and views; bench/), so at most {@link #myDbOpenMax} are kept open: beyond that, the least recently used ones
      * that no job or query is using are closed, and opened again on their next use.
      */
     private final Map<Long, OpenMyDb> myDbs = new ConcurrentHashMap<>();
@@ -86,12 +86,17 @@ public final class H2Catalog implements Catalog {
     /** An account's open MyDB database; its monitor orders user connections against closing it. */
     private static final class OpenMyDb {
         final Connection admin;
+        /** The URL and password of the account's own connections, derived once (an HMAC each time cost a quick job more than its query). */
+        final String userUrl;
+        final String userPassword;
         volatile long lastUsedNanos = System.nanoTime();
         /** Set, under the monitor, when the admin connection is closed: the entry is gone for good. */
         boolean closed;
 
-        OpenMyDb(Connection admin) {
+        OpenMyDb(Connection admin, String userUrl, String userPassword) {
             this.admin = admin;
+            this.userUrl = userUrl;
+            this.userPassword = userPassword;
         }
     }
 
@@ -299,19 +304,19 @@ public final class H2Catalog implements Catalog {
                     continue; // closed as least recently used just now: open it again
                 }
                 db.lastUsedNanos = System.nanoTime();
-                c = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve("U" + wsid) + ";IFEXISTS=TRUE",
-                        "U" + wsid, secrets.password("user:" + wsid));
+                c = DriverManager.getConnection(db.userUrl, "U" + wsid, db.userPassword);
             }
             break;
         }
         closeLeastRecentlyUsed(wsid);
         try (Statement s = c.createStatement()) {
-            s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
             String schema = quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context);
-            s.execute("SET SCHEMA " + schema);
-            // Names not found there are looked up next in the schemas of our functions: PUBLIC
-            // (H2Functions, OBJECT_ID) and dbo (SkyServer's), so unqualified calls find them.
-            s.execute("SET SCHEMA_SEARCH_PATH " + schema + ", " + String.join(", ", FUNCTION_SCHEMAS));
+            // One call for three commands (H2 runs them in order, stopping at the first that fails).
+            // SET SCHEMA MyDB fails (90079) if the user dropped its MyDB. Names not found in the
+            // context are looked up next in the schemas of our functions: PUBLIC (H2Functions,
+            // OBJECT_ID) and dbo (SkyServer's), so unqualified calls find them.
+            s.execute("SET SCHEMA " + MyDb.NAME + "; SET SCHEMA " + schema + "; SET SCHEMA_SEARCH_PATH " + schema + ", "
+                    + String.join(", ", FUNCTION_SCHEMAS));
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -379,7 +384,8 @@ public final class H2Catalog implements Catalog {
         } catch (SQLException e) {
             LOG.warn("cannot drop the staging tables of unfinished uploads and jobs of U{}: {}", wsid, e.getMessage());
         }
-        OpenMyDb db = new OpenMyDb(admin);
+        OpenMyDb db = new OpenMyDb(admin, "jdbc:h2:file:" + mydbDir.resolve(user) + ";IFEXISTS=TRUE",
+                secrets.password("user:" + wsid));
         myDbs.put(wsid, db);
         return db;
     }

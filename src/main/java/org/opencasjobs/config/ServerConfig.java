@@ -643,7 +643,7 @@ public final class ServerConfig {
         return value(SAMPLE_ROWS);
     }
 
-    /** How many MyDB databases may be open at once (each holds about 10 MB of memory while open). */
+    /** How many MyDB databases may be open at once (each holds about 3 MB of heap while open, with the Sample context). */
     public int myDbOpenMax() {
         return value(MYDB_OPEN_MAX);
     }
