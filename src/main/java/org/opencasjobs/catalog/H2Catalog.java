@@ -73,8 +73,9 @@ public final class H2Catalog implements Catalog {
      * applies the SQL Server mode and identifier case only when a database is opened with them,
      * which a plain user's connection may not do, so user connections must always join a database
      * opened here. Each open database costs about 3 MB of heap with the Sample context (its
-     * linked tables and views; bench/), so at most {@link #myDbOpenMax} are kept open: beyond that, the least recently used ones
-     * that no job or query is using are closed, and opened again on their next use.
+     * linked tables and views; bench/), so at most {@link #myDbOpenMax} are kept open: beyond
+     * that, the least recently used ones that no job or query is using are closed, and opened
+     * again on their next use; and those nobody used for a while are closed too.
      */
     private final Map<Long, OpenMyDb> myDbs = new ConcurrentHashMap<>();
     private int myDbOpenMax = Integer.MAX_VALUE;
@@ -86,7 +87,10 @@ public final class H2Catalog implements Catalog {
     /** An account's open MyDB database; its monitor orders user connections against closing it. */
     private static final class OpenMyDb {
         final Connection admin;
-        /** The URL and password of the account's own connections, derived once (an HMAC each time cost a quick job more than its query). */
+        /**
+         * The URL and password of the account's own connections, derived once: an HMAC per
+         * connection cost a quick job more CPU than its query (bench/, JFR).
+         */
         final String userUrl;
         final String userPassword;
         volatile long lastUsedNanos = System.nanoTime();
