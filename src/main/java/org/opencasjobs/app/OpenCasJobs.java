@@ -75,6 +75,7 @@ public final class OpenCasJobs implements AutoCloseable {
                     JobStoreDatabase.POSTGRESQL_SCHEMA);
         }
         try {
+            HeapReturn.apply();
             catalog = Catalog.open(config);
             AccountStore accountStore = new JdbcAccountStore(database.dataSource());
             accounts = new Accounts(accountStore, clock, config.loginMaxFailures(), config.loginWindowSeconds(),

@@ -18,6 +18,7 @@ import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.FileStore;
+import org.opencasjobs.catalog.h2.ContextLinks;
 import org.opencasjobs.catalog.h2.H2Functions;
 import org.opencasjobs.catalog.sdss.LookupTables;
 import org.opencasjobs.catalog.sdss.SdssSample;
@@ -71,24 +72,35 @@ public final class H2Catalog implements Catalog {
      * Per account whose MyDB is open, the admin connection that holds its database open: H2
      * applies the SQL Server mode and identifier case only when a database is opened with them,
      * which a plain user's connection may not do, so user connections must always join a database
-     * opened here. Each open database costs about 10 MB of heap (its cache and the linked tables),
-     * so at most {@link #myDbOpenMax} are kept open: beyond that, the least recently used ones
-     * that no job or query is using are closed, and opened again on their next use.
+     * opened here. Each open database costs about 3 MB of heap with the Sample context (its
+     * linked tables and views; bench/), so at most {@link #myDbOpenMax} are kept open: beyond
+     * that, the least recently used ones that no job or query is using are closed, and opened
+     * again on their next use; and those nobody used for a while are closed too.
      */
     private final Map<Long, OpenMyDb> myDbs = new ConcurrentHashMap<>();
     private int myDbOpenMax = Integer.MAX_VALUE;
+    /** Closes MyDBs nobody used for {@code casjobs.mydb.idle.seconds}; null when that is 0. */
+    private java.util.concurrent.ScheduledExecutorService idleCloser;
     /** The most live data one MyDB may hold, in bytes ({@code casjobs.mydb.quota.mb}). */
     private long myDbQuotaBytes = Long.MAX_VALUE;
 
     /** An account's open MyDB database; its monitor orders user connections against closing it. */
     private static final class OpenMyDb {
         final Connection admin;
+        /**
+         * The URL and password of the account's own connections, derived once: an HMAC per
+         * connection cost a quick job more CPU than its query (bench/, JFR).
+         */
+        final String userUrl;
+        final String userPassword;
         volatile long lastUsedNanos = System.nanoTime();
         /** Set, under the monitor, when the admin connection is closed: the entry is gone for good. */
         boolean closed;
 
-        OpenMyDb(Connection admin) {
+        OpenMyDb(Connection admin, String userUrl, String userPassword) {
             this.admin = admin;
+            this.userUrl = userUrl;
+            this.userPassword = userPassword;
         }
     }
 
@@ -105,6 +117,7 @@ public final class H2Catalog implements Catalog {
         H2Catalog c = new H2Catalog(config.dataDir().resolve("catalog"));
         c.myDbOpenMax = config.myDbOpenMax();
         c.myDbQuotaBytes = config.myDbQuotaBytes();
+        c.closeIdleEvery(config.myDbIdleSeconds());
         try {
             for (String name : config.contexts()) {
                 if (config.contextUrl(name).isEmpty()) {
@@ -295,19 +308,19 @@ public final class H2Catalog implements Catalog {
                     continue; // closed as least recently used just now: open it again
                 }
                 db.lastUsedNanos = System.nanoTime();
-                c = DriverManager.getConnection("jdbc:h2:file:" + mydbDir.resolve("U" + wsid) + ";IFEXISTS=TRUE",
-                        "U" + wsid, secrets.password("user:" + wsid));
+                c = DriverManager.getConnection(db.userUrl, "U" + wsid, db.userPassword);
             }
             break;
         }
         closeLeastRecentlyUsed(wsid);
         try (Statement s = c.createStatement()) {
-            s.execute("SET SCHEMA " + MyDb.NAME); // fails (90079) if the user dropped its MyDB
             String schema = quote(context.equalsIgnoreCase(MyDb.NAME) ? MyDb.NAME : context);
-            s.execute("SET SCHEMA " + schema);
-            // Names not found there are looked up next in the schemas of our functions: PUBLIC
-            // (H2Functions, OBJECT_ID) and dbo (SkyServer's), so unqualified calls find them.
-            s.execute("SET SCHEMA_SEARCH_PATH " + schema + ", " + String.join(", ", FUNCTION_SCHEMAS));
+            // One call for three commands (H2 runs them in order, stopping at the first that fails).
+            // SET SCHEMA MyDB fails (90079) if the user dropped its MyDB. Names not found in the
+            // context are looked up next in the schemas of our functions: PUBLIC (H2Functions,
+            // OBJECT_ID) and dbo (SkyServer's), so unqualified calls find them.
+            s.execute("SET SCHEMA " + MyDb.NAME + "; SET SCHEMA " + schema + "; SET SCHEMA_SEARCH_PATH " + schema + ", "
+                    + String.join(", ", FUNCTION_SCHEMAS));
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -346,15 +359,16 @@ public final class H2Catalog implements Catalog {
                 // may script; users see the table, never the URL's password or the user's.
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
                 Map<String, String> views = src.external() ? Map.of() : views(contextAdmins.get(ctx.getKey()), src.schema());
-                for (String table : tables(ctx.getKey())) {
-                    if (views.containsKey(table)) {
-                        continue;
-                    }
+                List<String> linked = new ArrayList<>(tables(ctx.getKey()));
+                linked.removeAll(views.keySet());
+                String linkUrl = ContextLinks.url(src.driver(), src.url());
+                relinkIfMadeWithOtherUrl(admin, s, wsid, ctx.getKey(), linked, views.keySet(), linkUrl);
+                for (String table : linked) {
                     if (src.external()) {
                         dropIfBroken(s, schema + "." + quote(table));
                     }
                     s.execute("CREATE LINKED TABLE IF NOT EXISTS " + schema + "." + quote(table) + "("
-                            + literal(src.driver()) + ", " + literal(src.url()) + ", " + literal(src.user()) + ", "
+                            + literal(src.driver()) + ", " + literal(linkUrl) + ", " + literal(src.user()) + ", "
                             + literal(src.password()) + ", " + literal(src.schema()) + ", " + literal(remoteName(src, table))
                             + ") READONLY FETCH_SIZE 1000");
                 }
@@ -374,9 +388,56 @@ public final class H2Catalog implements Catalog {
         } catch (SQLException e) {
             LOG.warn("cannot drop the staging tables of unfinished uploads and jobs of U{}: {}", wsid, e.getMessage());
         }
-        OpenMyDb db = new OpenMyDb(admin);
+        OpenMyDb db = new OpenMyDb(admin, "jdbc:h2:file:" + mydbDir.resolve(user) + ";IFEXISTS=TRUE",
+                secrets.password("user:" + wsid));
         myDbs.put(wsid, db);
         return db;
+    }
+
+    /**
+     * Drops the links of a context made with another URL than {@code url} (an older version's,
+     * which read the context eagerly: {@link ContextLinks}), so that they are made again with it;
+     * first the context's views made over them in this database (made again after the links).
+     * A link or view that a user's own view depends on is kept as it is: dropping it would drop
+     * the user's view.
+     */
+    private static void relinkIfMadeWithOtherUrl(Connection admin, Statement s, long wsid, String context,
+                                                 List<String> links, java.util.Set<String> views, String url)
+            throws SQLException {
+        List<String> stale = new ArrayList<>();
+        for (String table : links) {
+            if (ContextLinks.madeWithOtherUrl(admin, context, table, url)) {
+                stale.add(table);
+            }
+        }
+        if (stale.isEmpty()) {
+            return;
+        }
+        String schema = quote(context);
+        // Views on views: drop those nothing depends on first, until no more can go.
+        List<String> left = new ArrayList<>(views);
+        for (boolean dropped = true; dropped; ) {
+            dropped = false;
+            for (java.util.Iterator<String> it = left.iterator(); it.hasNext(); ) {
+                try {
+                    s.execute("DROP VIEW IF EXISTS " + schema + "." + quote(it.next()) + " RESTRICT");
+                    it.remove();
+                    dropped = true;
+                } catch (SQLException usersViewDependsOnIt) {
+                    // kept; tried again after the others
+                }
+            }
+        }
+        int kept = 0;
+        for (String table : stale) {
+            try {
+                s.execute("DROP TABLE " + schema + "." + quote(table) + " RESTRICT");
+            } catch (SQLException usersViewDependsOnIt) {
+                kept++;
+            }
+        }
+        LOG.info("MyDB of wsid {}: {} links to context {} made again with {} ({} kept: a user's view depends on them)",
+                wsid, stale.size() - kept, context, Catalog.withoutPassword(url), kept);
     }
 
     /**
@@ -480,20 +541,69 @@ public final class H2Catalog implements Catalog {
             if (myDbs.size() <= myDbOpenMax) {
                 return;
             }
-            OpenMyDb db = e.getValue();
-            if (e.getKey() == justUsed) {
-                continue;
-            }
-            synchronized (db) {
-                if (!db.closed && sessions(db.admin) == 1) {
-                    db.closed = true;
-                    if (!shutDownCompactingIfMostlyFree(e.getKey(), db.admin)) {
-                        closeQuietly(db.admin); // the database closes with its last connection
-                    }
-                    myDbs.remove(e.getKey(), db);
-                }
+            if (e.getKey() != justUsed) {
+                closeIfUnused(e.getKey(), e.getValue());
             }
         }
+    }
+
+    /**
+     * Closes the MyDB databases last used {@code idleNanos} or more before {@code nowNanos} (on
+     * {@link System#nanoTime()}'s scale) that nothing uses: so that a server whose users have gone
+     * quiet gives their memory back instead of holding up to {@link #myDbOpenMax} databases.
+     *
+     * @return how many it closed
+     */
+    int closeIdle(long idleNanos, long nowNanos) {
+        int closed = 0;
+        for (Map.Entry<Long, OpenMyDb> e : new ArrayList<>(myDbs.entrySet())) {
+            if (nowNanos - e.getValue().lastUsedNanos >= idleNanos && closeIfUnused(e.getKey(), e.getValue())) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** Closes an open MyDB unless a job or query uses it (has a connection besides its admin's). */
+    private boolean closeIfUnused(long wsid, OpenMyDb db) {
+        synchronized (db) {
+            if (db.closed || sessions(db.admin) != 1) {
+                return false;
+            }
+            db.closed = true;
+            if (!shutDownCompactingIfMostlyFree(wsid, db.admin)) {
+                closeQuietly(db.admin); // the database closes with its last connection
+            }
+            myDbs.remove(wsid, db);
+            return true;
+        }
+    }
+
+    /**
+     * Closes idle MyDBs every quarter of {@code idleSeconds} (none if 0), on a daemon thread of
+     * its own: a closing may compact a file, which should not delay a user's call.
+     */
+    private void closeIdleEvery(int idleSeconds) {
+        if (idleSeconds <= 0) {
+            return;
+        }
+        long idleNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(idleSeconds);
+        idleCloser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mydb-idle-closer");
+            t.setDaemon(true);
+            return t;
+        });
+        long periodMillis = Math.max(1000, idleSeconds * 250L);
+        idleCloser.scheduleWithFixedDelay(() -> {
+            try {
+                int n = closeIdle(idleNanos, System.nanoTime());
+                if (n > 0) {
+                    LOG.debug("closed {} MyDB databases unused for {} s", n, idleSeconds);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("closing idle MyDB databases failed: {}", e.toString());
+            }
+        }, periodMillis, periodMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** A MyDB file is compacted when it closes if at least this much of it is free (and at least half). */
@@ -734,6 +844,15 @@ public final class H2Catalog implements Catalog {
 
     @Override
     public void close() {
+        if (idleCloser != null) {
+            // Not interrupted: H2's file channels close on an interrupt, under the database's feet.
+            idleCloser.shutdown();
+            try {
+                idleCloser.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS); // one closing at most
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Map.Entry<Long, OpenMyDb> e : myDbs.entrySet()) {
             OpenMyDb db = e.getValue();
             synchronized (db) {

@@ -120,6 +120,8 @@ public final class ServerConfig {
             intIn(0, 1_000_000_000));
     private static final Setting<Integer> MYDB_OPEN_MAX = setting("casjobs.mydb.open.max", "64",
             intIn(1, 100_000));
+    private static final Setting<Integer> MYDB_IDLE_SECONDS = setting("casjobs.mydb.idle.seconds", "300",
+            intIn(0, 86_400 * 7));
     // CasJobs gave each MyDB 500 MB to 1 GB; the measure is live data, not the file's size.
     private static final Setting<Integer> MYDB_QUOTA_MB = setting("casjobs.mydb.quota.mb", "1024",
             intIn(1, 100_000_000));
@@ -658,9 +660,14 @@ public final class ServerConfig {
         return value(SAMPLE_ROWS);
     }
 
-    /** How many MyDB databases may be open at once (each holds about 10 MB of memory while open). */
+    /** How many MyDB databases may be open at once (each holds about 3 MB of heap while open, with the Sample context). */
     public int myDbOpenMax() {
         return value(MYDB_OPEN_MAX);
+    }
+
+    /** Seconds after its last use that an open MyDB database nothing uses is closed (0: kept open until needed). */
+    public int myDbIdleSeconds() {
+        return value(MYDB_IDLE_SECONDS);
     }
 
     /**

@@ -99,6 +99,28 @@ class MyDbOpenLimitTest {
         assertTrue(catalog.openMyDbCount() <= 2, "open: " + catalog.openMyDbCount());
     }
     @Test
+    void idleMyDbsAreClosedButNotOneInUse() throws Exception {
+        createTable(1);
+        createTable(2);
+        H2Catalog h2 = (H2Catalog) catalog;
+        long hourLater = System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+        assertEquals(0, h2.closeIdle(java.util.concurrent.TimeUnit.HOURS.toNanos(2), hourLater), "none idle that long");
+        try (Connection running = catalog.connect(2, MyDb.NAME)) {
+            assertEquals(1, h2.closeIdle(java.util.concurrent.TimeUnit.MINUTES.toNanos(5), hourLater));
+            assertFalse(isOpen(1), "idle: closed");
+            assertTrue(isOpen(2), "in use: kept open");
+            assertEquals(1, catalog.openMyDbCount());
+        }
+        assertEquals(1, h2.closeIdle(java.util.concurrent.TimeUnit.MINUTES.toNanos(5), hourLater));
+        assertEquals(0, catalog.openMyDbCount());
+        try (Connection c = catalog.connect(1, MyDb.NAME); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT X FROM Mine")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1), "opened again as it was");
+        }
+    }
+
+    @Test
     void aClosingMyDbWithMuchFreeSpaceGivesItBack() throws Exception {
         Path file = dir.resolve("catalog").resolve("mydb").resolve("U1.mv.db");
         try (Connection c = catalog.connect(1, MyDb.NAME); Statement s = c.createStatement()) {

@@ -21,8 +21,9 @@ import org.eclipse.jetty.util.Callback;
  * The two references, in a JVM of their own as the product has its own: a bare CXF endpoint on
  * Jetty, published the way the product publishes its endpoint (one CXF servlet, the SOAP 1.2 port
  * at {@code /services/jobs.asmx}), and a plain Jetty handler answering every GET with the bytes
- * the product answers an HTTP GET GetJobStatus with. Prints {@code BARE soapPort getPort} when
- * both listen. Arguments: none (free ports are chosen).
+ * the product answers an HTTP GET GetJobStatus with; given an H2 file ({@code PlainQuick}), it
+ * also answers a POST of {@code …/ExecuteQuickJob} by running the form's {@code qry} there.
+ * Prints {@code BARE soapPort getPort} when both listen. Arguments: [H2 file] (free ports are chosen).
  */
 public final class BareServers {
     static final String NS = "http://Services.Cas.jhu.edu";
@@ -51,11 +52,15 @@ public final class BareServers {
         ServerConnector plainConnector = new ServerConnector(plain);
         plainConnector.setHost("127.0.0.1");
         plain.addConnector(plainConnector);
+        PlainQuick quick = args.length > 0 ? new PlainQuick(args[0]) : null;
         plain.setHandler(new Handler.Abstract() {
             @Override
-            public boolean handle(Request request, Response response, Callback callback) {
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/xml; charset=utf-8");
-                response.write(true, ByteBuffer.wrap(GET_ANSWER), callback);
+                byte[] answer = quick != null && request.getHttpURI().getPath().endsWith("/ExecuteQuickJob")
+                        ? quick.answer(org.eclipse.jetty.io.Content.Source.asString(request, StandardCharsets.UTF_8))
+                        : GET_ANSWER;
+                response.write(true, ByteBuffer.wrap(answer), callback);
                 return true;
             }
         });

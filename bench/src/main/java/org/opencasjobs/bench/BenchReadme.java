@@ -8,7 +8,8 @@ final class BenchReadme {
      * The engines tables have sections of their own, {@code --only engines} rewrites just its one:
      * {@code engines} (H2 and PostgreSQL) or {@code engines-postgresql} ({@code --no-h2}, a larger Sample).
      */
-    static final List<String> ENGINE_SECTIONS = List.of("engines", "engines-postgresql");
+    /** Sections a full run keeps from the page as they were, unless it made them: "memory" is written by hand. */
+    static final List<String> ENGINE_SECTIONS = List.of("memory", "engines", "engines-postgresql");
 
     private static String begin(String key) {
         return "<!-- " + key + " -->";
@@ -122,7 +123,12 @@ final class BenchReadme {
                   generated from the same `wsdl/jobs.wsdl`, published as the product publishes its own, with
                   GetJobStatus returning a constant and nothing else (no filters, logs, metrics or login);
                 - **plain Jetty handler**: answers any GET with the bytes the product answers
-                  `GET …/jobs.asmx/GetJobStatus?…` with;
+                  `GET …/jobs.asmx/GetJobStatus?…` with; and a POST of `…/ExecuteQuickJob` (`PlainQuick`) by
+                  opening a new JDBC session on a held-open copy of the `Bench` H2 file, running the form's query
+                  and answering its rows as CSV in an XML string: the least a web service answering a quick query
+                  does (no login, job record, translation, limits or metrics). The quick-query target (≤ 2×) is
+                  read against it: no HTTP service answers in the 0.1 ms a query takes on an open connection in
+                  the caller's own JVM, which stays in the table as the second reference;
                 - **direct JDBC**: the same query on a byte-for-byte copy of the `Bench` context's H2 file,
                   embedded in the benchmark's JVM; `Statement.cancel` for the cancel figure;
                 - **H2 `CSVREAD` / `CSVWRITE`**: the engine's own import and export of the same CSV and table.
