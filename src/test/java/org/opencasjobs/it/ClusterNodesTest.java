@@ -204,7 +204,7 @@ class ClusterNodesTest {
         }
         int total = outcomes.values().stream().mapToInt(Integer::intValue).sum();
         assertTrue(total >= accepted.get(), "every accepted job is recorded: " + total + " of " + accepted.get());
-        assertEquals(Map.of("5", total), outcomes, "none lost (failed) by the restarts");
+        assertEquals(Map.of("5", total), outcomes, () -> "none lost (failed) by the restarts: " + notFinished());
         Map<String, Integer> histories = new TreeMap<>();
         try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement("SELECT STRING_AGG(from_status"
                 + " || '>' || to_status, ' ' ORDER BY id) FROM casjobs.job_transitions GROUP BY jobid");
@@ -231,6 +231,23 @@ class ClusterNodesTest {
             throw new IllegalStateException(e);
         }
         return byStatus;
+    }
+
+    /** The jobs that did not finish, each with its history and error: what a failure must show. */
+    private String notFinished() {
+        StringBuilder jobs = new StringBuilder();
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement("SELECT j.jobid, j.status, j.error,"
+                + " (SELECT STRING_AGG(t.from_status || '>' || t.to_status, ' ' ORDER BY t.id)"
+                + " FROM casjobs.job_transitions t WHERE t.jobid = j.jobid) FROM casjobs.jobs j WHERE j.status <> 5");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                jobs.append("\n  job ").append(rs.getLong(1)).append(" status ").append(rs.getInt(2)).append(" (")
+                        .append(rs.getString(4)).append("): ").append(rs.getString(3));
+            }
+        } catch (SQLException e) {
+            jobs.append(" (not read: ").append(e.getMessage()).append(')');
+        }
+        return jobs.toString();
     }
 
     private static int ended(Map<String, Integer> byStatus) {
