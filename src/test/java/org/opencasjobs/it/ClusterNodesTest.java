@@ -241,8 +241,20 @@ class ClusterNodesTest {
                 + " FROM casjobs.job_transitions t WHERE t.jobid = j.jobid) FROM casjobs.jobs j WHERE j.status <> 5");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                jobs.append("\n  job ").append(rs.getLong(1)).append(" status ").append(rs.getInt(2)).append(" (")
+                long id = rs.getLong(1);
+                jobs.append("\n  job ").append(id).append(" status ").append(rs.getInt(2)).append(" (")
                         .append(rs.getString(4)).append("): ").append(rs.getString(3));
+                for (String node : List.of("a", "b")) { // what the nodes logged about it
+                    Path log = dir.resolve(node).resolve("child-stderr.log");
+                    if (Files.exists(log)) {
+                        try (var lines = Files.lines(log)) {
+                            lines.filter(l -> l.matches(".*\\bjob " + id + "\\b.*"))
+                                    .forEach(l -> jobs.append("\n    ").append(node).append(": ").append(l));
+                        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                            jobs.append("\n    ").append(node).append(": log not read: ").append(e);
+                        }
+                    }
+                }
             }
         } catch (SQLException e) {
             jobs.append(" (not read: ").append(e.getMessage()).append(')');
