@@ -14,8 +14,9 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,16 +32,21 @@ class ErrorInOperationTest {
             + "org\\.eclipse|OutOfMemoryError|StackOverflowError|Error:|Exception:(?! *An internal)|\\bat [a-z]+\\.");
     private static final String INCIDENT = "An internal error occurred (incident ";
 
-    private TestServer s;
-    private final FailingClock clock = new FailingClock();
+    private static final FailingClock clock = new FailingClock();
+    private static TestServer s;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         s = new TestServer(Map.of(), clock);
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void disarm() {
+        clock.fail(null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
         s.close();
     }
 
@@ -81,7 +87,7 @@ class ErrorInOperationTest {
         assertEquals(200, after.statusCode(), "the service answers again once the error is gone: " + after.body());
     }
 
-    private String getQueues() {
+    private static String getQueues() {
         return "<GetQueues xmlns=\"http://Services.Cas.jhu.edu\"><wsid>" + s.alice.wsid() + "</wsid><pw>" + x(ALICE_PW)
                 + "</pw></GetQueues>";
     }
