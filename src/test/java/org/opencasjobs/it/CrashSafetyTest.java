@@ -78,8 +78,9 @@ import org.opencasjobs.store.JobStoreDatabase;
  * the page was in the undo log of a transaction the kill left open, every later write given that
  * transaction's slot failed with "The database has been closed" until the next start (about one
  * run in three at 10 kills); the catalog now clears such a slot when it opens a MyDB
- * ({@code catalog.UndoLogs}, {@code UnreadableUndoLogTest}). The children's log of the last run is
- * kept as {@code target/crashsafety-child-stderr.log}.
+ * ({@code catalog.UndoLogs}, {@code UnreadableUndoLogTest}). A job failing with the database's own
+ * error ("General error: …") logs its cause under the job's id. The children's log of the last run
+ * is kept as {@code target/crashsafety-child-stderr.log}; the last start's is this JVM's.
  */
 class CrashSafetyTest {
     private static final int SAMPLE_ROWS = 2000;
