@@ -55,7 +55,7 @@ final class FormCall {
         boolean upload = op.equals(UPLOAD);
         long most = limits.formMaxBytes() + (upload ? ENCODED * limits.uploadMaxBytes() : 0);
         if (req.getContentLengthLong() > most) {
-            tooLarge(resp, op, limits);
+            tooLarge(resp, op, limits, req.getContentLengthLong());
             return null;
         }
         Map<String, List<String>> given = new LinkedHashMap<>();
@@ -85,7 +85,7 @@ final class FormCall {
                 given.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
             }
         } catch (FormBody.TooLarge e) {
-            tooLarge(resp, op, limits);
+            tooLarge(resp, op, limits, req.getContentLengthLong());
             return null;
         }
         return collapse(given);
@@ -142,14 +142,21 @@ final class FormCall {
         }
     }
 
-    private static void tooLarge(HttpServletResponse resp, String op, Limits limits) throws IOException {
-        String message = op.equals(UPLOAD)
-                ? "The request to UploadData is larger than this server accepts: at most " + limits.uploadMaxBytes()
-                  + " bytes of CSV data (URL-encoded at most " + ENCODED * limits.uploadMaxBytes() + ") and "
-                  + limits.formMaxBytes() + " bytes of other fields. Split the data into several UploadData calls"
-                  + " (the first with tableExists=false, the others with tableExists=true)."
-                : "The request to " + op + " is larger than the " + limits.formMaxBytes()
-                  + " bytes this server accepts for it (only UploadData takes more, for its data).";
+    /**
+     * Refuses a form over its bounds. UploadData's answer is its usual fault (HTTP 500, as the
+     * clients that upload parse it), saying the limit and how to split the data; the exact size is
+     * not known, as the data was not read to its end. Other operations get 413.
+     */
+    private static void tooLarge(HttpServletResponse resp, String op, Limits limits, long length) throws IOException {
+        if (op.equals(UPLOAD)) {
+            HttpCall.faultClosing(resp, "The data is more than the " + limits.uploadMaxBytes()
+                    + " characters this server accepts in one upload" + (length > 0 ? " (the request is " + length
+                    + " bytes)" : "") + ". Split it into several UploadData calls (the first with tableExists=false,"
+                    + " the others with tableExists=true).");
+            return;
+        }
+        String message = "The request to " + op + " is larger than the " + limits.formMaxBytes()
+                + " bytes this server accepts for it (only UploadData takes more, for its data).";
         CurrentRequest.failed(CurrentRequest.Outcome.TOO_LARGE, message);
         resp.reset();
         resp.setHeader("Connection", "close"); // the rest of the body is never read
