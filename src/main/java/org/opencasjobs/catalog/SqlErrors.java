@@ -269,6 +269,37 @@ public final class SqlErrors {
         return table.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(table);
     }
 
+    /**
+     * H2's errors that say the database itself failed (its storage, its memory, an exception inside
+     * it), not that the user's SQL was wrong: their text names Java classes and files.
+     */
+    private static final Set<Integer> H2_INTERNAL = Set.of(org.h2.api.ErrorCode.GENERAL_ERROR_1,
+            org.h2.api.ErrorCode.DATABASE_IS_CLOSED, org.h2.api.ErrorCode.FILE_CORRUPTED_1,
+            org.h2.api.ErrorCode.IO_EXCEPTION_1, org.h2.api.ErrorCode.IO_EXCEPTION_2,
+            org.h2.api.ErrorCode.OUT_OF_MEMORY, org.h2.api.ErrorCode.ERROR_OPENING_DATABASE_1);
+
+    /**
+     * The first database error in {@code t}'s causes that is the database's own failure rather than
+     * the user's (H2's general, storage and memory errors; PostgreSQL's internal and system errors,
+     * SQLSTATE classes XX and 58): the operators need its stack, the user a message without it.
+     */
+    public static java.util.Optional<SQLException> internal(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException e && isInternal(e)) {
+                return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static boolean isInternal(SQLException e) {
+        if (e instanceof PSQLException) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            return state.startsWith("XX") || state.startsWith("58");
+        }
+        return H2_INTERNAL.contains(e.getErrorCode());
+    }
+
     /** True when the database stopped the statement (timeout or Statement.cancel()). */
     public static boolean wasCanceled(SQLException e) {
         return "57014".equals(e.getSQLState());

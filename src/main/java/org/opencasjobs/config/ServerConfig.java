@@ -60,6 +60,8 @@ public final class ServerConfig {
             String.valueOf(512L * 1024 * 1024), longIn(1024, Long.MAX_VALUE));
     private static final Setting<Long> UPLOAD_MAX_BYTES = setting("casjobs.upload.max.bytes",
             String.valueOf(256L * 1024 * 1024), longIn(1, Integer.MAX_VALUE));
+    private static final Setting<Long> FORM_MAX_BYTES = setting("casjobs.form.max.bytes",
+            String.valueOf(1024L * 1024), longIn(1024, Integer.MAX_VALUE));
     private static final Setting<Integer> OUTPUT_RETENTION_HOURS = setting("casjobs.output.retention.hours", "168",
             intIn(1, 100_000));
     private static final Setting<String> JOBSTORE_URL = setting("casjobs.jobstore.url", "", text());
@@ -507,6 +509,14 @@ public final class ServerConfig {
 
     public long requestMaxBytes() {
         return value(REQUEST_MAX_BYTES);
+    }
+
+    /**
+     * The most bytes of an HTTP form POST of an operation the server reads, before it can check the
+     * login the form carries; only UploadData's data field may be longer (up to {@link #uploadMaxBytes}).
+     */
+    public long formMaxBytes() {
+        return value(FORM_MAX_BYTES);
     }
 
     /** The most characters of CSV one UploadData call may carry. */

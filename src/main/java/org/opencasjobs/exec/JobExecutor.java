@@ -397,7 +397,7 @@ public final class JobExecutor {
         } catch (SQLException e) {
             if (!SqlErrors.wasCanceled(e)) {
                 // A real error, even after a cancel was asked for: what happened stands.
-                return fail(run, SqlErrors.message(e));
+                return fail(run, userMessage(run, what, e, SqlErrors.message(e)));
             }
             if (!leases.holds(run.lease())) {
                 // Stopped because this node lost its lease: the job is no longer this node's to end.
@@ -414,16 +414,35 @@ public final class JobExecutor {
         } catch (QueryRunner.TableNotFound e) {
             return fail(run, messageOf(run, e));
         } catch (CasJobsException e) {
-            return fail(run, e.getMessage());
+            return fail(run, userMessage(run, what, e, e.getMessage()));
         } catch (IOException | RuntimeException | Error e) {
             LOG.error("job {} failed unexpectedly", jobId, e);
-            Ended<T> failed = fail(run, "The " + what + " failed because of an internal error; the operators"
-                    + " can find it in the server log under job " + jobId + ".");
+            Ended<T> failed = fail(run, internalError(what, jobId));
             if (e instanceof Error error) {
                 throw error;
             }
             return failed;
         }
+    }
+
+    /**
+     * What the user reads of a job's error: {@code message}, unless the database itself failed
+     * (its storage, its memory): then its cause is logged with the job's id, and the user is told
+     * where the operators find it instead of reading a Java exception's text.
+     */
+    private static String userMessage(Run run, String what, Exception e, String message) {
+        Optional<SQLException> internal = SqlErrors.internal(e);
+        if (internal.isEmpty()) {
+            return message;
+        }
+        LOG.error("job {} failed: the database reported an internal error (code {}, state {})", run.jobId(),
+                internal.get().getErrorCode(), internal.get().getSQLState(), e);
+        return internalError(what, run.jobId());
+    }
+
+    private static String internalError(String what, long jobId) {
+        return "The " + what + " failed because of an internal error; the operators can find it in the server log"
+                + " under job " + jobId + ".";
     }
 
     private static String overLimit(Queue queue) {

@@ -194,9 +194,17 @@ public final class QueryRunner {
                 ? m.group(1).substring(1, m.group(1).length() - 1).replace("\"\"", "\"") : m.group(1)).equalsIgnoreCase(table);
     }
 
+    /**
+     * The rows of the table a job created, counted by reading them. Not a bare COUNT(*): H2 2.5.252
+     * answers that from the table's size, adjusted by walking the undo logs of open transactions,
+     * and after kill -9 such a log can hold a record of a table since dropped (a staging table):
+     * H2 then fails with "Unable to read the page" (a NullPointerException in Record$Type.read),
+     * and the finished INTO job failed (issue 15, CrashSafetyTest). A scan of the rows never reads
+     * undo logs.
+     */
     private static long countRows(Connection c, String qualifiedTable) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + qualifiedTable)) {
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM (SELECT 1 AS one FROM " + qualifiedTable + ") rows_")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.opencasjobs.auth.Accounts;
 import org.opencasjobs.ops.RequestOrigin;
 import org.opencasjobs.wire.JobsSoap;
 
@@ -33,9 +34,17 @@ public final class AsmxFilter implements Filter {
     private final String wsdl;
     private final HelpPages help;
     private final String publicBaseUrl;
+    private final Accounts accounts;
+    private final FormCall.Limits formLimits;
 
-    public AsmxFilter(JobsSoap endpoint, byte[] wsdl, String publicBaseUrl) {
+    /**
+     * {@code accounts} checks an upload's login before its data is read; {@code formLimits} bound
+     * the forms of HTTP POST calls.
+     */
+    AsmxFilter(JobsSoap endpoint, byte[] wsdl, String publicBaseUrl, Accounts accounts, FormCall.Limits formLimits) {
         this.endpoint = endpoint;
+        this.accounts = accounts;
+        this.formLimits = formLimits;
         this.wsdl = new String(wsdl, java.nio.charset.StandardCharsets.UTF_8);
         this.help = new HelpPages(wsdl);
         this.publicBaseUrl = publicBaseUrl;
@@ -145,6 +154,14 @@ public final class AsmxFilter implements Filter {
 
     JobsSoap endpoint() {
         return endpoint;
+    }
+
+    Accounts accounts() {
+        return accounts;
+    }
+
+    FormCall.Limits formLimits() {
+        return formLimits;
     }
 
     static void send(HttpServletResponse resp, int status, String contentType, String body) throws IOException {

@@ -32,11 +32,15 @@ final class HttpCall {
             error(resp, op + " Web Service method name is not valid.");
             return;
         }
-        Map<String, String> params = new HashMap<>();
-        // A parameter given once is taken as it is: joining would copy it, and an UploadData body of
-        // 100 MB would then be held twice while it loads (issue 15).
-        req.getParameterMap().forEach((k, v) -> params.putIfAbsent(k.toLowerCase(Locale.ROOT),
-                v.length == 1 ? v[0] : String.join(",", v)));
+        Map<String, String> params;
+        if (form) {
+            params = FormCall.read(f, req, resp, op);
+            if (params == null) {
+                return; // refused, and answered, before the whole body was read
+            }
+        } else {
+            params = FormCall.parameters(req.getParameterMap());
+        }
         Parameter[] declared = m.getParameters();
         Object[] args = new Object[declared.length];
         for (int i = 0; i < declared.length; i++) {
@@ -96,17 +100,26 @@ final class HttpCall {
     /** The operation ran and failed: ASMX's exception text, as HTTP 500. */
     private static void fault(HttpServletResponse resp, String message) throws IOException {
         CurrentRequest.failed(CurrentRequest.Outcome.FAULT, message);
-        write500(resp, "System.Exception: " + htmlEncode(message) + " --->");
+        write500(resp, "System.Exception: " + htmlEncode(message) + " --->", false);
+    }
+
+    /** As {@link #fault}, before the request's body was all read: the connection then closes. */
+    static void faultClosing(HttpServletResponse resp, String message) throws IOException {
+        CurrentRequest.failed(CurrentRequest.Outcome.FAULT, message);
+        write500(resp, "System.Exception: " + htmlEncode(message) + " --->", true);
     }
 
     /** The request named no operation or could not be bound to it. */
     private static void error(HttpServletResponse resp, String text) throws IOException {
         CurrentRequest.failed(CurrentRequest.Outcome.BAD_REQUEST, text);
-        write500(resp, text);
+        write500(resp, text, false);
     }
 
-    private static void write500(HttpServletResponse resp, String text) throws IOException {
+    private static void write500(HttpServletResponse resp, String text, boolean close) throws IOException {
         resp.reset();
+        if (close) {
+            resp.setHeader("Connection", "close");
+        }
         AsmxFilter.send(resp, 500, "text/plain; charset=utf-8", text + "\r\n");
     }
 

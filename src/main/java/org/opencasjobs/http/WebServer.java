@@ -73,12 +73,14 @@ public final class WebServer implements AutoCloseable {
         // SOAP requests labelled text/xml without a charset are UTF-8, whatever Jetty would assume.
         ctx.setDefaultRequestCharacterEncoding("UTF-8");
         ctx.setDefaultResponseCharacterEncoding("UTF-8");
-        // Long queries and uploads arrive as forms: bound them by the request limit alone.
-        ctx.setMaxFormContentSize((int) Math.min(requestMaxBytes, Integer.MAX_VALUE));
+        // Forms Jetty reads (casusers.asmx, help pages): bounded as operations' forms are. An
+        // operation's form POST is read by FormCall, where only UploadData's data may be longer.
+        ctx.setMaxFormContentSize((int) Math.min(config.formMaxBytes(), Integer.MAX_VALUE));
         ctx.setMaxFormKeys(10_000);
         ctx.addFilter(new FilterHolder(new RequestLogFilter(metrics)), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new CasUsersCall(accounts)), "/*", EnumSet.of(DispatcherType.REQUEST));
-        ctx.addFilter(new FilterHolder(new AsmxFilter(endpoint, wsdl, config.publicBaseUrl())), "/*",
+        ctx.addFilter(new FilterHolder(new AsmxFilter(endpoint, wsdl, config.publicBaseUrl(), accounts,
+                new FormCall.Limits(config.formMaxBytes(), config.uploadMaxBytes()))), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         ServletHolder cxf = new ServletHolder(new SoapServlet(endpoint));
         cxf.setInitParameter("hide-service-list-page", "true");

@@ -166,6 +166,11 @@ public final class JobsService {
                 }
             });
         } catch (SQLException e) {
+            if (SqlErrors.internal(e).isPresent()) {
+                // the database failed, not the user's data: the fault gives an incident id, the log the cause
+                throw new IllegalStateException("UploadData into MyDB." + table + " of wsid " + a.wsid()
+                        + ": the database reported an internal error", e);
+            }
             throw new CasJobsException(SqlErrors.message(e), e);
         }
     }

@@ -72,7 +72,9 @@ public final class Faults {
                 fault.setMessage(READ_PREFIX + "The request is larger than this server accepts.");
                 fault.setFaultCode(Fault.FAULT_CODE_CLIENT);
                 CurrentRequest.failed(CurrentRequest.Outcome.TOO_LARGE, fault.getMessage());
-            } else if (message.getExchange().get(ReachedOperation.REACHED) != null) {
+            } else if (message.getExchange().get(ReachedOperation.REACHED) != null || javaError(fault)) {
+                // An operation's error, or the server failing (out of memory) while it read the request:
+                // either way not the client's fault, and nothing of CXF's or Java's text goes out.
                 fault.setMessage(PROCESS_PREFIX + userMessage(fault.getCause() == null ? fault : fault.getCause()));
                 fault.setFaultCode(Fault.FAULT_CODE_SERVER);
                 CurrentRequest.failed(CurrentRequest.Outcome.FAULT, fault.getMessage());
@@ -82,6 +84,16 @@ public final class Faults {
                 CurrentRequest.failed(CurrentRequest.Outcome.BAD_REQUEST, fault.getMessage());
             }
             fault.getOrCreateDetail();
+        }
+
+        /** Whether a Java error ({@code OutOfMemoryError}, …) caused the fault: CXF words it with the error's text. */
+        private static boolean javaError(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof Error) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Jetty's size limit surfaces, mid-read, as an exception whose message starts with 413. */

@@ -66,7 +66,9 @@ import org.opencasjobs.store.JobStoreDatabase;
  * <li>an acknowledged upload's table has all its rows, an interrupted one all or none, and no
  *     retry was refused; no staging table is left;</li>
  * <li>a finished extract's file parses and has every row; a job that did not finish has no file;
- *     no other file or folder is in the outputs folder.</li>
+ *     no other file or folder is in the outputs folder than those of finished extracts (some the
+ *     client never saw acknowledged: a kill between recording a job and answering loses the answer,
+ *     not the job).</li>
  * </ul>
  * Nothing is asserted on timing. It runs when asked, {@code -Dcrashsafety.rounds=N} (kills),
  * with {@code -Dcrashsafety.seed}, {@code -Dcrashsafety.max.ms} (longest load before a kill,
@@ -76,8 +78,11 @@ import org.opencasjobs.store.JobStoreDatabase;
  * the page was in the undo log of a transaction the kill left open, every later write given that
  * transaction's slot failed with "The database has been closed" until the next start (about one
  * run in three at 10 kills); the catalog now clears such a slot when it opens a MyDB
- * ({@code catalog.UndoLogs}, {@code UnreadableUndoLogTest}). The children's log of the last run is
- * kept as {@code target/crashsafety-child-stderr.log}.
+ * ({@code catalog.UndoLogs}, {@code UnreadableUndoLogTest}). A job failing with the database's own
+ * error ("General error: …") logs its cause under the job's id; so the "General error" of finished
+ * INTO jobs was found: H2's quick COUNT(*) walked an undo log holding a record of a dropped table
+ * (a NullPointerException in H2's {@code Record$Type.read}); the runner now counts by a scan. The children's log of the last run
+ * is kept as {@code target/crashsafety-child-stderr.log}; the last start's is this JVM's.
  */
 class CrashSafetyTest {
     private static final int SAMPLE_ROWS = 2000;
@@ -276,7 +281,16 @@ class CrashSafetyTest {
     // ------------------------------------------------------------------ the checks
 
     private void check(JobStore store, Connection c) throws Exception {
+        // Every finished extract's folder, acknowledged or not: a SubmitExtractJob whose answer the
+        // kill cut off (the job recorded, the reply lost) still runs and finishes at a later start.
         Set<String> expectedFolders = new HashSet<>();
+        for (String loc : store.outputLocations(java.time.LocalDateTime.of(2000, 1, 1, 0, 0))) {
+            Matcher m = java.util.regex.Pattern.compile("/CasJobsOutput/([^/]+)/([^/]+)$").matcher(loc);
+            if (m.find()) {
+                expectedFolders.add(m.group(1));
+            }
+        }
+        int unacknowledged = expectedFolders.size();
         for (Map.Entry<Long, Object> e : acked.entrySet()) {
             long id = e.getKey();
             Job j = store.find(id).orElse(null);
@@ -313,7 +327,7 @@ class CrashSafetyTest {
                         problems.add("extract " + id + " finished without an OutputLoc: " + j.outputLoc());
                         continue;
                     }
-                    expectedFolders.add(m.group(1));
+                    unacknowledged--;
                     checkExtract(id, dataDir.resolve("outputs").resolve(m.group(1)).resolve(m.group(2)), ex.rows());
                 } else if (j.outputLoc() != null) {
                     problems.add("extract " + id + " ended " + st + " but has an OutputLoc " + j.outputLoc());
@@ -342,6 +356,8 @@ class CrashSafetyTest {
                 }
             }
         }
+        System.out.println("[CrashSafetyTest] finished extracts whose submission the client never saw answered: "
+                + unacknowledged);
     }
 
     private void checkExtract(long id, Path file, long rows) {

@@ -980,7 +980,8 @@ class DataInOutTest {
             assertTrue(data.length() > 4900 && data.length() <= 5000, "about 5,000 characters: " + data.length());
             String msg = uploadError(small, "TooBig", data, false);
             assertTrue(msg.contains("1000"), () -> "says the limit: " + msg);
-            assertTrue(msg.contains(String.valueOf(data.length())), () -> "says the size: " + msg);
+            // the data is not read past the limit (issue 15), so its exact size is not known
+            assertTrue(msg.contains("more than the 1000"), () -> "says it is over the limit: " + msg);
             assertTrue(msg.toLowerCase(Locale.ROOT).contains("split"), () -> "says how to split: " + msg);
             assertTrue(msg.contains("tableExists"), () -> "says how to append the parts: " + msg);
             assertFalse(tableExists(small, "TooBig"), "nothing created");

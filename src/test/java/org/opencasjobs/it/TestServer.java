@@ -47,6 +47,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Map<String, String> settings) throws Exception {
+        this(settings, Clock.systemDefaultZone());
+    }
+
+    /** With the clock the service reads (its time is injected): for tests of what it does when that fails. */
+    public TestServer(Map<String, String> settings, Clock clock) throws Exception {
         dataDir = Files.createTempDirectory("opencasjobs-test");
         Map<String, String> s = new HashMap<>(Map.of(
                 "casjobs.port", "0",
@@ -56,7 +61,7 @@ public final class TestServer implements AutoCloseable {
                 "casjobs.sample.rows", "2000",
                 "casjobs.shutdown.grace.seconds", "5"));
         s.putAll(settings);
-        server = OpenCasJobs.start(ServerConfig.of(s), Clock.systemDefaultZone());
+        server = OpenCasJobs.start(ServerConfig.of(s), clock);
         alice = server.accounts().create("alice", ALICE_PW, false);
         bob = server.accounts().create("bob", BOB_PW, false);
         admin = server.accounts().create("admin", ADMIN_PW, true);
