@@ -108,7 +108,8 @@ final class BenchReadme {
 
                 One command builds the product jar and this module, runs every benchmark of issue 14 on
                 this machine and rewrites this page (`--quick` for a shorter run, about 2 minutes; the full
-                run takes about 10):
+                run takes about 10 minutes without the engines benchmark, which a full run also runs and
+                which takes much longer):
 
                 ```sh
                 bench/run            # or: bench/run --quick
