@@ -131,7 +131,7 @@ final class CsvCopy implements CsvUpload.RowWriter {
             out.append(b ? 't' : 'f');
         } else if (value instanceof LocalDateTime t) {
             out.append(t.toLocalDate()).append(' ').append(t.toLocalTime());
-        } else if (value instanceof LocalDate || value instanceof Long) {
+        } else if (value instanceof LocalDate || value instanceof Number) { // whole numbers, as Java writes them
             out.append(value);
         } else {
             throw new IllegalArgumentException("no COPY text for " + value.getClass().getName());

@@ -124,30 +124,11 @@ final class PostgresLoadTarget implements LoadTarget {
     }
 
     /**
-     * One value in COPY's text format: {@code \N} for NULL, numbers as Java writes them (the
-     * shortest text that reads back to the same bits, NaN and ±Infinity spelt as PostgreSQL
-     * reads them), text with backslash, tab and line ends escaped.
+     * One value in COPY's text format, as {@link CsvCopy#append} writes an upload's: a file's
+     * numbers and booleans as they are, anything else (text, dates, …) as its text.
      */
     static void appendValue(StringBuilder out, Object v) {
-        if (v == null) {
-            out.append("\\N");
-        } else if (v instanceof Boolean b) {
-            out.append(b ? 't' : 'f');
-        } else if (v instanceof Number) {
-            out.append(v);
-        } else {
-            String s = v.toString();
-            for (int i = 0; i < s.length(); i++) {
-                char ch = s.charAt(i);
-                switch (ch) {
-                    case '\\' -> out.append("\\\\");
-                    case '\t' -> out.append("\\t");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    default -> out.append(ch);
-                }
-            }
-        }
+        CsvCopy.append(out, v == null || v instanceof Number || v instanceof Boolean ? v : v.toString());
     }
 
     private void send() throws SQLException {
