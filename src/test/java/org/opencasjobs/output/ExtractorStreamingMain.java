@@ -1,8 +1,5 @@
 package org.opencasjobs.output;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,7 +53,7 @@ public final class ExtractorStreamingMain {
         try (Connection user = DriverManager.getConnection(url, "U1", "pw")) {
             for (Format f : Format.values()) {
                 Path file = dir.resolve("Big." + f.name().toLowerCase() + "." + f.extension());
-                resetPeaks();
+                HeapPeaks.reset();
                 long start = System.nanoTime();
                 long rows = Extractor.extract(user, "Big", f, file);
                 long ms = (System.nanoTime() - start) / 1_000_000;
@@ -67,27 +64,9 @@ public final class ExtractorStreamingMain {
                     }
                 }
                 System.out.println(f.name() + " rows=" + rows + " ms=" + ms + " bytes=" + Files.size(file)
-                        + " peakHeapMB=" + peakHeapMB() + extra);
+                        + " peakHeapMB=" + HeapPeaks.mb() + extra);
                 Files.delete(file);
             }
         }
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
-        }
-    }
-
-    /** Sum of the heap pools' peak use since the last reset (an upper bound on live data). */
-    private static long peakHeapMB() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum / 1048576;
     }
 }

@@ -1,8 +1,5 @@
 package org.opencasjobs.output;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -63,7 +60,7 @@ public final class PostgresExtractMemoryMain {
             for (String name : args[5].split(",")) {
                 Extractor.Format f = Extractor.Format.valueOf(name);
                 Path file = dir.resolve("big." + f.extension());
-                resetPeaks();
+                HeapPeaks.reset();
                 long start = System.nanoTime();
                 long n;
                 try (Connection c = catalog.connect(WSID, MyDb.NAME)) {
@@ -71,28 +68,10 @@ public final class PostgresExtractMemoryMain {
                     n = Extractor.extract(c, catalog.target(WSID).myDbSchema(), "big", f, file, st -> { });
                 }
                 System.out.println(f.name() + " rows=" + n + " ms=" + (System.nanoTime() - start) / 1_000_000
-                        + " bytes=" + Files.size(file) + " peakHeapMB=" + peakHeapMB());
+                        + " bytes=" + Files.size(file) + " peakHeapMB=" + HeapPeaks.mb());
                 Files.delete(file);
             }
         }
         System.exit(0);
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
-        }
-    }
-
-    /** Sum of the heap pools' peak use since the last reset (an upper bound on live data). */
-    private static long peakHeapMB() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum / 1048576;
     }
 }
