@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.catalog.h2.ContextLinks;
@@ -58,6 +59,7 @@ class ContextLinksTest {
     }
 
     @Test
+    @Disabled("links are eager again (H2Catalog): two jobs of one account share a lazy link's session in the context, and one's commit closes the other's cursor")
     void aTopTenReadsOnlyTheRowsItNeedsFromTheContext() throws Exception {
         try (Catalog catalog = Catalog.open(config)) {
             assertEquals(10, count(catalog, "SELECT TOP 10 id, boom FROM Late WHERE mag < 15"));
@@ -68,6 +70,7 @@ class ContextLinksTest {
     }
 
     @Test
+    @Disabled("links are eager again (H2Catalog): two jobs of one account share a lazy link's session in the context, and one's commit closes the other's cursor")
     void linksAnOlderVersionMadeEagerAreMadeAgainLazilyKeepingTheUsersViews() throws Exception {
         try (Catalog catalog = Catalog.open(config)) {
             count(catalog, "SELECT TOP 1 id FROM Obj"); // provisions MyDB 7

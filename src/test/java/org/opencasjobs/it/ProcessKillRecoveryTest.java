@@ -78,7 +78,7 @@ class ProcessKillRecoveryTest {
         assertEquals(1, ws.awaitStatus(running, st -> st != 0, WAIT_MS), "the first long job runs");
         assertEquals(1, ws.awaitStatus(canceled, st -> st != 0, WAIT_MS), "the second long job runs");
         Thread.sleep(SETTLE_MS);
-        assertEquals(1, ws.status(running), "still running: the query is long");
+        assertEquals(1, ws.status(running), () -> "still running: the query is long" + childLog(running));
         // Ask for a cancel and kill at once: the job may die canceling (2) or cancelled already (3).
         ws.cancel(canceled);
         long killedAt = System.nanoTime();
@@ -109,7 +109,7 @@ class ProcessKillRecoveryTest {
                     List.of("0>1", "1>4")).contains(cSteps), // the cancel request was lost with the process
                     cSteps.toString());
             if (c.status() == JobStatus.FAILED) {
-                assertTrue(c.error().contains("restarted"), c.error());
+                assertTrue(c.error().contains("restarted"), () -> c.error() + childLog(canceled));
             }
             assertNotNull(c.timeEnd());
 
@@ -236,6 +236,26 @@ class ProcessKillRecoveryTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** What the killed child logged about job {@code id}, with the stack traces that follow: what a failure must show. */
+    private String childLog(long id) {
+        Path log = dataDir.resolve("child-stderr.log");
+        StringBuilder out = new StringBuilder("\nthe child's log of job ").append(id).append(':');
+        try {
+            boolean inTrace = false;
+            for (String line : Files.readAllLines(log)) {
+                boolean about = line.matches(".*\\bjob " + id + "\\b.*");
+                inTrace = about || (inTrace && (line.startsWith("\t") || line.startsWith("Caused by") || line.startsWith("org.")
+                        || line.startsWith("java.")));
+                if (inTrace) {
+                    out.append('\n').append(line);
+                }
+            }
+        } catch (java.io.IOException e) {
+            out.append(" not read: ").append(e);
+        }
+        return out.toString();
+    }
 
     static List<String> steps(JobStore store, long id) {
         return store.transitions(id).stream().map(t -> t.from().code + ">" + t.to().code).toList();
