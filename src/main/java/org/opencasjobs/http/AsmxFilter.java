@@ -61,7 +61,7 @@ public final class AsmxFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse resp = (HttpServletResponse) response;
-        RequestOrigin.set(req.getRemoteAddr(), publicBaseUrl.isEmpty() ? origin(req) : publicBaseUrl);
+        RequestOrigin.set(req.getRemoteAddr(), publicBaseUrl.isEmpty() ? () -> origin(req) : () -> publicBaseUrl);
         try {
             String path = req.getRequestURI().substring(req.getContextPath().length());
             String base = basePath(path);
@@ -70,7 +70,10 @@ public final class AsmxFilter implements Filter {
             } else if (path.length() == base.length()) {
                 serviceAddress(req, resp, chain, base);
             } else if (path.charAt(base.length()) == '/') {
-                HttpCall.invoke(this, req, resp, operationName(path, base));
+                String op = operationName(path, base);
+                if (!(op.equals(StatusCall.OPERATION) && req.getMethod().equals("GET") && StatusCall.answer(this, req, resp))) {
+                    HttpCall.invoke(this, req, resp, op);
+                }
             } else {
                 chain.doFilter(request, response);
             }
@@ -165,7 +168,10 @@ public final class AsmxFilter implements Filter {
     }
 
     static void send(HttpServletResponse resp, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        send(resp, status, contentType, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static void send(HttpServletResponse resp, int status, String contentType, byte[] bytes) throws IOException {
         resp.setStatus(status);
         resp.setContentType(contentType);
         resp.setContentLength(bytes.length);

@@ -76,6 +76,11 @@ final class HttpCall {
         }
     }
 
+    /** A long as ASMX binds one (spaces around it and a leading '+' allowed); IllegalArgumentException if not. */
+    static long toLong(String value) {
+        return (Long) convert(value, long.class);
+    }
+
     private static Object convert(String value, Class<?> type) {
         String v = value.trim();
         try {
@@ -98,7 +103,7 @@ final class HttpCall {
     }
 
     /** The operation ran and failed: ASMX's exception text, as HTTP 500. */
-    private static void fault(HttpServletResponse resp, String message) throws IOException {
+    static void fault(HttpServletResponse resp, String message) throws IOException {
         CurrentRequest.failed(CurrentRequest.Outcome.FAULT, message);
         write500(resp, "System.Exception: " + htmlEncode(message) + " --->", false);
     }

@@ -73,10 +73,11 @@ final class RequestLogFilter implements Filter {
             line.append(" \"").append(oneLine(r.message())).append('"');
         }
         line.append(' ').append(nanos / 1_000_000).append(" ms from ").append(req.getRemoteAddr());
+        String text = line.toString(); // as it is: no '{}' placeholders to format
         if (quiet) {
-            LOG.debug("{}", line);
+            LOG.debug(text);
         } else {
-            LOG.info("{}", line);
+            LOG.info(text);
         }
     }
 

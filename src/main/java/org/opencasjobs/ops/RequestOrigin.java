@@ -6,7 +6,8 @@ package org.opencasjobs.ops;
  * every request, so the endpoint knows both on all four protocols.
  */
 public final class RequestOrigin {
-    private record Origin(String address, String baseUrl) {
+    /** The base URL is worked out only when asked for: few operations hand back a link. */
+    private record Origin(String address, java.util.function.Supplier<String> baseUrl) {
     }
 
     private static final ThreadLocal<Origin> CURRENT = new ThreadLocal<>();
@@ -22,10 +23,11 @@ public final class RequestOrigin {
     /** {@code scheme://host[:port]} as the client addressed this server (or the configured public URL). */
     public static String baseUrl() {
         Origin o = CURRENT.get();
-        return o == null ? "http://localhost" : o.baseUrl;
+        return o == null ? "http://localhost" : o.baseUrl.get();
     }
 
-    public static void set(String address, String baseUrl) {
+    /** {@code baseUrl} is called at most while this request is served, on its thread. */
+    public static void set(String address, java.util.function.Supplier<String> baseUrl) {
         CURRENT.set(new Origin(address, baseUrl));
     }
 

@@ -343,6 +343,37 @@ class HttpGetPostTest {
         assertEquals("0", root.getTextContent());
     }
 
+    /**
+     * GetJobStatus by GET is answered by a path of its own (http.StatusCall): it binds as the
+     * general binding does, and leaves the unusual queries to it, whose answers these are.
+     */
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void getJobStatusBindsAsEveryOperationDoes(Via via) throws Exception {
+        long id = submit(via, "binding", "SELECT 1");
+        String login = form("wsid", alice, "pw", ALICE_PW);
+        // A sign and spaces around a number, an escaped digit, a parameter no operation declares.
+        String digits = Long.toString(id);
+        for (String jobId : List.of("%2B" + id, "+" + id + "+", "%3" + digits.charAt(0) + digits.substring(1),
+                id + "&callback=x")) {
+            Element root = ok(callQuery(via, login + "&jobid=" + jobId), "int");
+            assertEquals("0", root.getTextContent(), jobId);
+        }
+        // Given twice in two spellings: the first is taken; in one spelling: the values are joined.
+        assertEquals("0", ok(callQuery(via, login + "&jobid=" + id + "&JOBID=x"), "int").getTextContent());
+        String body = plainError(callQuery(via, login + "&jobid=" + id + "&jobid=" + id));
+        assertTrue(body.contains("Cannot convert " + id + "," + id + " to System.Int64"), body);
+        // A name without its value.
+        body = plainError(callQuery(via, login + "&jobid"));
+        assertTrue(body.contains("Cannot convert  to System.Int64"), body);
+    }
+
+    /** GetJobStatus with this raw query string: by GET, or as the body of a form POST. */
+    private static HttpResponse<String> callQuery(Via via, String query) throws Exception {
+        return via == Via.GET ? s.get(OPS + "GetJobStatus?" + query)
+                : s.post(OPS + "GetJobStatus", query, "Content-Type", FORM_TYPE);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"True", "false", "TRUE", "1", "0", "False"})
     void booleansAcceptAnyCaseAndDigits(String value) throws Exception {
