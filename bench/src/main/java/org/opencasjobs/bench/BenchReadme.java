@@ -8,8 +8,11 @@ final class BenchReadme {
      * The engines tables have sections of their own, {@code --only engines} rewrites just its one:
      * {@code engines} (H2 and PostgreSQL) or {@code engines-postgresql} ({@code --no-h2}, a larger Sample).
      */
-    /** Sections a full run keeps from the page as they were, unless it made them: "memory" is written by hand. */
-    static final List<String> ENGINE_SECTIONS = List.of("memory", "engines", "engines-postgresql");
+    /**
+     * Sections a full run keeps from the page as they were, unless it made them: "memory" and
+     * "getjobstatus" are written by hand.
+     */
+    static final List<String> ENGINE_SECTIONS = List.of("memory", "getjobstatus", "engines", "engines-postgresql");
 
     private static String begin(String key) {
         return "<!-- " + key + " -->";
@@ -138,7 +141,8 @@ final class BenchReadme {
                 the CPU it shares with the servers), else a closed loop of kept-alive connections on plain
                 sockets in Java (`Load`); a sample answer is checked for the expected status and any answer
                 that is not a 200 fails the run.
-                Each benchmark warms up first, then alternates product and reference; the table gives the
+                Each benchmark warms up first (GetJobStatus: every call on both servers, three times over,
+                before any is measured), then alternates product and reference; the table gives the
                 median of the rounds (and the median of the per-round ratios). Beside each GetJobStatus
                 figure, the CPU time (user and system, from `/proc`) each server spent per call in the same
                 rounds: on a shared, busy machine calls/s follow the other work's load, CPU per call less so.
