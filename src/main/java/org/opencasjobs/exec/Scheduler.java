@@ -3,7 +3,6 @@ package org.opencasjobs.exec;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,49 +145,16 @@ public final class Scheduler implements AutoCloseable {
             for (long id : executor.claimWaiting(w.queue, free, w.slots, perUser)) {
                 w.busy.incrementAndGet();
                 runningJobs.add(id);
-                w.pool.execute(() -> runFrom(w, id));
+                w.pool.execute(() -> {
+                    try {
+                        executor.executeQueued(id, w.queue);
+                    } finally {
+                        runningJobs.remove(id);
+                        w.busy.decrementAndGet();
+                        wake();
+                    }
+                });
             }
-        }
-    }
-
-    /**
-     * A worker's run: the job it was given, then, while its queue has more waiting, the next one
-     * it claims itself. Handing each next job back through this scheduler's one thread left the
-     * workers idle between jobs (a wake, a whole cycle with its store reads, a hand-off to the
-     * pool); the claim is the same compare-and-set in the job store, under the queue's limits.
-     * When none is left the worker frees its slot and wakes the scheduler, which sees it free.
-     */
-    private void runFrom(Workers w, long first) {
-        try {
-            for (long id = first; id >= 0; id = next(w)) {
-                try {
-                    executor.executeQueued(id, w.queue);
-                } finally {
-                    runningJobs.remove(id);
-                }
-            }
-        } finally {
-            w.busy.decrementAndGet();
-            wake();
-        }
-    }
-
-    /** The job this worker, just free, claims next in its queue, -1 if none (or the scheduler may not start one). */
-    private long next(Workers w) {
-        try {
-            if (stopping || suspended(ServiceState.SCHEDULER) || suspended(w.queue.serviceName())) {
-                return -1;
-            }
-            List<Long> ids = executor.claimWaiting(w.queue, 1, w.slots, perUser);
-            if (ids.isEmpty()) {
-                return -1;
-            }
-            runningJobs.add(ids.get(0));
-            return ids.get(0);
-        } catch (RuntimeException e) {
-            LOG.error("a worker of queue {} could not claim its next job; the scheduler's next cycle will",
-                    w.queue.serviceName(), e);
-            return -1;
         }
     }
 
