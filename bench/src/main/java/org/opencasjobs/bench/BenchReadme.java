@@ -146,6 +146,9 @@ final class BenchReadme {
                 median of the rounds (and the median of the per-round ratios). Beside each GetJobStatus
                 figure, the CPU time (user and system, from `/proc`) each server spent per call in the same
                 rounds: on a shared, busy machine calls/s follow the other work's load, CPU per call less so.
+                Likewise beside the trivial jobs' rate: the server's CPU per job and this load driver's (its
+                20 clients submit, then poll each job every 10 ms; their polls per job are in the table),
+                after two whole rounds of warm-up.
                 Charts: `getjobstatus.png`, `quick-latency.png`, `cancel-latency.png`. The engines
                 benchmark (H2 against PostgreSQL) and the cluster benchmark (nodes on one PostgreSQL,
                 `cluster.png`) have sections of their own below.

@@ -88,7 +88,11 @@ final class Casjobs implements AutoCloseable {
                 "taskname", "bench", "estimate", "500")));
     }
 
+    /** GetJobStatus calls made by all clients so far: the jobs benchmark reports its polls per job. */
+    static final java.util.concurrent.atomic.AtomicLong STATUS_CALLS = new java.util.concurrent.atomic.AtomicLong();
+
     int status(long job) throws IOException {
+        STATUS_CALLS.incrementAndGet();
         return (int) number(call(getStatusGet(wsid, pw, job)));
     }
 
