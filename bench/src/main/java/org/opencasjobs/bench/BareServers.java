@@ -28,7 +28,7 @@ import org.eclipse.jetty.util.Callback;
 public final class BareServers {
     static final String NS = "http://Services.Cas.jhu.edu";
     /** What the product answers {@code GET …/jobs.asmx/GetJobStatus?…} for a finished job. */
-    static final byte[] GET_ANSWER = ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<int xmlns=\"" + NS + "\">"
+    static final byte[] GET_ANSWER = ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<int xmlns=\"" + NS + "\">"
             + BareEndpoint.STATUS + "</int>").getBytes(StandardCharsets.UTF_8);
 
     private BareServers() {
