@@ -12,10 +12,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencasjobs.catalog.h2.ContextLinks;
+import org.opencasjobs.catalog.h2.LinkDriver;
 import org.opencasjobs.config.ServerConfig;
 import org.opencasjobs.jobs.MyDb;
 
@@ -59,7 +59,6 @@ class ContextLinksTest {
     }
 
     @Test
-    @Disabled("links are eager again (H2Catalog): two jobs of one account share a lazy link's session in the context, and one's commit closes the other's cursor")
     void aTopTenReadsOnlyTheRowsItNeedsFromTheContext() throws Exception {
         try (Catalog catalog = Catalog.open(config)) {
             assertEquals(10, count(catalog, "SELECT TOP 10 id, boom FROM Late WHERE mag < 15"));
@@ -70,7 +69,6 @@ class ContextLinksTest {
     }
 
     @Test
-    @Disabled("links are eager again (H2Catalog): two jobs of one account share a lazy link's session in the context, and one's commit closes the other's cursor")
     void linksAnOlderVersionMadeEagerAreMadeAgainLazilyKeepingTheUsersViews() throws Exception {
         try (Catalog catalog = Catalog.open(config)) {
             count(catalog, "SELECT TOP 1 id FROM Obj"); // provisions MyDB 7
@@ -98,10 +96,12 @@ class ContextLinksTest {
     }
 
     @Test
-    void onlyH2UrlsAreGivenTheSettingAndOnlyOnce() {
-        assertEquals("jdbc:h2:file:/x;LAZY_QUERY_EXECUTION=TRUE", ContextLinks.url("org.h2.Driver", "jdbc:h2:file:/x"));
-        assertEquals("jdbc:h2:file:/x;lazy_query_execution=false",
-                ContextLinks.url("org.h2.Driver", "jdbc:h2:file:/x;lazy_query_execution=false"));
+    void onlyH2ContextsAreReachedThroughTheLinkDriverWhichReadsLazily() {
+        assertEquals("jdbc:opencasjobs-link:jdbc:h2:file:/x", ContextLinks.url("org.h2.Driver", "jdbc:h2:file:/x"));
+        assertEquals(LinkDriver.class.getName(), ContextLinks.driver("org.h2.Driver"));
         assertEquals("jdbc:postgresql://h/db", ContextLinks.url("org.postgresql.Driver", "jdbc:postgresql://h/db"));
+        assertEquals("org.postgresql.Driver", ContextLinks.driver("org.postgresql.Driver"));
+        assertEquals("jdbc:h2:file:/x;LAZY_QUERY_EXECUTION=TRUE", LinkDriver.sessionUrl("jdbc:h2:file:/x"));
+        assertEquals("jdbc:h2:file:/x;lazy_query_execution=false", LinkDriver.sessionUrl("jdbc:h2:file:/x;lazy_query_execution=false"));
     }
 }
