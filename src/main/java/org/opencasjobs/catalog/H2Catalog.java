@@ -400,7 +400,8 @@ public final class H2Catalog implements Catalog {
 
     /**
      * Drops the links of a context made with another URL than {@code url} (an older version's,
-     * which read the context eagerly: {@link ContextLinks}), so that they are made again with it;
+     * which read the context eagerly, or lazily on one session for all jobs: {@link ContextLinks}),
+     * so that they are made again with it;
      * first the context's views made over them in this database (made again after the links).
      * A link or view that a user's own view depends on is kept as it is: dropping it would drop
      * the user's view.

@@ -268,6 +268,11 @@ class ContextLinksTest {
                 assertEquals(20000, countOn(catalog));
                 // This thread's one session (kept while it lives) opened, and the last ended thread's closed.
                 assertEquals(before, sessions(ext));
+                assertEquals(20000, countOn(catalog, 8));
+                // Another account's MyDB links to the same context: its link's base session is new, this
+                // thread's session the same (one per thread and context keeps the context's open
+                // transactions, one per session reading, under H2's 255).
+                assertEquals(before + 1, sessions(ext));
             } finally {
                 catalog.close();
             }
@@ -292,7 +297,11 @@ class ContextLinksTest {
     }
 
     private static long countOn(Catalog catalog) throws SQLException {
-        try (Connection c = catalog.connect(7, "Ext"); Statement s = c.createStatement();
+        return countOn(catalog, 7);
+    }
+
+    private static long countOn(Catalog catalog, long wsid) throws SQLException {
+        try (Connection c = catalog.connect(wsid, "Ext"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM Obj")) {
             assertTrue(rs.next());
             return rs.getLong(1);

@@ -17,6 +17,7 @@ import java.sql.Connection;
 final class LinkConnection implements InvocationHandler {
     private final Connection base;
     private final ThreadSessions sessions;
+    private boolean closed;
 
     private LinkConnection(Connection base, ThreadSessions sessions) {
         this.base = base;
@@ -26,6 +27,14 @@ final class LinkConnection implements InvocationHandler {
     static Connection of(Connection base, ThreadSessions sessions) {
         return (Connection) Proxy.newProxyInstance(LinkConnection.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, new LinkConnection(base, sessions));
+    }
+
+    /** H2 may close a link connection more than once; the shared sessions count it once. */
+    private synchronized void unlinkOnce() {
+        if (!closed) {
+            closed = true;
+            sessions.unlink();
+        }
     }
 
     @Override
@@ -38,7 +47,7 @@ final class LinkConnection implements InvocationHandler {
                 break;
             case "close":
                 try {
-                    sessions.close();
+                    unlinkOnce();
                 } finally {
                     base.close();
                 }

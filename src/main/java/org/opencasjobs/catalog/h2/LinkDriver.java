@@ -6,7 +6,11 @@ import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -64,7 +68,45 @@ public final class LinkDriver implements Driver {
         String password = info.getProperty("password");
         // Opened now, so that a wrong URL or password fails the link's creation, as H2's own driver does.
         Connection base = DriverManager.getConnection(target, user, password);
-        return LinkConnection.of(base, new ThreadSessions(target, user, password));
+        return LinkConnection.of(base, sessions(target, user, password));
+    }
+
+    /** One context's sessions, and how many link connections use them. */
+    private static final class Shared {
+        final ThreadSessions sessions;
+        int links;
+
+        Shared(ThreadSessions sessions) {
+            this.sessions = sessions;
+        }
+    }
+
+    /**
+     * The sessions of links to one context with one login, shared by the links of every MyDB: a
+     * session holds a transaction open in the context while a cursor H2 stopped reading is left
+     * open there, and H2 allows a database 255 open transactions; one session per thread and
+     * context keeps that to the number of threads, where one per thread and MyDB went past it
+     * (bench/: 1000 accounts' first queries).
+     */
+    private static final Map<List<String>, Shared> SHARED = new HashMap<>();
+
+    private static synchronized ThreadSessions sessions(String url, String user, String password) {
+        Shared shared = SHARED.computeIfAbsent(Arrays.asList(url, user, password),
+                k -> new Shared(new ThreadSessions(url, user, password, LinkDriver::closed)));
+        shared.links++;
+        return shared.sessions;
+    }
+
+    /** A link connection using {@code sessions} closed: the last one closes them. */
+    private static void closed(ThreadSessions sessions) {
+        synchronized (LinkDriver.class) {
+            Shared shared = SHARED.values().stream().filter(x -> x.sessions == sessions).findFirst().orElse(null);
+            if (shared == null || --shared.links > 0) {
+                return;
+            }
+            SHARED.values().remove(shared);
+        }
+        sessions.close();
     }
 
     @Override

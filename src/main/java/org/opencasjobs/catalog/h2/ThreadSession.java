@@ -11,21 +11,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One thread's session in a context, for one link connection ({@link ThreadSessions}).
+ * One thread's session in a context, for the links to it ({@link ThreadSessions}).
  *
- * <p>Only its own thread executes statements here or closes them: closing a lazy result commits
- * the session, and a commit from another thread while the owner reads a lazy cursor closed that
- * cursor's transaction (the bug this class exists for). So a statement given up from another
- * thread (a {@link LinkStatement} moved to another thread, or dropped unread by H2) waits in
- * {@link #released} until the owner prepares its next one. The whole session is closed from
- * another thread only when its owner has ended, or when the link is closed and nothing reads here.
+ * <p>Only its own thread executes statements here. Closing a lazy result commits the session, and
+ * a commit from another thread while the owner read a lazy cursor closed that cursor's
+ * transaction (the bug these classes exist for). So a statement given up on another thread (a
+ * {@link LinkStatement} moved to another thread, or dropped unread by H2) is closed there only
+ * while nothing reads here, else it waits in {@link #released} until the owner prepares its next
+ * one. The whole session is closed from another thread only when its owner has ended, or when
+ * the links are closed and nothing reads here.
  */
 final class ThreadSession {
     private final WeakReference<Thread> owner;
     private final Connection connection;
     /** Statements prepared here that a LinkStatement still holds, each with the result it gave last. */
     private final Map<PreparedStatement, ResultSet> held = new IdentityHashMap<>();
-    /** Statements given up from another thread, closed by the owner. */
+    /** Statements given up on another thread while something read here: closed by the owner. */
     private final List<PreparedStatement> released = new ArrayList<>();
     /** The link was closed: close as soon as nothing reads. */
     private boolean retiring;
@@ -44,10 +45,7 @@ final class ThreadSession {
     /** Prepares {@code sql} here, on the owner's thread, first closing what other threads gave up. */
     synchronized PreparedStatement prepare(String sql) throws SQLException {
         checkOpen();
-        for (PreparedStatement p : released) {
-            closeQuietly(p);
-        }
-        released.clear();
+        closeReleased();
         PreparedStatement p = connection.prepareStatement(sql);
         held.put(p, null);
         return p;
@@ -64,7 +62,13 @@ final class ThreadSession {
         return rows;
     }
 
-    /** {@code p} is given up by its LinkStatement: closed now on the owner's thread, else by the owner later. */
+    /**
+     * {@code p} is given up by its LinkStatement. Closed now if this is the owner's thread, or if
+     * nothing reads here (the owner is between statements: its next one waits for this monitor):
+     * a cursor H2 stopped reading holds a transaction open in the context until its statement is
+     * closed or the session's next statement commits, and a database allows only 255. Else closed
+     * by the owner before its next statement.
+     */
     synchronized void release(PreparedStatement p) {
         held.remove(p);
         if (closed) {
@@ -72,6 +76,9 @@ final class ThreadSession {
         }
         if (owner.get() == Thread.currentThread()) {
             closeQuietly(p);
+        } else if (!reading()) {
+            closeQuietly(p);
+            closeReleased();
         } else {
             released.add(p);
         }
@@ -105,17 +112,30 @@ final class ThreadSession {
     }
 
     private void closeIfNothingReads() {
+        if (!reading()) {
+            close();
+        }
+    }
+
+    private void closeReleased() {
+        for (PreparedStatement p : released) {
+            closeQuietly(p);
+        }
+        released.clear();
+    }
+
+    /** Whether a result of a statement held here is open: its reader may be at it now. */
+    private boolean reading() {
         for (ResultSet rs : held.values()) {
             try {
                 if (rs != null && !rs.isClosed()) {
-                    return;
+                    return true;
                 }
             } catch (SQLException e) {
-                // cannot tell: count it as read
-                return;
+                return true; // cannot tell: count it as read
             }
         }
-        close();
+        return false;
     }
 
     private void checkOpen() throws SQLException {

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The context sessions of one link connection ({@link LinkConnection}): one per thread that
- * executed a statement through it, opened on its first statement and kept while the thread
- * lives. A job runs on one thread, so its link queries share one session, in turn, as H2 allows;
- * two jobs never share one. Quick jobs run on the web server's threads, which come and go: the
- * sessions of threads that ended are closed whenever a new one opens, and all of them when the
- * link connection closes (its MyDB database closed, or H2 dropping it after an error).
+ * The context sessions of the links to one context with one login, from every MyDB
+ * ({@link LinkDriver} shares them): one per thread that executed a statement through them, opened
+ * on its first statement and kept while the thread lives. A job runs on one thread, so its link
+ * queries share one session, in turn, as H2 allows; two jobs never share one. Quick jobs run on
+ * the web server's threads, which come and go: the sessions of threads that ended are closed
+ * whenever a new one opens, and all of them when the last link connection using them closes
+ * (the last MyDB database closed, as when the catalog closes).
  */
 final class ThreadSessions {
     private final String url;
@@ -22,12 +23,20 @@ final class ThreadSessions {
     private final String password;
     /** By thread id: ids are never reused while the JVM runs, and the key holds no thread alive. */
     private final Map<Long, ThreadSession> byThread = new HashMap<>();
+    private final java.util.function.Consumer<ThreadSessions> unlinked;
     private boolean closed;
 
-    ThreadSessions(String url, String user, String password) {
+    /** @param unlinked told when a link connection using these sessions is closed */
+    ThreadSessions(String url, String user, String password, java.util.function.Consumer<ThreadSessions> unlinked) {
         this.url = url;
         this.user = user;
         this.password = password;
+        this.unlinked = unlinked;
+    }
+
+    /** A link connection using these sessions was closed. */
+    void unlink() {
+        unlinked.accept(this);
     }
 
     /** The current thread's session, opened now if it has none. */
@@ -65,8 +74,7 @@ final class ThreadSessions {
 
     /**
      * Closes the sessions that no statement reads now; each other one closes as soon as what it
-     * reads is done: H2 also closes a link connection after a failed statement of one job while
-     * another job's cursor is open on its own session.
+     * reads is given up.
      */
     void close() {
         List<ThreadSession> all;
