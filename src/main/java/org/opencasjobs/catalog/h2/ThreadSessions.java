@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The context sessions of the links to one context with one login, from every MyDB
@@ -23,11 +24,11 @@ final class ThreadSessions {
     private final String password;
     /** By thread id: ids are never reused while the JVM runs, and the key holds no thread alive. */
     private final Map<Long, ThreadSession> byThread = new HashMap<>();
-    private final java.util.function.Consumer<ThreadSessions> unlinked;
+    private final Consumer<ThreadSessions> unlinked;
     private boolean closed;
 
     /** @param unlinked told when a link connection using these sessions is closed */
-    ThreadSessions(String url, String user, String password, java.util.function.Consumer<ThreadSessions> unlinked) {
+    ThreadSessions(String url, String user, String password, Consumer<ThreadSessions> unlinked) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -65,11 +66,6 @@ final class ThreadSessions {
             checkOpen();
         }
         return opened;
-    }
-
-    /** How many sessions are open now (tests). */
-    synchronized int size() {
-        return byThread.size();
     }
 
     /**
