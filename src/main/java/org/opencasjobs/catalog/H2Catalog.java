@@ -361,17 +361,18 @@ public final class H2Catalog implements Catalog {
                 Map<String, String> views = src.external() ? Map.of() : views(contextAdmins.get(ctx.getKey()), src.schema());
                 List<String> linked = new ArrayList<>(tables(ctx.getKey()));
                 linked.removeAll(views.keySet());
-                // Not ContextLinks.url's lazy URL for now: two jobs of one account share a link's session in
-                // the context, and one's commit closes the other's lazy cursor ("MVStoreException:
+                // An H2 context is read lazily, each thread (each job) on its own session there, through
+                // ContextLinks' driver: on one session shared by the MyDB's sessions, as H2 shares a link's
+                // connection, one job's commit closed another's lazy cursor ("MVStoreException:
                 // Transaction 1 is closed", seen in ProcessKillRecoveryTest with two INTO jobs running).
-                String linkUrl = src.url();
+                String linkUrl = ContextLinks.url(src.driver(), src.url());
                 relinkIfMadeWithOtherUrl(admin, s, wsid, ctx.getKey(), linked, views.keySet(), linkUrl);
                 for (String table : linked) {
                     if (src.external()) {
                         dropIfBroken(s, schema + "." + quote(table));
                     }
                     s.execute("CREATE LINKED TABLE IF NOT EXISTS " + schema + "." + quote(table) + "("
-                            + literal(src.driver()) + ", " + literal(linkUrl) + ", " + literal(src.user()) + ", "
+                            + literal(ContextLinks.driver(src.driver())) + ", " + literal(linkUrl) + ", " + literal(src.user()) + ", "
                             + literal(src.password()) + ", " + literal(src.schema()) + ", " + literal(remoteName(src, table))
                             + ") READONLY FETCH_SIZE 1000");
                 }
@@ -399,7 +400,8 @@ public final class H2Catalog implements Catalog {
 
     /**
      * Drops the links of a context made with another URL than {@code url} (an older version's,
-     * which read the context eagerly: {@link ContextLinks}), so that they are made again with it;
+     * which read the context eagerly, or lazily on one session for all jobs: {@link ContextLinks}),
+     * so that they are made again with it;
      * first the context's views made over them in this database (made again after the links).
      * A link or view that a user's own view depends on is kept as it is: dropping it would drop
      * the user's view.

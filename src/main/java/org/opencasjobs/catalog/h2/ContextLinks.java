@@ -2,7 +2,6 @@ package org.opencasjobs.catalog.h2;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.schema.Schema;
@@ -10,8 +9,8 @@ import org.h2.table.Table;
 import org.h2.table.TableLink;
 
 /**
- * The URL through which a MyDB database's linked tables read a context, and whether a link was
- * made with an older one.
+ * The driver and URL through which a MyDB database's linked tables read a context, and whether a
+ * link was made with an older URL.
  *
  * <p>H2 sends a linked table no LIMIT: {@code SELECT TOP 10 … FROM PhotoObj} becomes
  * {@code SELECT * FROM PhotoObj T WHERE …} in the context, and the MyDB stops reading after ten
@@ -20,24 +19,27 @@ import org.h2.table.TableLink;
  * statement the link caches: a quick TOP 10 cost tens of milliseconds, and each open MyDB held a
  * copy of every table it had read (bench/: 266 MB of rows for 64 open MyDBs). With
  * {@code LAZY_QUERY_EXECUTION} the context computes only the rows fetched (a fetch of
- * {@code FETCH_SIZE}) and keeps none.
+ * {@code FETCH_SIZE}) and keeps none. But H2 shares one link connection among all sessions of a
+ * MyDB, and two jobs reading lazily on one context session broke each other's cursors; so an H2
+ * context is reached through {@link LinkDriver}, which gives each thread its own lazy session.
  */
 public final class ContextLinks {
     private static final String H2_DRIVER = "org.h2.Driver";
-    private static final String LAZY = "LAZY_QUERY_EXECUTION";
 
     private ContextLinks() {
     }
 
+    /** The JDBC driver class a link to a context reached by {@code driver} names: ours for H2. */
+    public static String driver(String driver) {
+        return H2_DRIVER.equals(driver) ? LinkDriver.class.getName() : driver;
+    }
+
     /**
-     * The URL a link to a context reached by {@code driver} at {@code url} uses: for H2, with the
-     * context's session reading lazily (unless the URL already says how); others as they are.
+     * The URL a link to a context reached by {@code driver} at {@code url} uses: for H2, through
+     * {@link LinkDriver}; others as they are.
      */
     public static String url(String driver, String url) {
-        if (!H2_DRIVER.equals(driver) || url.toUpperCase(Locale.ROOT).contains(LAZY)) {
-            return url;
-        }
-        return url + ";" + LAZY + "=TRUE";
+        return H2_DRIVER.equals(driver) ? LinkDriver.url(url) : url;
     }
 
     /**
