@@ -1,8 +1,5 @@
 package org.opencasjobs.catalog;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.BatchUpdateException;
@@ -19,15 +16,11 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.h2.api.ErrorCode;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
@@ -38,7 +31,8 @@ import org.opencasjobs.jobs.MyDb;
  *
  * <h2>Input</h2>
  * <ul>
- * <li>RFC 4180 CSV, read with Apache Commons CSV: comma-separated, {@code "…"} quoting with
+ * <li>RFC 4180 CSV, read in place by {@link CsvRecords} (Apache Commons CSV's rules, which it
+ *     used before): comma-separated, {@code "…"} quoting with
  *     {@code ""} for a quote inside, commas and line breaks allowed inside quotes; {@code \n},
  *     {@code \r\n} (or {@code \r}) line ends; a trailing line end is fine; a leading UTF-8 BOM is
  *     skipped. Empty lines and lines of blanks only are ignored.</li>
@@ -50,7 +44,8 @@ import org.opencasjobs.jobs.MyDb;
  *     only ({@code " "}) is NULL too, and numbers and dates are trimmed.</li>
  * <li>Every line has exactly as many values as the header has names.</li>
  * <li>Line numbers in messages are physical lines of {@code data}, the header being line 1; a
- *     record with a quoted line break is reported at the line it starts on.</li>
+ *     record with a quoted line break is reported at the line it starts on, a quote never closed
+ *     at the line of its opening quote.</li>
  * </ul>
  *
  * <h2>New table ({@code tableExists=false})</h2>
@@ -133,12 +128,7 @@ public final class CsvUpload {
     /** Timestamps keep at least milliseconds, like SQL Server's datetime. */
     static final int MIN_TIMESTAMP_DIGITS = 3;
 
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
-            .setIgnoreSurroundingSpaces(true)
-            .setIgnoreEmptyLines(true)
-            .get();
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
     private static final Pattern SPECIAL = Pattern.compile("([+-]?)(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
     private static final Pattern TIMESTAMP = Pattern.compile(
             "([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]{1,9}))?)?)?");
@@ -177,13 +167,12 @@ public final class CsvUpload {
         }
         String[] header;
         long headerLine;
-        try (Rows rows = new Rows(csv)) {
-            if (!rows.next()) {
-                throw new CasJobsException(NO_DATA);
-            }
-            headerLine = rows.line;
-            header = header(rows.record, headerLine);
+        CsvRecords first = new CsvRecords(csv);
+        if (!first.next()) {
+            throw new CasJobsException(NO_DATA);
         }
+        headerLine = first.line();
+        header = header(first, headerLine);
         if (tableExists) {
             String[] found = find(c, into, name);
             if (found == null) {
@@ -264,7 +253,7 @@ public final class CsvUpload {
         return s.length() <= MAX_NAME && IDENTIFIER.matcher(s).matches();
     }
 
-    private static String[] header(CSVRecord r, long line) {
+    private static String[] header(CsvRecords r, long line) {
         String[] names = new String[r.size()];
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < names.length; i++) {
@@ -313,13 +302,12 @@ public final class CsvUpload {
         for (int i = 0; i < columns; i++) {
             g[i] = new Guess();
         }
-        try (Rows rows = new Rows(csv)) {
-            rows.next(); // the header
-            while (rows.next()) {
-                rows.checkWidth(columns);
-                for (int i = 0; i < columns; i++) {
-                    g[i].see(rows.record.get(i));
-                }
+        CsvRecords rows = new CsvRecords(csv);
+        rows.next(); // the header
+        while (rows.next()) {
+            rows.checkWidth(columns);
+            for (int i = 0; i < columns; i++) {
+                g[i].see(rows.get(i));
             }
         }
         String[] types = new String[columns];
@@ -355,7 +343,7 @@ public final class CsvUpload {
                 if (isInteger && !(isIntegerText(s) && digits(s) <= 38)) {
                     isInteger = false;
                 }
-                if (isDouble && parseDouble(s) == null) {
+                if (isDouble && !isDoubleText(s)) {
                     isDouble = false;
                 }
             }
@@ -428,10 +416,90 @@ public final class CsvUpload {
 
     /** A decimal number within the double range, or NaN/Inf/Infinity (any case, signed); else null. */
     static Double parseDouble(String s) {
-        if (DECIMAL.matcher(s).matches()) {
+        if (isDecimalText(s)) {
             double d = Double.parseDouble(s);
             return Double.isInfinite(d) ? null : d;
         }
+        return special(s);
+    }
+
+    /**
+     * Whether {@link #parseDouble} takes {@code s}, without converting it where the text alone
+     * says so: a decimal number with no exponent and fewer than 300 digits is within the double
+     * range (the type guess reads every value; converting them all was a tenth of an upload's CPU).
+     */
+    static boolean isDoubleText(String s) {
+        int exponent = decimalEnd(s);
+        if (exponent == s.length() && s.length() < 300) {
+            return true; // no exponent: at most 10^300
+        }
+        return parseDouble(s) != null;
+    }
+
+    /**
+     * Whether {@code s} is a decimal number: an optional sign, digits with an optional point
+     * ({@code 1}, {@code 1.}, {@code 1.5}, {@code .5}, not {@code .}), an optional exponent
+     * ({@code e-5}, {@code E+23}). Checked by hand: this runs for every value of an upload.
+     */
+    static boolean isDecimalText(String s) {
+        int e = decimalEnd(s);
+        if (e < 0) {
+            return false;
+        }
+        if (e == s.length()) {
+            return true;
+        }
+        int i = e + 1; // past the e or E
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        if (i >= s.length()) {
+            return false;
+        }
+        for (; i < s.length(); i++) {
+            if (!digit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Where the mantissa of a decimal number ends: the length of {@code s} (no exponent), the
+     * index of its {@code e} or {@code E}, or -1 when {@code s} does not start with a mantissa
+     * that is followed by nothing else.
+     */
+    private static int decimalEnd(String s) {
+        int n = s.length();
+        int i = n > 0 && (s.charAt(0) == '+' || s.charAt(0) == '-') ? 1 : 0;
+        int digits = 0;
+        while (i < n && digit(s.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && digit(s.charAt(i))) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return -1;
+        }
+        if (i == n) {
+            return n;
+        }
+        char ch = s.charAt(i);
+        return ch == 'e' || ch == 'E' ? i : -1;
+    }
+
+    private static boolean digit(char ch) {
+        return ch >= '0' && ch <= '9';
+    }
+
+    /** NaN, Inf or Infinity (any case, optionally signed) as a double; else null. */
+    private static Double special(String s) {
         Matcher m = SPECIAL.matcher(s);
         if (m.matches()) {
             if (m.group(2).equalsIgnoreCase("nan")) {
@@ -497,7 +565,8 @@ public final class CsvUpload {
         }
         boolean autoCommit = c.getAutoCommit();
         long count = 0;
-        try (Rows rows = new Rows(csv)) {
+        CsvRecords rows = new CsvRecords(csv);
+        try {
             c.setAutoCommit(false);
             try (RowWriter writer = into.copy() ? new CsvCopy(c, target, names, SCHEMA + "." + table)
                     : new BatchInserts(c, target, names, cols, table)) {
@@ -505,10 +574,11 @@ public final class CsvUpload {
                 rows.next(); // the header
                 while (rows.next()) {
                     rows.checkWidth(cols.length);
+                    long line = rows.line();
                     for (int i = 0; i < cols.length; i++) {
-                        values[i] = cols[i].value(rows.record.get(i), rows.line);
+                        values[i] = cols[i].value(rows.get(i), line);
                     }
-                    writer.row(values, rows.line);
+                    writer.row(values, line);
                     count++;
                     if (writer.full()) {
                         writer.flush();
@@ -754,7 +824,7 @@ public final class CsvUpload {
                 case Types.DOUBLE, Types.FLOAT, Types.REAL -> {
                     Double d = parseDouble(s);
                     if (d == null) {
-                        throw bad(line, v, DECIMAL.matcher(s).matches()
+                        throw bad(line, v, isDecimalText(s)
                                 ? "is beyond the range of " + sqlType() + "."
                                 : "is not a number, but the column is " + sqlType() + ".");
                     }
@@ -767,7 +837,7 @@ public final class CsvUpload {
                     yield d;
                 }
                 case Types.DECIMAL, Types.NUMERIC -> {
-                    if (!DECIMAL.matcher(s).matches()) {
+                    if (!isDecimalText(s)) {
                         throw bad(line, v, "is not a number, but the column is " + sqlType() + ".");
                     }
                     BigDecimal d;
@@ -837,7 +907,7 @@ public final class CsvUpload {
         if (isIntegerText(s)) {
             return new BigDecimal(s);
         }
-        if (!DECIMAL.matcher(s).matches()) {
+        if (!isDecimalText(s)) {
             return null;
         }
         try {
@@ -861,125 +931,5 @@ public final class CsvUpload {
 
     private static String shorten(String v) {
         return v.length() <= 60 ? v : v.substring(0, 57) + "...";
-    }
-
-    // ---------------------------------------------------------------- reading
-
-    /**
-     * Streams the records of the CSV text, with the physical line each starts on. Lines of blanks
-     * only are skipped (Commons CSV skips only empty ones).
-     */
-    private static final class Rows implements AutoCloseable {
-        private static final Pattern AT_LINE = Pattern.compile("(?:startline |line:? )(\\d+)");
-        private final String csv;
-        /** 1 when a byte order mark is skipped: Commons CSV counts characters after it. */
-        private final int base;
-        private final CSVParser parser;
-        private final Iterator<CSVRecord> it;
-        /** Lines have been counted up to this index of {@link #csv}. */
-        private int pos;
-        private long lineAtPos = 1;
-        CSVRecord record;
-        long line;
-
-        Rows(String csv) {
-            this.csv = csv;
-            base = csv.startsWith("\uFEFF") ? 1 : 0;
-            try {
-                StringReader r = new StringReader(csv);
-                r.skip(base);
-                parser = CSVParser.parse(r, FORMAT);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // a StringReader does not fail
-            }
-            it = parser.iterator();
-            pos = base;
-        }
-
-        boolean next() {
-            while (true) {
-                CSVRecord r;
-                try {
-                    if (!it.hasNext()) {
-                        record = null;
-                        return false;
-                    }
-                    r = it.next();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    throw syntax(e);
-                }
-                advanceTo((int) Math.min(csv.length(), r.getCharacterPosition() + base));
-                // Commons CSV reports the position before the empty lines it skipped
-                while (pos < csv.length() && (csv.charAt(pos) == '\n' || csv.charAt(pos) == '\r')) {
-                    step();
-                }
-                if (r.size() == 1 && r.get(0).isEmpty() && blankLine(pos)) {
-                    continue;
-                }
-                record = r;
-                line = lineAtPos;
-                return true;
-            }
-        }
-
-        void checkWidth(int columns) {
-            if (record.size() != columns) {
-                throw new CasJobsException("Line " + line + " has " + record.size() + (record.size() == 1 ? " value"
-                        : " values") + ", but the header names " + columns + (columns == 1 ? " column" : " columns")
-                        + ": every line needs one value per column (leave a value empty for NULL, and quote"
-                        + " values that contain commas).");
-            }
-        }
-
-        private void advanceTo(int target) {
-            while (pos < target) {
-                step();
-            }
-        }
-
-        private void step() {
-            char ch = csv.charAt(pos++);
-            if (ch == '\n' || (ch == '\r' && (pos >= csv.length() || csv.charAt(pos) != '\n'))) {
-                lineAtPos++;
-            }
-        }
-
-        private boolean blankLine(int from) {
-            for (int i = from; i < csv.length(); i++) {
-                char ch = csv.charAt(i);
-                if (ch == '\n' || ch == '\r') {
-                    return true;
-                }
-                if (!Character.isWhitespace(ch)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private CasJobsException syntax(RuntimeException e) {
-            String m = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
-                    : String.valueOf(e.getMessage());
-            Matcher at = AT_LINE.matcher(m);
-            String where = at.find() ? "Line " + at.group(1) : "After line " + lineAtPos;
-            if (m.contains("EOF reached before encapsulated token finished")) {
-                return new CasJobsException(where + ": a quoted value is never closed. End each value that starts"
-                        + " with \" with another \", and write a \" inside a quoted value as \"\".");
-            }
-            if (m.contains("Invalid character between encapsulated token and delimiter")) {
-                return new CasJobsException(where + ": a quoted value is followed by more text before the next"
-                        + " comma. Quote the whole value, and write a \" inside a quoted value as \"\".");
-            }
-            return new CasJobsException(where + ": the CSV data could not be read (" + m + ").");
-        }
-
-        @Override
-        public void close() {
-            try {
-                parser.close();
-            } catch (IOException ignored) {
-                // a StringReader does not fail
-            }
-        }
     }
 }

@@ -539,6 +539,27 @@ class CsvUploadTest {
         assertNull(CsvUpload.parseTimestamp("2008-04-05Z"));
     }
 
+    @Test
+    void numberTextIsCheckedAsThePatternItReplacedAndTheGuessAgreesWithTheConversion() {
+        java.util.regex.Pattern decimal = java.util.regex.Pattern.compile(
+                "[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+        String[] alphabet = {"0", "1", "9", ".", "e", "E", "+", "-", "x", " "};
+        java.util.Random random = new java.util.Random(14);
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = random.nextInt(9); i > 0; i--) {
+                b.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String s = b.toString();
+            assertEquals(decimal.matcher(s).matches(), CsvUpload.isDecimalText(s), s);
+            assertEquals(CsvUpload.parseDouble(s) != null, CsvUpload.isDoubleText(s), s);
+        }
+        for (String s : new String[] {"1" + "0".repeat(298), "1" + "0".repeat(308), "1" + "0".repeat(309), "1e308",
+            "1e309", "-1e309", "nan", "-Infinity", "." + "9".repeat(400)}) {
+            assertEquals(CsvUpload.parseDouble(s) != null, CsvUpload.isDoubleText(s), s);
+        }
+    }
+
     // ------------------------------------------------------------------ staging (issue 15)
 
     private List<String> myDbTables() throws SQLException {
