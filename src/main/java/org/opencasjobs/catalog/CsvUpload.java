@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.DateTimeException;
@@ -612,33 +613,61 @@ public final class CsvUpload {
                 + sentence(SqlErrors.message(cause)) + " No rows were added.", e);
     }
 
-    /** Rows as batched INSERTs of {@link #BATCH_ROWS} (H2). */
+    /**
+     * Rows as INSERTs of several rows each (H2), batched and executed every {@link #BATCH_ROWS}
+     * rows or so. Several rows a statement because H2 starts and ends a statement for every row of
+     * a batch (its snapshot, undo-log mark, progress and dependencies): with one row a statement
+     * that was a seventh of an upload's CPU (JFR). A statement that fails is found again row by
+     * row, so that the message names the line.
+     */
     private static final class BatchInserts implements RowWriter {
-        private final PreparedStatement ps;
+        /** Parameters a statement binds at most: rows a statement = this / columns, at most 100. */
+        private static final int MAX_PARAMETERS = 1000;
+        private static final int MAX_ROWS_A_STATEMENT = 100;
+
+        private final Connection c;
+        private final PreparedStatement many;
+        private final PreparedStatement one;
         private final Column[] cols;
         private final String table;
-        private final long[] lines = new long[BATCH_ROWS];
+        private final int perStatement;
+        private final int batchRows;
+        /** This batch's rows (their values are kept to find a refused row again) and lines. */
+        private final Object[][] rows;
+        private final long[] lines;
         private int pending;
 
         BatchInserts(Connection c, String target, List<String> names, Column[] cols, String table) throws SQLException {
-            this.ps = c.prepareStatement("INSERT INTO " + target + " (" + String.join(", ", names) + ") VALUES ("
-                    + "?, ".repeat(cols.length - 1) + "?)");
+            this.c = c;
             this.cols = cols;
             this.table = table;
+            this.perStatement = Math.max(1, Math.min(MAX_ROWS_A_STATEMENT, MAX_PARAMETERS / cols.length));
+            this.batchRows = perStatement * Math.max(1, BATCH_ROWS / perStatement);
+            this.rows = new Object[batchRows][cols.length];
+            this.lines = new long[batchRows];
+            String insert = "INSERT INTO " + target + " (" + String.join(", ", names) + ") VALUES ";
+            String row = "(" + "?, ".repeat(cols.length - 1) + "?)";
+            this.one = c.prepareStatement(insert + row);
+            this.many = perStatement == 1 ? one : c.prepareStatement(insert + (row + ", ").repeat(perStatement - 1) + row);
         }
 
         @Override
         public void row(Object[] values, long line) throws SQLException {
+            System.arraycopy(values, 0, rows[pending], 0, cols.length);
+            lines[pending] = line;
+            int first = (pending % perStatement) * cols.length;
             for (int i = 0; i < cols.length; i++) {
-                cols[i].bind(ps, i + 1, values[i]);
+                cols[i].bind(many, first + i + 1, values[i]);
             }
-            ps.addBatch();
-            lines[pending++] = line;
+            pending++;
+            if (pending % perStatement == 0) {
+                many.addBatch();
+            }
         }
 
         @Override
         public boolean full() {
-            return pending == BATCH_ROWS;
+            return pending == batchRows;
         }
 
         @Override
@@ -646,32 +675,46 @@ public final class CsvUpload {
             if (pending == 0) {
                 return;
             }
-            try {
-                ps.executeBatch();
-            } catch (BatchUpdateException e) {
-                int[] counts = e.getUpdateCounts();
-                int failed = -1;
-                for (int i = 0; counts != null && i < counts.length; i++) {
-                    if (counts[i] == Statement.EXECUTE_FAILED) {
-                        failed = i;
-                        break;
+            int inStatements = pending - pending % perStatement;
+            Savepoint before = c.setSavepoint();
+            if (inStatements > 0) {
+                try {
+                    many.executeBatch();
+                } catch (BatchUpdateException e) {
+                    // H2 goes on with the batch's other statements: back to before it, then row by row
+                    c.rollback(before);
+                    for (int r = 0; r < pending; r++) {
+                        insertOneNamingItsLine(r, e);
                     }
+                    throw e;
                 }
-                if (failed < 0 && counts != null && counts.length < pending) {
-                    failed = counts.length; // drivers that stop at the first failure
-                }
-                if (failed >= 0) {
-                    throw rowRefused(lines[failed], SCHEMA + "." + table,
-                            e.getNextException() != null ? e.getNextException() : e, e);
-                }
-                throw e;
             }
+            for (int r = inStatements; r < pending; r++) { // the upload's last rows, fewer than a statement's
+                insertOneNamingItsLine(r, null);
+            }
+            c.releaseSavepoint(before);
             pending = 0;
+        }
+
+        private void insertOneNamingItsLine(int r, SQLException batch) throws SQLException {
+            try {
+                insertOne(r);
+            } catch (SQLException refused) {
+                throw rowRefused(lines[r], SCHEMA + "." + table, refused, batch != null ? batch : refused);
+            }
+        }
+
+        private void insertOne(int r) throws SQLException {
+            for (int i = 0; i < cols.length; i++) {
+                cols[i].bind(one, i + 1, rows[r][i]);
+            }
+            one.executeUpdate();
         }
 
         @Override
         public void close() throws SQLException {
-            ps.close();
+            one.close();
+            many.close();
         }
     }
 

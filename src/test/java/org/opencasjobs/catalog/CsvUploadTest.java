@@ -457,6 +457,21 @@ class CsvUploadTest {
     }
 
     @Test
+    void theFirstRefusedRowIsNamedThoughALaterRowOfItsBatchClashesWithAnEarlierOne() throws SQLException {
+        // Rows go in many a statement; H2 runs a batch's later statements after one fails, so
+        // row 150 (id 9) is in before the rows of the failed statement are tried one by one,
+        // where row 50 (id 9 too) would then be refused first.
+        createTarget();
+        StringBuilder csv = new StringBuilder("id,name\n");
+        for (int i = 1; i <= 300; i++) {
+            csv.append(i == 60 ? "" : String.valueOf(i == 150 ? 9 : i)).append(",n\n");
+        }
+        assertEquals("Line 61: the row could not be added to MyDB.Target: NULL not allowed for column \"id\"."
+                + " No rows were added.", fails("Target", csv.toString(), true));
+        assertEquals(1, count("Target"));
+    }
+
+    @Test
     void appendToAMissingTableIsRefused() throws SQLException {
         assertEquals("Table 'Nowhere' does not exist in MyDB; upload with tableExists=false to create it.",
                 fails("Nowhere", "a\n1\n", true));
