@@ -8,8 +8,8 @@ final class BenchReadme {
      * The engines tables have sections of their own, {@code --only engines} rewrites just its one:
      * {@code engines} (H2 and PostgreSQL) or {@code engines-postgresql} ({@code --no-h2}, a larger Sample).
      */
-    /** Sections a full run keeps from the page as they were, unless it made them: "memory" is written by hand. */
-    static final List<String> ENGINE_SECTIONS = List.of("memory", "engines", "engines-postgresql");
+    /** Sections a full run keeps from the page as they were: "memory" and "upload" are written by hand. */
+    static final List<String> ENGINE_SECTIONS = List.of("memory", "upload", "engines", "engines-postgresql");
 
     private static String begin(String key) {
         return "<!-- " + key + " -->";
@@ -139,7 +139,7 @@ final class BenchReadme {
                 Load is wrk when the machine has it (`apt-get install wrk`; C, so the client takes little of
                 the CPU it shares with the servers), else a closed loop of kept-alive connections on plain
                 sockets in Java (`Load`); a sample answer is checked for the expected status and any answer
-                that is not a 200 fails the run.
+                that is not a 200 fails that round.
                 Each benchmark warms up first (GetJobStatus: in turns of a round's length until each
                 server's last two turns agree within 10 %%, at least 9 s and at most 30 s each, with
                 `--quick` 6 and 20 s; uploads: a tenth of the rows each way), then alternates product and
