@@ -86,8 +86,9 @@ import org.opencasjobs.jobs.MyDb;
  *
  * <h2>Resources</h2>
  * Rows are streamed from the request string (two passes for a new table, one for an append)
- * into a prepared statement, executed every {@value #BATCH_ROWS} rows; nothing keeps a copy of
- * the data. The caller's auto-commit setting is restored; a connection must not carry pending
+ * into INSERTs of up to 100 rows each (H2) or COPY text (PostgreSQL), written every
+ * {@value #BATCH_ROWS} rows or so, when the quota is checked; nothing keeps a copy of the data
+ * beyond one batch's values. The caller's auto-commit setting is restored; a connection must not carry pending
  * work of its own (creating a table commits it in H2).
  */
 public final class CsvUpload {
