@@ -1,8 +1,5 @@
 package org.opencasjobs.catalog;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.BatchUpdateException;
@@ -11,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.DateTimeException;
@@ -19,15 +17,11 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.h2.api.ErrorCode;
 import org.opencasjobs.jobs.CasJobsException;
 import org.opencasjobs.jobs.MyDb;
@@ -38,7 +32,8 @@ import org.opencasjobs.jobs.MyDb;
  *
  * <h2>Input</h2>
  * <ul>
- * <li>RFC 4180 CSV, read with Apache Commons CSV: comma-separated, {@code "…"} quoting with
+ * <li>RFC 4180 CSV, read in place by {@link CsvRecords} (Apache Commons CSV's rules, which it
+ *     used before): comma-separated, {@code "…"} quoting with
  *     {@code ""} for a quote inside, commas and line breaks allowed inside quotes; {@code \n},
  *     {@code \r\n} (or {@code \r}) line ends; a trailing line end is fine; a leading UTF-8 BOM is
  *     skipped. Empty lines and lines of blanks only are ignored.</li>
@@ -50,7 +45,8 @@ import org.opencasjobs.jobs.MyDb;
  *     only ({@code " "}) is NULL too, and numbers and dates are trimmed.</li>
  * <li>Every line has exactly as many values as the header has names.</li>
  * <li>Line numbers in messages are physical lines of {@code data}, the header being line 1; a
- *     record with a quoted line break is reported at the line it starts on.</li>
+ *     record with a quoted line break is reported at the line it starts on, a quote never closed
+ *     at the line of its opening quote.</li>
  * </ul>
  *
  * <h2>New table ({@code tableExists=false})</h2>
@@ -90,8 +86,9 @@ import org.opencasjobs.jobs.MyDb;
  *
  * <h2>Resources</h2>
  * Rows are streamed from the request string (two passes for a new table, one for an append)
- * into a prepared statement, executed every {@value #BATCH_ROWS} rows; nothing keeps a copy of
- * the data. The caller's auto-commit setting is restored; a connection must not carry pending
+ * into INSERTs of up to 100 rows each (H2) or COPY text (PostgreSQL), written every
+ * {@value #BATCH_ROWS} rows or so, when the quota is checked; nothing keeps a copy of the data
+ * beyond one batch's values. The caller's auto-commit setting is restored; a connection must not carry pending
  * work of its own (creating a table commits it in H2).
  */
 public final class CsvUpload {
@@ -133,12 +130,7 @@ public final class CsvUpload {
     /** Timestamps keep at least milliseconds, like SQL Server's datetime. */
     static final int MIN_TIMESTAMP_DIGITS = 3;
 
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
-            .setIgnoreSurroundingSpaces(true)
-            .setIgnoreEmptyLines(true)
-            .get();
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
     private static final Pattern SPECIAL = Pattern.compile("([+-]?)(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
     private static final Pattern TIMESTAMP = Pattern.compile(
             "([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]{1,9}))?)?)?");
@@ -177,13 +169,12 @@ public final class CsvUpload {
         }
         String[] header;
         long headerLine;
-        try (Rows rows = new Rows(csv)) {
-            if (!rows.next()) {
-                throw new CasJobsException(NO_DATA);
-            }
-            headerLine = rows.line;
-            header = header(rows.record, headerLine);
+        CsvRecords first = new CsvRecords(csv);
+        if (!first.next()) {
+            throw new CasJobsException(NO_DATA);
         }
+        headerLine = first.line();
+        header = header(first, headerLine);
         if (tableExists) {
             String[] found = find(c, into, name);
             if (found == null) {
@@ -264,7 +255,7 @@ public final class CsvUpload {
         return s.length() <= MAX_NAME && IDENTIFIER.matcher(s).matches();
     }
 
-    private static String[] header(CSVRecord r, long line) {
+    private static String[] header(CsvRecords r, long line) {
         String[] names = new String[r.size()];
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < names.length; i++) {
@@ -313,13 +304,12 @@ public final class CsvUpload {
         for (int i = 0; i < columns; i++) {
             g[i] = new Guess();
         }
-        try (Rows rows = new Rows(csv)) {
-            rows.next(); // the header
-            while (rows.next()) {
-                rows.checkWidth(columns);
-                for (int i = 0; i < columns; i++) {
-                    g[i].see(rows.record.get(i));
-                }
+        CsvRecords rows = new CsvRecords(csv);
+        rows.next(); // the header
+        while (rows.next()) {
+            rows.checkWidth(columns);
+            for (int i = 0; i < columns; i++) {
+                g[i].see(rows.get(i));
             }
         }
         String[] types = new String[columns];
@@ -355,7 +345,7 @@ public final class CsvUpload {
                 if (isInteger && !(isIntegerText(s) && digits(s) <= 38)) {
                     isInteger = false;
                 }
-                if (isDouble && parseDouble(s) == null) {
+                if (isDouble && !isDoubleText(s)) {
                     isDouble = false;
                 }
             }
@@ -428,10 +418,90 @@ public final class CsvUpload {
 
     /** A decimal number within the double range, or NaN/Inf/Infinity (any case, signed); else null. */
     static Double parseDouble(String s) {
-        if (DECIMAL.matcher(s).matches()) {
+        if (isDecimalText(s)) {
             double d = Double.parseDouble(s);
             return Double.isInfinite(d) ? null : d;
         }
+        return special(s);
+    }
+
+    /**
+     * Whether {@link #parseDouble} takes {@code s}, without converting it where the text alone
+     * says so: a decimal number with no exponent and fewer than 300 digits is within the double
+     * range (the type guess reads every value; converting them all was a tenth of an upload's CPU).
+     */
+    static boolean isDoubleText(String s) {
+        int exponent = decimalEnd(s);
+        if (exponent == s.length() && s.length() < 300) {
+            return true; // no exponent: at most 10^300
+        }
+        return parseDouble(s) != null;
+    }
+
+    /**
+     * Whether {@code s} is a decimal number: an optional sign, digits with an optional point
+     * ({@code 1}, {@code 1.}, {@code 1.5}, {@code .5}, not {@code .}), an optional exponent
+     * ({@code e-5}, {@code E+23}). Checked by hand: this runs for every value of an upload.
+     */
+    static boolean isDecimalText(String s) {
+        int e = decimalEnd(s);
+        if (e < 0) {
+            return false;
+        }
+        if (e == s.length()) {
+            return true;
+        }
+        int i = e + 1; // past the e or E
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        if (i >= s.length()) {
+            return false;
+        }
+        for (; i < s.length(); i++) {
+            if (!digit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Where the mantissa of a decimal number ends: the length of {@code s} (no exponent), the
+     * index of its {@code e} or {@code E}, or -1 when {@code s} does not start with a mantissa
+     * that is followed by nothing else.
+     */
+    private static int decimalEnd(String s) {
+        int n = s.length();
+        int i = n > 0 && (s.charAt(0) == '+' || s.charAt(0) == '-') ? 1 : 0;
+        int digits = 0;
+        while (i < n && digit(s.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && digit(s.charAt(i))) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return -1;
+        }
+        if (i == n) {
+            return n;
+        }
+        char ch = s.charAt(i);
+        return ch == 'e' || ch == 'E' ? i : -1;
+    }
+
+    private static boolean digit(char ch) {
+        return ch >= '0' && ch <= '9';
+    }
+
+    /** NaN, Inf or Infinity (any case, optionally signed) as a double; else null. */
+    private static Double special(String s) {
         Matcher m = SPECIAL.matcher(s);
         if (m.matches()) {
             if (m.group(2).equalsIgnoreCase("nan")) {
@@ -497,7 +567,8 @@ public final class CsvUpload {
         }
         boolean autoCommit = c.getAutoCommit();
         long count = 0;
-        try (Rows rows = new Rows(csv)) {
+        CsvRecords rows = new CsvRecords(csv);
+        try {
             c.setAutoCommit(false);
             try (RowWriter writer = into.copy() ? new CsvCopy(c, target, names, SCHEMA + "." + table)
                     : new BatchInserts(c, target, names, cols, table)) {
@@ -505,10 +576,11 @@ public final class CsvUpload {
                 rows.next(); // the header
                 while (rows.next()) {
                     rows.checkWidth(cols.length);
+                    long line = rows.line();
                     for (int i = 0; i < cols.length; i++) {
-                        values[i] = cols[i].value(rows.record.get(i), rows.line);
+                        values[i] = cols[i].value(rows.get(i), line);
                     }
-                    writer.row(values, rows.line);
+                    writer.row(values, line);
                     count++;
                     if (writer.full()) {
                         writer.flush();
@@ -542,33 +614,61 @@ public final class CsvUpload {
                 + sentence(SqlErrors.message(cause)) + " No rows were added.", e);
     }
 
-    /** Rows as batched INSERTs of {@link #BATCH_ROWS} (H2). */
+    /**
+     * Rows as INSERTs of several rows each (H2), batched and executed every {@link #BATCH_ROWS}
+     * rows or so. Several rows a statement because H2 starts and ends a statement for every row of
+     * a batch (its snapshot, undo-log mark, progress and dependencies): with one row a statement
+     * that was a seventh of an upload's CPU (JFR). A statement that fails is found again row by
+     * row, so that the message names the line.
+     */
     private static final class BatchInserts implements RowWriter {
-        private final PreparedStatement ps;
+        /** Parameters a statement binds at most: rows a statement = this / columns, at most 100. */
+        private static final int MAX_PARAMETERS = 1000;
+        private static final int MAX_ROWS_A_STATEMENT = 100;
+
+        private final Connection c;
+        private final PreparedStatement many;
+        private final PreparedStatement one;
         private final Column[] cols;
         private final String table;
-        private final long[] lines = new long[BATCH_ROWS];
+        private final int perStatement;
+        private final int batchRows;
+        /** This batch's rows (their values are kept to find a refused row again) and lines. */
+        private final Object[][] rows;
+        private final long[] lines;
         private int pending;
 
         BatchInserts(Connection c, String target, List<String> names, Column[] cols, String table) throws SQLException {
-            this.ps = c.prepareStatement("INSERT INTO " + target + " (" + String.join(", ", names) + ") VALUES ("
-                    + "?, ".repeat(cols.length - 1) + "?)");
+            this.c = c;
             this.cols = cols;
             this.table = table;
+            this.perStatement = Math.max(1, Math.min(MAX_ROWS_A_STATEMENT, MAX_PARAMETERS / cols.length));
+            this.batchRows = perStatement * Math.max(1, BATCH_ROWS / perStatement);
+            this.rows = new Object[batchRows][cols.length];
+            this.lines = new long[batchRows];
+            String insert = "INSERT INTO " + target + " (" + String.join(", ", names) + ") VALUES ";
+            String row = "(" + "?, ".repeat(cols.length - 1) + "?)";
+            this.one = c.prepareStatement(insert + row);
+            this.many = perStatement == 1 ? one : c.prepareStatement(insert + (row + ", ").repeat(perStatement - 1) + row);
         }
 
         @Override
         public void row(Object[] values, long line) throws SQLException {
+            System.arraycopy(values, 0, rows[pending], 0, cols.length);
+            lines[pending] = line;
+            int first = (pending % perStatement) * cols.length;
             for (int i = 0; i < cols.length; i++) {
-                cols[i].bind(ps, i + 1, values[i]);
+                cols[i].bind(many, first + i + 1, values[i]);
             }
-            ps.addBatch();
-            lines[pending++] = line;
+            pending++;
+            if (pending % perStatement == 0) {
+                many.addBatch();
+            }
         }
 
         @Override
         public boolean full() {
-            return pending == BATCH_ROWS;
+            return pending == batchRows;
         }
 
         @Override
@@ -576,32 +676,46 @@ public final class CsvUpload {
             if (pending == 0) {
                 return;
             }
-            try {
-                ps.executeBatch();
-            } catch (BatchUpdateException e) {
-                int[] counts = e.getUpdateCounts();
-                int failed = -1;
-                for (int i = 0; counts != null && i < counts.length; i++) {
-                    if (counts[i] == Statement.EXECUTE_FAILED) {
-                        failed = i;
-                        break;
+            int inStatements = pending - pending % perStatement;
+            Savepoint before = c.setSavepoint();
+            if (inStatements > 0) {
+                try {
+                    many.executeBatch();
+                } catch (BatchUpdateException e) {
+                    // H2 goes on with the batch's other statements: back to before it, then row by row
+                    c.rollback(before);
+                    for (int r = 0; r < pending; r++) {
+                        insertOneNamingItsLine(r, e);
                     }
+                    throw e;
                 }
-                if (failed < 0 && counts != null && counts.length < pending) {
-                    failed = counts.length; // drivers that stop at the first failure
-                }
-                if (failed >= 0) {
-                    throw rowRefused(lines[failed], SCHEMA + "." + table,
-                            e.getNextException() != null ? e.getNextException() : e, e);
-                }
-                throw e;
             }
+            for (int r = inStatements; r < pending; r++) { // the upload's last rows, fewer than a statement's
+                insertOneNamingItsLine(r, null);
+            }
+            c.releaseSavepoint(before);
             pending = 0;
+        }
+
+        private void insertOneNamingItsLine(int r, SQLException batch) throws SQLException {
+            try {
+                insertOne(r);
+            } catch (SQLException refused) {
+                throw rowRefused(lines[r], SCHEMA + "." + table, refused, batch != null ? batch : refused);
+            }
+        }
+
+        private void insertOne(int r) throws SQLException {
+            for (int i = 0; i < cols.length; i++) {
+                cols[i].bind(one, i + 1, rows[r][i]);
+            }
+            one.executeUpdate();
         }
 
         @Override
         public void close() throws SQLException {
-            ps.close();
+            one.close();
+            many.close();
         }
     }
 
@@ -754,7 +868,7 @@ public final class CsvUpload {
                 case Types.DOUBLE, Types.FLOAT, Types.REAL -> {
                     Double d = parseDouble(s);
                     if (d == null) {
-                        throw bad(line, v, DECIMAL.matcher(s).matches()
+                        throw bad(line, v, isDecimalText(s)
                                 ? "is beyond the range of " + sqlType() + "."
                                 : "is not a number, but the column is " + sqlType() + ".");
                     }
@@ -767,7 +881,7 @@ public final class CsvUpload {
                     yield d;
                 }
                 case Types.DECIMAL, Types.NUMERIC -> {
-                    if (!DECIMAL.matcher(s).matches()) {
+                    if (!isDecimalText(s)) {
                         throw bad(line, v, "is not a number, but the column is " + sqlType() + ".");
                     }
                     BigDecimal d;
@@ -837,7 +951,7 @@ public final class CsvUpload {
         if (isIntegerText(s)) {
             return new BigDecimal(s);
         }
-        if (!DECIMAL.matcher(s).matches()) {
+        if (!isDecimalText(s)) {
             return null;
         }
         try {
@@ -861,125 +975,5 @@ public final class CsvUpload {
 
     private static String shorten(String v) {
         return v.length() <= 60 ? v : v.substring(0, 57) + "...";
-    }
-
-    // ---------------------------------------------------------------- reading
-
-    /**
-     * Streams the records of the CSV text, with the physical line each starts on. Lines of blanks
-     * only are skipped (Commons CSV skips only empty ones).
-     */
-    private static final class Rows implements AutoCloseable {
-        private static final Pattern AT_LINE = Pattern.compile("(?:startline |line:? )(\\d+)");
-        private final String csv;
-        /** 1 when a byte order mark is skipped: Commons CSV counts characters after it. */
-        private final int base;
-        private final CSVParser parser;
-        private final Iterator<CSVRecord> it;
-        /** Lines have been counted up to this index of {@link #csv}. */
-        private int pos;
-        private long lineAtPos = 1;
-        CSVRecord record;
-        long line;
-
-        Rows(String csv) {
-            this.csv = csv;
-            base = csv.startsWith("\uFEFF") ? 1 : 0;
-            try {
-                StringReader r = new StringReader(csv);
-                r.skip(base);
-                parser = CSVParser.parse(r, FORMAT);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // a StringReader does not fail
-            }
-            it = parser.iterator();
-            pos = base;
-        }
-
-        boolean next() {
-            while (true) {
-                CSVRecord r;
-                try {
-                    if (!it.hasNext()) {
-                        record = null;
-                        return false;
-                    }
-                    r = it.next();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    throw syntax(e);
-                }
-                advanceTo((int) Math.min(csv.length(), r.getCharacterPosition() + base));
-                // Commons CSV reports the position before the empty lines it skipped
-                while (pos < csv.length() && (csv.charAt(pos) == '\n' || csv.charAt(pos) == '\r')) {
-                    step();
-                }
-                if (r.size() == 1 && r.get(0).isEmpty() && blankLine(pos)) {
-                    continue;
-                }
-                record = r;
-                line = lineAtPos;
-                return true;
-            }
-        }
-
-        void checkWidth(int columns) {
-            if (record.size() != columns) {
-                throw new CasJobsException("Line " + line + " has " + record.size() + (record.size() == 1 ? " value"
-                        : " values") + ", but the header names " + columns + (columns == 1 ? " column" : " columns")
-                        + ": every line needs one value per column (leave a value empty for NULL, and quote"
-                        + " values that contain commas).");
-            }
-        }
-
-        private void advanceTo(int target) {
-            while (pos < target) {
-                step();
-            }
-        }
-
-        private void step() {
-            char ch = csv.charAt(pos++);
-            if (ch == '\n' || (ch == '\r' && (pos >= csv.length() || csv.charAt(pos) != '\n'))) {
-                lineAtPos++;
-            }
-        }
-
-        private boolean blankLine(int from) {
-            for (int i = from; i < csv.length(); i++) {
-                char ch = csv.charAt(i);
-                if (ch == '\n' || ch == '\r') {
-                    return true;
-                }
-                if (!Character.isWhitespace(ch)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private CasJobsException syntax(RuntimeException e) {
-            String m = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
-                    : String.valueOf(e.getMessage());
-            Matcher at = AT_LINE.matcher(m);
-            String where = at.find() ? "Line " + at.group(1) : "After line " + lineAtPos;
-            if (m.contains("EOF reached before encapsulated token finished")) {
-                return new CasJobsException(where + ": a quoted value is never closed. End each value that starts"
-                        + " with \" with another \", and write a \" inside a quoted value as \"\".");
-            }
-            if (m.contains("Invalid character between encapsulated token and delimiter")) {
-                return new CasJobsException(where + ": a quoted value is followed by more text before the next"
-                        + " comma. Quote the whole value, and write a \" inside a quoted value as \"\".");
-            }
-            return new CasJobsException(where + ": the CSV data could not be read (" + m + ").");
-        }
-
-        @Override
-        public void close() {
-            try {
-                parser.close();
-            } catch (IOException ignored) {
-                // a StringReader does not fail
-            }
-        }
     }
 }

@@ -457,6 +457,21 @@ class CsvUploadTest {
     }
 
     @Test
+    void theFirstRefusedRowIsNamedThoughALaterRowOfItsBatchClashesWithAnEarlierOne() throws SQLException {
+        // Rows go in many a statement; H2 runs a batch's later statements after one fails, so
+        // row 150 (id 9) is in before the rows of the failed statement are tried one by one,
+        // where row 50 (id 9 too) would then be refused first.
+        createTarget();
+        StringBuilder csv = new StringBuilder("id,name\n");
+        for (int i = 1; i <= 300; i++) {
+            csv.append(i == 60 ? "" : String.valueOf(i == 150 ? 9 : i)).append(",n\n");
+        }
+        assertEquals("Line 61: the row could not be added to MyDB.Target: NULL not allowed for column \"id\"."
+                + " No rows were added.", fails("Target", csv.toString(), true));
+        assertEquals(1, count("Target"));
+    }
+
+    @Test
     void appendToAMissingTableIsRefused() throws SQLException {
         assertEquals("Table 'Nowhere' does not exist in MyDB; upload with tableExists=false to create it.",
                 fails("Nowhere", "a\n1\n", true));
@@ -537,6 +552,27 @@ class CsvUploadTest {
         assertNull(CsvUpload.parseTimestamp("2008-13-01"));
         assertNull(CsvUpload.parseTimestamp("2008-04-05T24:00"));
         assertNull(CsvUpload.parseTimestamp("2008-04-05Z"));
+    }
+
+    @Test
+    void numberTextIsCheckedAsThePatternItReplacedAndTheGuessAgreesWithTheConversion() {
+        java.util.regex.Pattern decimal = java.util.regex.Pattern.compile(
+                "[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+        String[] alphabet = {"0", "1", "9", ".", "e", "E", "+", "-", "x", " "};
+        java.util.Random random = new java.util.Random(14);
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = random.nextInt(9); i > 0; i--) {
+                b.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String s = b.toString();
+            assertEquals(decimal.matcher(s).matches(), CsvUpload.isDecimalText(s), s);
+            assertEquals(CsvUpload.parseDouble(s) != null, CsvUpload.isDoubleText(s), s);
+        }
+        for (String s : new String[] {"1" + "0".repeat(298), "1" + "0".repeat(308), "1" + "0".repeat(309), "1e308",
+            "1e309", "-1e309", "nan", "-Infinity", "." + "9".repeat(400)}) {
+            assertEquals(CsvUpload.parseDouble(s) != null, CsvUpload.isDoubleText(s), s);
+        }
     }
 
     // ------------------------------------------------------------------ staging (issue 15)

@@ -9,10 +9,10 @@ final class BenchReadme {
      * {@code engines} (H2 and PostgreSQL) or {@code engines-postgresql} ({@code --no-h2}, a larger Sample).
      */
     /**
-     * Sections a full run keeps from the page as they were, unless it made them: "memory" and
-     * "getjobstatus" are written by hand.
+     * Sections a full run keeps from the page as they were, unless it made them: "memory",
+     * "getjobstatus" and "upload" are written by hand.
      */
-    static final List<String> ENGINE_SECTIONS = List.of("memory", "getjobstatus", "engines", "engines-postgresql");
+    static final List<String> ENGINE_SECTIONS = List.of("memory", "getjobstatus", "upload", "engines", "engines-postgresql");
 
     private static String begin(String key) {
         return "<!-- " + key + " -->";
@@ -110,12 +110,14 @@ final class BenchReadme {
                 # Benchmarks
 
                 One command builds the product jar and this module, runs every benchmark of issue 14 on
-                this machine and rewrites this page (`--quick` for a shorter run, about 2 minutes; the full
-                run takes about 10 minutes without the engines benchmark, which a full run also runs and
-                which takes much longer):
+                this machine and rewrites this page (`--quick` for a shorter run, a few minutes; the full
+                run about 10 minutes on a quiet machine). The table is written as soon as it is measured.
+                The engines benchmark (H2 against PostgreSQL on a generated 2,000,000-row Sample, far longer
+                than the rest) runs only when asked: `--with-engines` after the table is written, or
+                `--only engines` alone; the cluster benchmark only with `--only cluster`:
 
                 ```sh
-                bench/run            # or: bench/run --quick
+                bench/run            # or: bench/run --quick, bench/run --with-engines
                 ```
 
                 Every figure stands beside a reference measured **in the same run**, on the same machine,
@@ -140,10 +142,18 @@ final class BenchReadme {
                 Load is wrk when the machine has it (`apt-get install wrk`; C, so the client takes little of
                 the CPU it shares with the servers), else a closed loop of kept-alive connections on plain
                 sockets in Java (`Load`); a sample answer is checked for the expected status and any answer
-                that is not a 200 fails the run.
-                Each benchmark warms up first (GetJobStatus: every call on both servers, three times over,
-                before any is measured), then alternates product and reference; the table gives the
-                median of the rounds (and the median of the per-round ratios). Beside each GetJobStatus
+                that is not a 200 fails that round.
+                Each benchmark warms up first (GetJobStatus: every call on both servers once, before any
+                is measured, then each call in turns of a round's length until each server's last two
+                turns agree within 10 %%, at least 9 s and at most 30 s each, with `--quick` 6 and 20 s;
+                uploads: a tenth of the rows each way), then alternates product and
+                reference; the table gives the median of the rounds (and the median of the per-round
+                ratios). An UploadData request is made (escaped, encoded) before its clock starts, as the
+                CSV file `CSVREAD` reads is written before its clock starts. A benchmark that fails (a job
+                that never ends, a server that stops answering) is a line of the table, **failed** with
+                its reason, and the run goes on; a GetJobStatus round that fails (wrk gives up on an
+                answer after 10 s) is counted on its line, and its figures are those of the other rounds.
+                Beside each GetJobStatus
                 figure, the CPU time (user and system, from `/proc`) each server spent per call in the same
                 rounds: on a shared, busy machine calls/s follow the other work's load, CPU per call less so.
                 Likewise beside the trivial jobs' rate: the server's CPU per job and this load driver's (its

@@ -112,10 +112,23 @@ final class Casjobs implements AutoCloseable {
 
     /** UploadData over SOAP 1.1: the CSV goes in the envelope as text. */
     void upload(String table, String csv, boolean exists) throws IOException {
+        send(uploadRequest(table, csv, exists));
+    }
+
+    /**
+     * The whole HTTP request of an UploadData (SOAP 1.1), made before the clock starts: escaping
+     * and encoding 60 MB is the client's work, not the service's.
+     */
+    byte[] uploadRequest(String table, String csv, boolean exists) {
         String call = "<UploadData xmlns=\"http://Services.Cas.jhu.edu\"><wsid>" + wsid + "</wsid><pw>" + xml(pw)
                 + "</pw><tableName>" + table + "</tableName><data>" + xml(csv) + "</data><tableExists>" + exists
                 + "</tableExists></UploadData>";
-        call(soap(BASE, false, "UploadData", call));
+        return soap(BASE, false, "UploadData", call);
+    }
+
+    /** Sends a request made beforehand; fails unless it is answered 200. */
+    void send(byte[] request) throws IOException {
+        call(request);
     }
 
     /** Polls until the job ends (3, 4 or 5) and returns its status. */

@@ -47,8 +47,10 @@ final class Load {
         Path script = Files.createTempFile("bench-wrk", ".lua");
         try {
             Files.writeString(script, lua(request));
+            // wrk gives up on an answer after 2 s by default, which a burst of other builds on this
+            // machine once reached: 10 s, and a round with a timeout still fails (and is reported)
             Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + Math.max(1, Math.round(seconds)) + "s",
-                    "-s", script.toString(), "http://127.0.0.1:" + port).redirectErrorStream(true).start();
+                    "--timeout", "10s", "-s", script.toString(), "http://127.0.0.1:" + port).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             Matcher m = Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(out);

@@ -11,7 +11,11 @@ final class Report {
      * target bound goes (calls/s: at least; latency: at most). A NaN reference means none.
      */
     record Row(String benchmark, double product, double reference, String unit, String referenceName,
-               double ratio, String target, Boolean met) {
+               double ratio, String target, Boolean met, String failure) {
+        Row(String benchmark, double product, double reference, String unit, String referenceName, double ratio,
+            String target, Boolean met) {
+            this(benchmark, product, reference, unit, referenceName, ratio, target, met, null);
+        }
     }
 
     final List<Row> rows = new ArrayList<>();
@@ -23,6 +27,20 @@ final class Report {
         rows.add(new Row(benchmark, product, reference, unit, referenceName, ratio, target, met));
         System.out.printf(Locale.ROOT, "  %-46s %12s %-8s ref %12s %s%n", benchmark, fmt(product), unit,
                 fmt(reference), Double.isNaN(ratio) ? "" : "ratio " + fmt(ratio));
+    }
+
+    /**
+     * A benchmark that failed (a wrk timeout, a job that did not end, a server that stopped
+     * answering): a line of the table saying so and why, so that the run goes on to the others.
+     */
+    void failed(String benchmark, String target, Throwable e) {
+        String reason = String.valueOf(e.getMessage() == null ? e.toString() : e.getMessage())
+                .replaceAll("\\s+", " ").replace("|", "/");
+        if (reason.length() > 200) {
+            reason = reason.substring(0, 197) + "...";
+        }
+        rows.add(new Row(benchmark, Double.NaN, Double.NaN, "", "", Double.NaN, target, null, reason));
+        System.out.printf(Locale.ROOT, "  %-46s FAILED: %s%n", benchmark, reason);
     }
 
     static String fmt(double v) {
@@ -47,6 +65,11 @@ final class Report {
         s.append("| benchmark | product | reference (same run) | ratio | target | met |\n");
         s.append("|---|---:|---:|---:|---|---|\n");
         for (Row r : rows) {
+            if (r.failure() != null) {
+                s.append("| ").append(r.benchmark()).append(" | failed: ").append(r.failure()).append(" | — | — | ")
+                        .append(r.target() == null ? "" : r.target()).append(" | **failed** |\n");
+                continue;
+            }
             s.append("| ").append(r.benchmark()).append(" | ").append(fmt(r.product())).append(' ').append(r.unit())
                     .append(" | ").append(Double.isNaN(r.reference()) ? "—"
                             : fmt(r.reference()) + " " + r.unit() + " (" + r.referenceName() + ")")
