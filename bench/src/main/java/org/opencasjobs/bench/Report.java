@@ -60,6 +60,14 @@ final class Report {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
+    /**
+     * A ratio with three decimals below 10: with two, 0.7996 printed as 0.80 beside a target of
+     * 0.8 marked not met.
+     */
+    static String ratio(double v) {
+        return Math.abs(v) < 10 ? String.format(Locale.ROOT, "%.3f", v) : fmt(v);
+    }
+
     String markdown() {
         StringBuilder s = new StringBuilder();
         s.append("| benchmark | product | reference (same run) | ratio | target | met |\n");
@@ -73,7 +81,7 @@ final class Report {
             s.append("| ").append(r.benchmark()).append(" | ").append(fmt(r.product())).append(' ').append(r.unit())
                     .append(" | ").append(Double.isNaN(r.reference()) ? "—"
                             : fmt(r.reference()) + " " + r.unit() + " (" + r.referenceName() + ")")
-                    .append(" | ").append(Double.isNaN(r.ratio()) ? "—" : fmt(r.ratio()) + "×")
+                    .append(" | ").append(Double.isNaN(r.ratio()) ? "—" : ratio(r.ratio()) + "×")
                     .append(" | ").append(r.target() == null ? "" : r.target())
                     .append(" | ").append(r.met() == null ? "" : r.met() ? "yes" : "**no**").append(" |\n");
         }
